@@ -1,0 +1,298 @@
+//! The `wukong-net` command: reads files or stdin, calls the library, prints its output.
+//! All the logic is in the library; this file only translates in and out.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use wukong_net::{emit, render_human, Diagnostic, Report, Severity};
+
+/// Exit status: no errors (warnings allowed).
+const OK: u8 = 0;
+/// Exit status: an error diagnostic (including YAML syntax).
+const FOUND_ERRORS: u8 = 1;
+/// Exit status: usage or I/O error.
+const USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "wukong-net",
+    version,
+    about = "Wukong VM network specs to cloud-init Netplan, Multus NADs, KubeVirt wiring and NMState policies",
+    after_help = "Exit status: 0 no errors (warnings allowed), 1 error diagnostics, 2 usage or I/O error.\nDiagnostic codes: docs/diagnostics.md"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the manifests of every Wukong in FILE (or stdin).
+    Render {
+        /// A YAML or JSON file with one or more Wukong documents; `-` or nothing reads stdin.
+        #[arg(default_value = "-")]
+        file: String,
+        /// Print only one kind of output.
+        #[arg(long, value_enum)]
+        only: Option<Only>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RenderFormat::Yaml)]
+        format: RenderFormat,
+    },
+    /// Check every Wukong in the files (or stdin) and report diagnostics.
+    Check {
+        /// Files to check; `-` reads stdin.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+    /// Print the Wukong CustomResourceDefinition this build reads (config/crd/).
+    Crd,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Only {
+    /// The bare cloud-init network-config.
+    Networkdata,
+    /// The NetworkAttachmentDefinitions.
+    Nad,
+    /// The KubeVirt VirtualMachine.
+    Vm,
+    /// The NMState NodeNetworkConfigurationPolicies.
+    Nncp,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum RenderFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CheckFormat {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Render { file, only, format } => render(&file, only, format),
+        Command::Check { files, format } => check(&files, format),
+        Command::Crd => {
+            print!("{}", emit::to_yaml(&wukong_net::crd::wukong_crd()));
+            Ok(OK)
+        }
+    };
+    ExitCode::from(code.unwrap_or_else(|msg| {
+        eprintln!("wukong-net: {msg}");
+        USAGE
+    }))
+}
+
+/// Reads a file, or stdin for `-`, with the library's size limit enforced while reading so a
+/// huge input is never held in memory whole.
+fn read_input(file: &str) -> Result<Vec<u8>, String> {
+    let limit = wukong_net::limits::MAX_INPUT_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    let result = if file == "-" {
+        if std::io::stdin().is_terminal() {
+            eprintln!("wukong-net: reading a spec from the terminal; end it with Ctrl-D");
+        }
+        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(file).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    result.map_err(|e| format!("cannot read {}: {e}", display_name(file)))?;
+    Ok(bytes)
+}
+
+fn display_name(file: &str) -> &str {
+    if file == "-" {
+        "<stdin>"
+    } else {
+        file
+    }
+}
+
+fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, String> {
+    let bytes = read_input(file)?;
+    let report = wukong_net::render_bytes(&bytes);
+    let source = String::from_utf8_lossy(&bytes);
+    let name = display_name(file);
+
+    let out = match format {
+        RenderFormat::Json => render_json(&report, only),
+        RenderFormat::Yaml => {
+            // Diagnostics go to stderr so stdout stays a clean manifest stream.
+            let shown: Vec<Diagnostic> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity >= Severity::Warning || report.has_errors())
+                .cloned()
+                .collect();
+            if !shown.is_empty() {
+                eprint!("{}", render_human(&shown, name, &source));
+            }
+            if report.has_errors() {
+                eprintln!("wukong-net: nothing rendered: {}", summary(&report.diagnostics));
+                String::new()
+            } else if report.manifests.is_empty() {
+                eprintln!("wukong-net: no Wukong found in {name}");
+                String::new()
+            } else {
+                render_yaml(&report, only)
+            }
+        }
+    };
+    write_stdout(&out)?;
+    Ok(if report.has_errors() { FOUND_ERRORS } else { OK })
+}
+
+fn render_yaml(report: &Report, only: Option<Only>) -> String {
+    let mut docs: Vec<serde_json::Value> = Vec::new();
+    let mut stream = String::new();
+    for m in &report.manifests {
+        if only == Some(Only::Networkdata) {
+            // The bare network-config, as cloud-init reads it.
+            stream.push_str("---\n");
+            stream.push_str(&m.network_data);
+            continue;
+        }
+        let to_value = |v: &dyn erased::Ser| v.value();
+        if only.is_none() || only == Some(Only::Nad) {
+            docs.extend(m.network_attachment_definitions.iter().map(|n| to_value(n)));
+        }
+        if only.is_none() || only == Some(Only::Vm) {
+            docs.push(to_value(&m.virtual_machine));
+        }
+        if only.is_none() || only == Some(Only::Nncp) {
+            docs.extend(m.node_network_configuration_policies.iter().map(|n| to_value(n)));
+        }
+    }
+    stream.push_str(&emit::to_yaml_stream(&docs));
+    stream
+}
+
+/// Turns any of the output types into a JSON value, so one stream can hold several kinds.
+mod erased {
+    pub trait Ser {
+        fn value(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn value(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        }
+    }
+}
+
+fn render_json(report: &Report, only: Option<Only>) -> String {
+    use serde_json::{json, Value};
+    let objects: Vec<Value> = if report.manifests.is_empty() {
+        vec![json!({
+            "networkData": null,
+            "networkAttachmentDefinitions": [],
+            "virtualMachine": null,
+            "nodeNetworkConfigurationPolicies": [],
+        })]
+    } else {
+        report.manifests.iter().map(|m| serde_json::to_value(m).unwrap_or(Value::Null)).collect()
+    };
+    let mut objects: Vec<Value> = objects
+        .into_iter()
+        .map(|mut o| {
+            if let Some(only) = only {
+                let keep = match only {
+                    Only::Networkdata => "networkData",
+                    Only::Nad => "networkAttachmentDefinitions",
+                    Only::Vm => "virtualMachine",
+                    Only::Nncp => "nodeNetworkConfigurationPolicies",
+                };
+                if let Value::Object(m) = &mut o {
+                    m.retain(|k, _| k == keep);
+                }
+            }
+            o
+        })
+        .collect();
+    // Diagnostics of the whole input go with the first object (one object per Wukong; one
+    // Wukong is the common case and gets exactly the documented object).
+    if let Some(Value::Object(first)) = objects.first_mut() {
+        first.insert("diagnostics".into(), serde_json::to_value(&report.diagnostics).unwrap_or_default());
+    }
+    let mut out = if objects.len() == 1 {
+        emit::to_json(&objects[0])
+    } else {
+        emit::to_json(&objects)
+    };
+    out.push('\n');
+    out
+}
+
+fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
+    let mut any_error = false;
+    let mut json_out = Vec::new();
+    let mut human = String::new();
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    for file in files {
+        let bytes = read_input(file)?;
+        let report = wukong_net::check_bytes(&bytes);
+        any_error |= report.has_errors();
+        errors += report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        warnings += report.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        match format {
+            CheckFormat::Json => json_out.push(serde_json::json!({
+                "file": display_name(file),
+                "diagnostics": report.diagnostics,
+            })),
+            CheckFormat::Human => {
+                human.push_str(&render_human(&report.diagnostics, display_name(file), &String::from_utf8_lossy(&bytes)));
+            }
+        }
+    }
+    match format {
+        CheckFormat::Json => {
+            let mut s = emit::to_json(&json_out);
+            s.push('\n');
+            write_stdout(&s)?;
+        }
+        CheckFormat::Human => {
+            human.push_str(&format!(
+                "{} file{} checked: {errors} error{}, {warnings} warning{}\n",
+                files.len(),
+                plural(files.len()),
+                plural(errors),
+                plural(warnings)
+            ));
+            write_stdout(&human)?;
+        }
+    }
+    Ok(if any_error { FOUND_ERRORS } else { OK })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn summary(ds: &[Diagnostic]) -> String {
+    let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
+    format!("{errors} error{}", plural(errors))
+}
+
+fn write_stdout(s: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // `wukong-net render | head` is fine.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
+}

@@ -1,0 +1,210 @@
+//! Parsed documents to typed Wukongs: type errors and unknown fields become located
+//! diagnostics, and documents of other kinds are told apart.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Wukong, API_GROUP, API_VERSION, KIND};
+use crate::source::{join_index, join_key, Document};
+use serde_json::Value;
+
+/// What a document is.
+pub enum Loaded {
+    Wukong(Box<Wukong>),
+    /// A document of another kind (skipped with a warning).
+    Other,
+    /// A Wukong that does not deserialize; the diagnostics say why.
+    Broken,
+}
+
+/// Reads one document as a Wukong. Diagnostics are returned unlocated (path only).
+pub fn load(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
+    let Value::Object(obj) = &doc.value else {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NotAnObject,
+                "",
+                format!("expected a Kubernetes object (a mapping), found {}", type_name(&doc.value)),
+            )
+            .with_hint("start the document with `apiVersion: vm.novasphere.dev/v1alpha1` and `kind: Wukong`"),
+        );
+        return Loaded::Broken;
+    };
+    let api_version = obj.get("apiVersion").and_then(Value::as_str);
+    let kind = obj.get("kind").and_then(Value::as_str);
+    let is_wukong = match (api_version, kind) {
+        (Some(API_VERSION), Some(KIND)) => true,
+        (Some(v), Some(KIND)) if v.starts_with(API_GROUP) => {
+            diagnostics.push(
+                Diagnostic::new(Code::WrongType, "apiVersion", format!("unsupported Wukong version `{v}`"))
+                    .with_hint(format!("write `apiVersion: {API_VERSION}`")),
+            );
+            return Loaded::Broken;
+        }
+        // A bare spec (no apiVersion and kind) is read as a Wukong: handy for snippets.
+        (None, None) => obj.contains_key("spec"),
+        _ => false,
+    };
+    if !is_wukong {
+        let what = match (api_version, kind) {
+            (Some(v), Some(k)) => format!("{k} ({v})"),
+            _ => "a document without apiVersion and kind".to_string(),
+        };
+        diagnostics.push(
+            Diagnostic::new(Code::NotAWukong, "", format!("{what} is not a Wukong; skipped"))
+                .with_hint(format!("wukong-net reads `apiVersion: {API_VERSION}`, `kind: {KIND}`")),
+        );
+        return Loaded::Other;
+    }
+
+    let mut unknown = Vec::new();
+    let mut on_ignored = |p: serde_ignored::Path<'_>| unknown.push(ignored_path(&p));
+    let ignored = serde_ignored::Deserializer::new(&doc.value, &mut on_ignored);
+    let result: Result<Wukong, _> = serde_path_to_error::deserialize(ignored);
+    for path in unknown {
+        diagnostics.push(unknown_field(&path));
+    }
+    match result {
+        Ok(w) => Loaded::Wukong(Box::new(w)),
+        Err(e) => {
+            diagnostics.push(type_error(&e));
+            Loaded::Broken
+        }
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+/// Known fields per parent, for "did you mean" hints.
+const KNOWN: &[(&str, &[&str])] = &[
+    ("", &["apiVersion", "kind", "metadata", "spec", "status"]),
+    ("spec", &["cpu", "memory", "osImage", "sshKeySecret", "cloudInitUser", "networks", "disks", "highAvailability", "startStrategy", "gpus", "restoreFromSnapshot"]),
+    ("spec.networks[]", &["name", "type", "nadName", "vlanId", "bridgeName", "physicalInterface", "ipConfig", "primary", "macAddress", "mtu"]),
+    ("spec.networks[].ipConfig", &["mode", "address", "gateway", "dnsServers"]),
+];
+
+fn unknown_field(path: &str) -> Diagnostic {
+    let (parent, key) = match path.rfind('.') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    };
+    let shape: String = strip_indices(parent);
+    let suggestion = KNOWN
+        .iter()
+        .find(|(p, _)| *p == shape)
+        .and_then(|(_, keys)| closest(key, keys));
+    let d = Diagnostic::new(Code::UnknownField, path, format!("unknown field `{key}`; it is ignored")).at_key();
+    match suggestion {
+        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+        None => d.with_hint("remove it, or check the spelling against the Wukong API"),
+    }
+}
+
+fn strip_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push_str("[]");
+            }
+            ']' => in_index = false,
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The known name closest to `word` by edit distance, if close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn ignored_path(p: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match p {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => join_index(&ignored_path(parent), *index),
+        Path::Map { parent, key } => join_key(&ignored_path(parent), key),
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
+            ignored_path(parent)
+        }
+    }
+}
+
+fn error_path(p: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in p.iter() {
+        match seg {
+            Segment::Seq { index } => out = join_index(&out, *index),
+            Segment::Map { key } => out = join_key(&out, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn type_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
+    let path = error_path(e.path());
+    let msg = e.inner().to_string();
+    // serde_json appends " at line L column C" for text input; our input is a Value, so no.
+    if let Some(field) = msg.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        let full = join_key(&path, field);
+        let (code, hint) = if field == "mode" {
+            (Code::InvalidIpMode, "write `mode: dhcp` (address from the network's DHCP server) or `mode: static`".to_string())
+        } else {
+            (Code::MissingField, format!("add `{field}:` here"))
+        };
+        return Diagnostic::new(code, full, format!("missing required field `{field}`")).with_hint(hint);
+    }
+    let field = path.rsplit(['.', '[']).next().unwrap_or("");
+    let (code, hint) = match field {
+        "mode" => (Code::InvalidIpMode, "write `mode: dhcp` or `mode: static`".to_string()),
+        "type" if path.starts_with("spec.networks") => {
+            (Code::WrongType, "write one of bridge, macvlan, sriov, ovs".to_string())
+        }
+        _ => (Code::WrongType, "check this value against the Wukong API (see config/crd/)".to_string()),
+    };
+    Diagnostic::new(code, path.clone(), format!("`{path}`: {}", tidy_serde_message(&msg))).with_hint(hint)
+}
+
+/// serde speaks Rust ("expected i64", "struct Network"); users write YAML.
+fn tidy_serde_message(msg: &str) -> String {
+    let msg = match msg.find("expected struct ") {
+        Some(i) => format!("{}expected a mapping", &msg[..i]),
+        None => msg.to_string(),
+    };
+    msg.replace("expected i64", "expected an integer")
+        .replace("expected a boolean", "expected true or false")
+        .replace("a sequence", "a list")
+        .replace("invalid type: map", "invalid type: mapping")
+}

@@ -1,0 +1,140 @@
+//! The node side, per network: a Multus NetworkAttachmentDefinition whose `spec.config` is a
+//! CNI `bridge` plugin config. DHCP mode is L2 only (`"ipam": {}`): the guest's own DHCP client
+//! talks to the physical network's DHCP server through the bridge. Static mode pins the address
+//! with host-local IPAM, without `disableContainerInterface` (the plugin refuses the two together).
+
+use crate::k8s::Metadata;
+use crate::model::{IpMode, Network, Wukong};
+use crate::names;
+use ipnet::IpNet;
+use serde::Serialize;
+
+/// The CNI version written into configs; the original operator's, understood by every
+/// bridge plugin release.
+pub const CNI_VERSION: &str = "0.3.1";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NadConfig {
+    pub cni_version: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub plugin: String,
+    pub bridge: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vlan: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mtu: Option<u32>,
+    pub ipam: Ipam,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_container_interface: Option<bool>,
+}
+
+/// IPAM: empty (L2 only) or host-local.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Ipam {
+    L2Only {},
+    HostLocal(HostLocal),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostLocal {
+    #[serde(rename = "type")]
+    pub plugin: String,
+    pub ranges: Vec<Vec<IpRange>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<CniRoute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IpRange {
+    pub subnet: String,
+    pub range_start: String,
+    pub range_end: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CniRoute {
+    pub dst: String,
+    pub gw: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkAttachmentDefinition {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: Metadata,
+    pub spec: NadSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NadSpec {
+    /// The CNI config as a JSON string, as Multus wants it.
+    pub config: String,
+}
+
+/// The CNI config of a network wukong-net makes a NAD for.
+pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
+    let stat = net.ip_config.as_ref().filter(|ip| ip.mode == IpMode::Static);
+    let ipam = match stat.and_then(|ip| ip.address.as_deref()?.parse::<IpNet>().ok().map(|a| (ip, a))) {
+        Some((ip, addr)) => {
+            let gateway = ip.gateway.clone();
+            let default = match addr {
+                IpNet::V4(_) => "0.0.0.0/0",
+                IpNet::V6(_) => "::/0",
+            };
+            Ipam::HostLocal(HostLocal {
+                plugin: "host-local".to_string(),
+                ranges: vec![vec![IpRange {
+                    subnet: addr.trunc().to_string(),
+                    range_start: addr.addr().to_string(),
+                    range_end: addr.addr().to_string(),
+                    gateway: gateway.clone(),
+                }]],
+                routes: gateway
+                    .map(|gw| CniRoute { dst: default.to_string(), gw })
+                    .into_iter()
+                    .collect(),
+            })
+        }
+        None => Ipam::L2Only {},
+    };
+    let l2 = matches!(ipam, Ipam::L2Only {});
+    NadConfig {
+        cni_version: CNI_VERSION.to_string(),
+        name: nad_name.to_string(),
+        plugin: "bridge".to_string(),
+        bridge: net.bridge(),
+        vlan: net.vlan_id.and_then(|v| u16::try_from(v).ok()),
+        mtu: net.mtu.and_then(|m| u32::try_from(m).ok()),
+        ipam,
+        // No IP in the pod's namespace for L2-only: nothing there to configure.
+        disable_container_interface: l2.then_some(true),
+    }
+}
+
+/// The NADs of a checked Wukong: one per network without `nadName` that wukong-net can build.
+pub fn nads(w: &Wukong) -> Vec<NetworkAttachmentDefinition> {
+    let owner = w.metadata.name.as_deref().unwrap_or("");
+    w.spec
+        .networks
+        .iter()
+        .filter(|n| n.makes_nad())
+        .map(|net| {
+            let name = names::nad(owner, &net.name);
+            let config = nad_config(&name, net);
+            NetworkAttachmentDefinition {
+                api_version: "k8s.cni.cncf.io/v1".to_string(),
+                kind: "NetworkAttachmentDefinition".to_string(),
+                metadata: Metadata::owned_by(w, name),
+                // Serializing plain structs of strings and numbers cannot fail.
+                spec: NadSpec { config: serde_json::to_string(&config).unwrap_or_default() },
+            }
+        })
+        .collect()
+}

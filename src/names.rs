@@ -1,0 +1,21 @@
+//! Names of the generated objects, as the original operator chose them.
+
+/// The NetworkAttachmentDefinition of a network: `<wukong>-<network>-nad`.
+pub fn nad(wukong: &str, network: &str) -> String {
+    format!("{wukong}-{network}-nad")
+}
+
+/// The KubeVirt VirtualMachine: `<wukong>-vm`.
+pub fn vm(wukong: &str) -> String {
+    format!("{wukong}-vm")
+}
+
+/// The NMState NodeNetworkConfigurationPolicy of a network's bridge: `<wukong>-<network>-bridge`.
+pub fn nncp(wukong: &str, network: &str) -> String {
+    format!("{wukong}-{network}-bridge")
+}
+
+/// The guest NIC name of the n-th interface: eth0, eth1, ...
+pub fn guest_nic(index: usize) -> String {
+    format!("eth{index}")
+}

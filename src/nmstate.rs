@@ -1,0 +1,128 @@
+//! The node bridge: an NMState NodeNetworkConfigurationPolicy per operator-made bridge, as the
+//! original operator writes it: a Linux bridge with STP off, the physical NIC as its port (VLAN
+//! filtering with the network's tag when it has one), DHCP on the bridge for the node's own
+//! address, none on the port.
+
+use crate::k8s::Metadata;
+use crate::model::Wukong;
+use crate::names;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeNetworkConfigurationPolicy {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: Metadata,
+    pub spec: NncpSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NncpSpec {
+    pub desired_state: DesiredState,
+}
+
+/// What `nmstatectl apply` takes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesiredState {
+    pub interfaces: Vec<NmInterface>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmInterface {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mtu: Option<u32>,
+    pub ipv4: NmIpv4,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bridge: Option<NmBridge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmIpv4 {
+    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dhcp: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmBridge {
+    pub options: NmBridgeOptions,
+    pub port: Vec<NmBridgePort>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmBridgeOptions {
+    pub stp: NmStp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmStp {
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmBridgePort {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vlan: Option<NmPortVlan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmPortVlan {
+    pub mode: String,
+    #[serde(rename = "trunk-tags")]
+    pub trunk_tags: Vec<NmTrunkTag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NmTrunkTag {
+    pub id: u16,
+}
+
+/// One policy per network that gets an operator-made bridge.
+pub fn policies(w: &Wukong) -> Vec<NodeNetworkConfigurationPolicy> {
+    let owner = w.metadata.name.as_deref().unwrap_or("");
+    w.spec
+        .networks
+        .iter()
+        .filter(|n| n.makes_nad())
+        .filter_map(|net| {
+            let nic = net.physical_interface.clone().filter(|p| !p.is_empty())?;
+            let mtu = net.mtu.and_then(|m| u32::try_from(m).ok());
+            let vlan = net.vlan_id.and_then(|v| u16::try_from(v).ok()).map(|id| NmPortVlan {
+                mode: "trunk".to_string(),
+                trunk_tags: vec![NmTrunkTag { id }],
+            });
+            let bridge = NmInterface {
+                name: net.bridge(),
+                kind: "linux-bridge".to_string(),
+                state: "up".to_string(),
+                mtu,
+                ipv4: NmIpv4 { enabled: true, dhcp: Some(true) },
+                bridge: Some(NmBridge {
+                    options: NmBridgeOptions { stp: NmStp { enabled: false } },
+                    port: vec![NmBridgePort { name: nic.clone(), vlan }],
+                }),
+            };
+            let port = NmInterface {
+                name: nic,
+                kind: "ethernet".to_string(),
+                state: "up".to_string(),
+                mtu,
+                ipv4: NmIpv4 { enabled: false, dhcp: None },
+                bridge: None,
+            };
+            Some(NodeNetworkConfigurationPolicy {
+                api_version: "nmstate.io/v1".to_string(),
+                kind: "NodeNetworkConfigurationPolicy".to_string(),
+                metadata: Metadata::cluster_scoped(names::nncp(owner, &net.name)),
+                spec: NncpSpec { desired_state: DesiredState { interfaces: vec![bridge, port] } },
+            })
+        })
+        .collect()
+}
