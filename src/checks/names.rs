@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn network_name_must_be_a_label() {
         let y = with_networks(&format!("  - name: External_Net\n{DHCP}"));
-        expect(&y, Code::InvalidNetworkName, "spec.networks[0].name", 12);
+        expect(&y, Code::InvalidNetworkName, "spec.networks[0].name", 11);
         clean_of(&with_networks(&format!("  - name: external\n{DHCP}")), Code::InvalidNetworkName);
     }
 
