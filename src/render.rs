@@ -95,3 +95,93 @@ pub fn render_wukong(w: &Wukong) -> Manifests {
         network_data,
     }
 }
+
+/// One kind of generated artifact, for `--only` and the previewer's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artifact {
+    /// The bare cloud-init network-config.
+    NetworkData,
+    /// The NetworkAttachmentDefinitions.
+    Nad,
+    /// The KubeVirt VirtualMachine.
+    Vm,
+    /// The NMState NodeNetworkConfigurationPolicies.
+    Nncp,
+}
+
+impl Artifact {
+    /// The key of this artifact in the JSON output.
+    pub fn json_key(self) -> &'static str {
+        match self {
+            Artifact::NetworkData => "networkData",
+            Artifact::Nad => "networkAttachmentDefinitions",
+            Artifact::Vm => "virtualMachine",
+            Artifact::Nncp => "nodeNetworkConfigurationPolicies",
+        }
+    }
+}
+
+/// The manifests as one YAML stream, ready for `kubectl apply -f -`: for each Wukong its NADs,
+/// its VirtualMachine, then its NMState policies. With `only = NetworkData`, the bare
+/// network-config documents instead.
+pub fn manifests_yaml(manifests: &[Manifests], only: Option<Artifact>) -> String {
+    if only == Some(Artifact::NetworkData) {
+        let mut out = String::new();
+        for m in manifests {
+            // Each is a whole document written by the serializer.
+            out.push_str("---\n");
+            out.push_str(&m.network_data);
+        }
+        return out;
+    }
+    let wants = |a: Artifact| only.is_none() || only == Some(a);
+    let mut docs: Vec<serde_json::Value> = Vec::new();
+    for m in manifests {
+        if wants(Artifact::Nad) {
+            docs.extend(m.network_attachment_definitions.iter().map(value));
+        }
+        if wants(Artifact::Vm) {
+            docs.push(value(&m.virtual_machine));
+        }
+        if wants(Artifact::Nncp) {
+            docs.extend(m.node_network_configuration_policies.iter().map(value));
+        }
+    }
+    emit::to_yaml_stream(&docs)
+}
+
+/// The JSON output: per Wukong `{"networkData", "networkAttachmentDefinitions",
+/// "virtualMachine", "nodeNetworkConfigurationPolicies"}` (or only one of them), with the
+/// input's diagnostics in the first object. One Wukong (the common case) gives one object;
+/// several give an array; none gives one object with null outputs and the diagnostics.
+pub fn report_json(report: &Report, only: Option<Artifact>) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let mut objects: Vec<Value> = if report.manifests.is_empty() {
+        vec![json!({
+            "networkData": null,
+            "networkAttachmentDefinitions": [],
+            "virtualMachine": null,
+            "nodeNetworkConfigurationPolicies": [],
+        })]
+    } else {
+        report.manifests.iter().map(value).collect()
+    };
+    for o in &mut objects {
+        if let (Some(a), Value::Object(m)) = (only, &mut *o) {
+            m.retain(|k, _| k == a.json_key());
+        }
+    }
+    if let Some(Value::Object(first)) = objects.first_mut() {
+        first.insert("diagnostics".into(), value(&report.diagnostics));
+    }
+    if objects.len() == 1 {
+        objects.swap_remove(0)
+    } else {
+        Value::Array(objects)
+    }
+}
+
+fn value<T: Serialize>(v: &T) -> serde_json::Value {
+    // Our output types are plain data; they always convert.
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}

@@ -6,7 +6,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
-use wukong_net::{emit, render_human, Diagnostic, Report, Severity};
+use wukong_net::render::{manifests_yaml, report_json, Artifact};
+use wukong_net::{emit, render_human, Diagnostic, Severity};
 
 /// Exit status: no errors (warnings allowed).
 const OK: u8 = 0;
@@ -64,6 +65,17 @@ enum Only {
     Vm,
     /// The NMState NodeNetworkConfigurationPolicies.
     Nncp,
+}
+
+impl Only {
+    fn artifact(self) -> Artifact {
+        match self {
+            Only::Networkdata => Artifact::NetworkData,
+            Only::Nad => Artifact::Nad,
+            Only::Vm => Artifact::Vm,
+            Only::Nncp => Artifact::Nncp,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -126,7 +138,11 @@ fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, St
     let name = display_name(file);
 
     let out = match format {
-        RenderFormat::Json => render_json(&report, only),
+        RenderFormat::Json => {
+            let mut s = emit::to_json(&report_json(&report, only.map(Only::artifact)));
+            s.push('\n');
+            s
+        }
         RenderFormat::Yaml => {
             // Diagnostics go to stderr so stdout stays a clean manifest stream.
             let shown: Vec<Diagnostic> = report
@@ -145,92 +161,12 @@ fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, St
                 eprintln!("wukong-net: no Wukong found in {name}");
                 String::new()
             } else {
-                render_yaml(&report, only)
+                manifests_yaml(&report.manifests, only.map(Only::artifact))
             }
         }
     };
     write_stdout(&out)?;
     Ok(if report.has_errors() { FOUND_ERRORS } else { OK })
-}
-
-fn render_yaml(report: &Report, only: Option<Only>) -> String {
-    let mut docs: Vec<serde_json::Value> = Vec::new();
-    let mut stream = String::new();
-    for m in &report.manifests {
-        if only == Some(Only::Networkdata) {
-            // The bare network-config, as cloud-init reads it.
-            stream.push_str("---\n");
-            stream.push_str(&m.network_data);
-            continue;
-        }
-        let to_value = |v: &dyn erased::Ser| v.value();
-        if only.is_none() || only == Some(Only::Nad) {
-            docs.extend(m.network_attachment_definitions.iter().map(|n| to_value(n)));
-        }
-        if only.is_none() || only == Some(Only::Vm) {
-            docs.push(to_value(&m.virtual_machine));
-        }
-        if only.is_none() || only == Some(Only::Nncp) {
-            docs.extend(m.node_network_configuration_policies.iter().map(|n| to_value(n)));
-        }
-    }
-    stream.push_str(&emit::to_yaml_stream(&docs));
-    stream
-}
-
-/// Turns any of the output types into a JSON value, so one stream can hold several kinds.
-mod erased {
-    pub trait Ser {
-        fn value(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn value(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-        }
-    }
-}
-
-fn render_json(report: &Report, only: Option<Only>) -> String {
-    use serde_json::{json, Value};
-    let objects: Vec<Value> = if report.manifests.is_empty() {
-        vec![json!({
-            "networkData": null,
-            "networkAttachmentDefinitions": [],
-            "virtualMachine": null,
-            "nodeNetworkConfigurationPolicies": [],
-        })]
-    } else {
-        report.manifests.iter().map(|m| serde_json::to_value(m).unwrap_or(Value::Null)).collect()
-    };
-    let mut objects: Vec<Value> = objects
-        .into_iter()
-        .map(|mut o| {
-            if let Some(only) = only {
-                let keep = match only {
-                    Only::Networkdata => "networkData",
-                    Only::Nad => "networkAttachmentDefinitions",
-                    Only::Vm => "virtualMachine",
-                    Only::Nncp => "nodeNetworkConfigurationPolicies",
-                };
-                if let Value::Object(m) = &mut o {
-                    m.retain(|k, _| k == keep);
-                }
-            }
-            o
-        })
-        .collect();
-    // Diagnostics of the whole input go with the first object (one object per Wukong; one
-    // Wukong is the common case and gets exactly the documented object).
-    if let Some(Value::Object(first)) = objects.first_mut() {
-        first.insert("diagnostics".into(), serde_json::to_value(&report.diagnostics).unwrap_or_default());
-    }
-    let mut out = if objects.len() == 1 {
-        emit::to_json(&objects[0])
-    } else {
-        emit::to_json(&objects)
-    };
-    out.push('\n');
-    out
 }
 
 fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
