@@ -1,0 +1,274 @@
+//! The CLI as a user drives it: exit statuses, formats, and hostile input. Each run has a hang
+//! guard (a run still going after 20 s is killed and fails the test); speed itself is measured
+//! in `cargo bench` (benches/render.rs, group `hostile`), not here.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wukong-net");
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).display().to_string()
+}
+
+/// Runs the CLI with `stdin` piped in, killing it if it hangs.
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    // Write from a thread: a large stdin must not deadlock against a full stdout pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("wukong-net {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = writer.join();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Asserts a clean failure: the given status, and no panic message.
+#[track_caller]
+fn status(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "stdout: {}\nstderr: {}", stdout(o), stderr(o));
+    assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
+}
+
+fn check_json(input: &[u8]) -> (Output, Vec<Value>) {
+    let o = run(&["check", "-", "--format", "json"], input);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let diags = v[0]["diagnostics"].as_array().unwrap().clone();
+    (o, diags)
+}
+
+#[test]
+fn help_and_version() {
+    let o = run(&["--help"], b"");
+    status(&o, 0);
+    assert!(stdout(&o).contains("render") && stdout(&o).contains("check"));
+    let o = run(&["--version"], b"");
+    status(&o, 0);
+    assert_eq!(stdout(&o).trim(), format!("wukong-net {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    status(&run(&["render", "--format", "xml", "-"], b""), 2);
+    status(&run(&["frobnicate"], b""), 2);
+    status(&run(&["check"], b""), 2);
+    let o = run(&["check", "/nonexistent/spec.yaml"], b"");
+    status(&o, 2);
+    assert!(stderr(&o).contains("cannot read /nonexistent/spec.yaml"), "{}", stderr(&o));
+}
+
+#[test]
+fn render_yaml_stream_of_the_seed() {
+    let o = run(&["render", &fixture("seed-dhcp.yaml")], b"");
+    status(&o, 0);
+    let docs = wukong_net::source::parse(&stdout(&o)).documents;
+    let kinds: Vec<&str> = docs.iter().map(|d| d.value["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["NetworkAttachmentDefinition", "VirtualMachine", "NodeNetworkConfigurationPolicy"]);
+}
+
+#[test]
+fn render_only_networkdata_is_bare_network_config() {
+    let o = run(&["render", "-", "--only", "networkdata"], std::fs::read(fixture("seed-dhcp.yaml")).unwrap().as_slice());
+    status(&o, 0);
+    let docs = wukong_net::source::parse(&stdout(&o)).documents;
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].value["network"]["version"], 2);
+    assert_eq!(docs[0].value["network"]["ethernets"]["eth1"]["dhcp4"], true);
+}
+
+#[test]
+fn render_json_has_the_documented_shape() {
+    let o = run(&["render", &fixture("seed-static.yaml"), "--format", "json"], b"");
+    status(&o, 0);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["networkData", "networkAttachmentDefinitions", "virtualMachine", "nodeNetworkConfigurationPolicies", "diagnostics"]);
+    assert!(v["networkData"].as_str().unwrap().contains("192.168.0.200/24"));
+    let o = run(&["render", &fixture("seed-static.yaml"), "--format", "json", "--only", "nad"], b"");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["networkAttachmentDefinitions", "diagnostics"]);
+}
+
+#[test]
+fn errors_render_nothing_and_exit_1() {
+    let spec = std::fs::read_to_string(fixture("seed-dhcp.yaml")).unwrap()
+        .replace("mode: dhcp  #", "mode: dhcp\n        address: 10.0.0.5/24  #");
+    let o = run(&["render", "-"], spec.as_bytes());
+    status(&o, 1);
+    assert!(stdout(&o).is_empty());
+    let err = stderr(&o);
+    assert!(err.contains("error[dhcp-with-address]"), "{err}");
+    assert!(err.contains("address: 10.0.0.5/24"), "the snippet shows the line: {err}");
+    assert!(err.contains("nothing rendered"), "{err}");
+    let o = run(&["render", "-", "--format", "json"], spec.as_bytes());
+    status(&o, 1);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["virtualMachine"].is_null());
+    assert_eq!(v["diagnostics"][0]["code"], "dhcp-with-address");
+}
+
+#[test]
+fn check_human_shows_a_located_snippet() {
+    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: ext\n    physicalInterface: ens192\n    vlanId: 5000\n    ipConfig: {mode: dhcp}\n";
+    let o = run(&["check", "-"], spec.as_bytes());
+    status(&o, 1);
+    let out = stdout(&o);
+    assert!(out.contains("error[vlan-out-of-range]: VLAN id 5000 is outside 1-4094"), "{out}");
+    assert!(out.contains("--> <stdin>:8:13"), "{out}");
+    assert!(out.contains("8 |     vlanId: 5000"), "{out}");
+    assert!(out.contains("  |             ^^^^"), "{out}");
+    assert!(out.contains("= hint:"), "{out}");
+    assert!(out.contains("1 file checked: 1 error, 0 warnings"), "{out}");
+}
+
+#[test]
+fn check_json_lists_files() {
+    let o = run(&["check", &fixture("seed-dhcp.yaml"), &fixture("seed-static.yaml"), "--format", "json"], b"");
+    status(&o, 0);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert!(v[0]["file"].as_str().unwrap().ends_with("seed-dhcp.yaml"));
+    assert_eq!(v[0]["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: ext\n    nadName: existing\n    ipConfig: {mode: dhcp}\n    ipconfig: {}\n";
+    let (o, diags) = check_json(spec.as_bytes());
+    status(&o, 0);
+    assert_eq!(diags[0]["code"], "unknown-field");
+    assert_eq!(diags[0]["hint"], "did you mean `ipConfig`?");
+    assert_eq!(diags[0]["line"], 9);
+}
+
+#[test]
+fn not_yaml_is_a_located_syntax_error() {
+    let (o, diags) = check_json(b"apiVersion: v1\nspec: [unclosed\n  networks: {\n");
+    status(&o, 1);
+    assert_eq!(diags[0]["code"], "yaml-syntax");
+    assert!(diags[0]["line"].as_u64().unwrap() >= 2);
+}
+
+#[test]
+fn wrong_types_are_located() {
+    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1}\nspec:\n  networks:\n  - name: ext\n    primary: [1]\n";
+    let (o, diags) = check_json(spec.as_bytes());
+    status(&o, 1);
+    let d = diags.iter().find(|d| d["code"] == "wrong-type").unwrap();
+    assert_eq!(d["path"], "spec.networks[0].primary");
+    assert_eq!(d["line"], 7);
+}
+
+#[test]
+fn binary_garbage_is_not_utf8() {
+    let mut bytes = b"apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\n".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8 | 0x80));
+    let (o, diags) = check_json(&bytes);
+    status(&o, 1);
+    assert_eq!(diags[0]["code"], "not-utf8");
+    assert_eq!(diags[0]["line"], 3);
+    // Control characters that are valid UTF-8 are a YAML error, not a crash.
+    let (o, diags) = check_json(b"a: \x00\x01\x02\nb: [\x7f\n");
+    status(&o, 1);
+    assert_eq!(diags[0]["code"], "yaml-syntax");
+}
+
+#[test]
+fn a_10_mb_file_is_refused_with_a_diagnostic() {
+    let big = "# padding\n".repeat(1_000_000);
+    let (o, diags) = check_json(big.as_bytes());
+    status(&o, 1);
+    assert_eq!(diags[0]["code"], "input-too-large");
+    // Just inside the limit parses.
+    let inside = "#".repeat(wukong_net::limits::MAX_INPUT_BYTES - 1) + "\n";
+    let (o, diags) = check_json(inside.as_bytes());
+    status(&o, 0);
+    assert!(diags.is_empty());
+}
+
+#[test]
+fn alias_bombs_are_stopped() {
+    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let names: Vec<char> = ('a'..='i').collect();
+    for w in names.windows(2) {
+        let (p, c) = (w[0], w[1]);
+        bomb.push_str(&format!("{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+    }
+    let (o, diags) = check_json(bomb.as_bytes());
+    status(&o, 1);
+    assert_eq!(diags[0]["code"], "too-many-nodes");
+}
+
+#[test]
+fn deep_nesting_is_stopped() {
+    for deep in ["[".repeat(100_000), "a:\n".repeat(1) + &"{b: ".repeat(50_000), "- ".repeat(50_000)] {
+        let (o, diags) = check_json(deep.as_bytes());
+        status(&o, 1);
+        let code = diags[0]["code"].as_str().unwrap();
+        assert!(code == "too-deep" || code == "yaml-syntax", "{code}");
+    }
+}
+
+#[test]
+fn names_carrying_yaml_never_inject() {
+    // A name with a newline and YAML syntax is refused, and nothing is rendered from it.
+    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: \"ext\\n    dhcp4: false\\nevil: 1\"\n    bridgeName: \"br0\\nx: y\"\n    physicalInterface: ens192\n    ipConfig: {mode: dhcp}\n";
+    let o = run(&["render", "-"], spec.as_bytes());
+    status(&o, 1);
+    assert!(stdout(&o).is_empty());
+    let (_, diags) = check_json(spec.as_bytes());
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"invalid-network-name"), "{codes:?}");
+    assert!(codes.contains(&"invalid-interface-name"), "{codes:?}");
+}
+
+#[test]
+fn other_kinds_are_skipped_with_a_warning() {
+    let (o, diags) = check_json(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+    status(&o, 0);
+    assert_eq!(diags[0]["code"], "not-a-wukong");
+    let (o, diags) = check_json(b"- just\n- a list\n");
+    status(&o, 1);
+    assert_eq!(diags[0]["code"], "not-an-object");
+}
+
+#[test]
+fn multi_document_streams_render_every_wukong() {
+    let a = std::fs::read_to_string(fixture("seed-dhcp.yaml")).unwrap();
+    let b = std::fs::read_to_string(fixture("seed-static.yaml")).unwrap();
+    let o = run(&["render", "-", "--format", "json"], format!("{a}---\n{b}").as_bytes());
+    status(&o, 0);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[1]["virtualMachine"]["metadata"]["name"], "ubuntu-static-vm");
+}

@@ -1,0 +1,101 @@
+//! Golden tests: the seed's DHCP and static examples render to the reviewed manifests in
+//! tests/golden/. `BLESS=1 cargo test --test golden` rewrites them after a deliberate change;
+//! review the diff before committing.
+
+use std::path::{Path, PathBuf};
+use wukong_net::render::manifests_yaml;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn golden(fixture: &str) {
+    let input = std::fs::read_to_string(root().join("tests/fixtures").join(fixture)).unwrap();
+    let report = wukong_net::render(&input);
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    let got = manifests_yaml(&report.manifests, None);
+    let path: PathBuf = root().join("tests/golden").join(fixture);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: run BLESS=1 cargo test --test golden", path.display()));
+    assert_eq!(got, want, "{} changed; if deliberate, BLESS=1 and review the diff", rel(&path));
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(root()).unwrap_or(p).display().to_string()
+}
+
+#[test]
+fn seed_dhcp_example() {
+    golden("seed-dhcp.yaml");
+}
+
+#[test]
+fn seed_static_example() {
+    golden("seed-static.yaml");
+}
+
+/// What the seed's design note promises, asserted on the structure rather than the text.
+#[test]
+fn seed_dhcp_semantics() {
+    let input = std::fs::read_to_string(root().join("tests/fixtures/seed-dhcp.yaml")).unwrap();
+    let m = &wukong_net::render(&input).manifests[0];
+    let nd = serde_yaml_reader(&m.network_data);
+    let eth1 = &nd["network"]["ethernets"]["eth1"];
+    assert_eq!(eth1["dhcp4"], true);
+    assert_eq!(eth1["dhcp6"], false);
+    assert_eq!(eth1["set-name"], "eth1");
+    // The pod network is DHCP too, on eth0.
+    assert_eq!(nd["network"]["ethernets"]["eth0"]["dhcp4"], true);
+    // The netplan match names the MAC the KubeVirt interface pins.
+    let vm = serde_json::to_value(&m.virtual_machine).unwrap();
+    let ifaces = &vm["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"];
+    assert_eq!(ifaces[1]["name"], "external");
+    assert_eq!(ifaces[1]["macAddress"], eth1["match"]["macaddress"]);
+    assert!(ifaces[1].get("bridge").is_some());
+    assert!(ifaces[0].get("masquerade").is_some());
+    // networkData rides in cloudInitNoCloud.networkData, never userData.
+    let vol = &vm["spec"]["template"]["spec"]["volumes"][0]["cloudInitNoCloud"];
+    assert_eq!(vol["networkData"], m.network_data.as_str());
+    assert!(vol.get("userData").is_none());
+    // The NAD: bridge plugin, L2 only (no IPAM type), no pod-side interface config.
+    let cfg: serde_json::Value =
+        serde_json::from_str(&m.network_attachment_definitions[0].spec.config).unwrap();
+    assert_eq!(cfg["type"], "bridge");
+    assert_eq!(cfg["bridge"], "br-external");
+    assert_eq!(cfg["ipam"], serde_json::json!({}));
+    assert_eq!(cfg["disableContainerInterface"], true);
+    assert_eq!(cfg["name"], "ubuntu-dhcp-external-nad");
+}
+
+#[test]
+fn seed_static_semantics() {
+    let input = std::fs::read_to_string(root().join("tests/fixtures/seed-static.yaml")).unwrap();
+    let m = &wukong_net::render(&input).manifests[0];
+    let nd = serde_yaml_reader(&m.network_data);
+    let eth1 = &nd["network"]["ethernets"]["eth1"];
+    assert_eq!(eth1["dhcp4"], false);
+    assert_eq!(eth1["addresses"][0], "192.168.0.200/24");
+    assert_eq!(eth1["routes"][0]["to"], "0.0.0.0/0");
+    assert_eq!(eth1["routes"][0]["via"], "192.168.0.1");
+    assert_eq!(eth1["nameservers"]["addresses"], serde_json::json!(["192.168.0.1", "8.8.8.8"]));
+    let cfg: serde_json::Value =
+        serde_json::from_str(&m.network_attachment_definitions[0].spec.config).unwrap();
+    let range = &cfg["ipam"]["ranges"][0][0];
+    assert_eq!(cfg["ipam"]["type"], "host-local");
+    assert_eq!(range["subnet"], "192.168.0.0/24");
+    assert_eq!(range["rangeStart"], "192.168.0.200");
+    assert_eq!(range["rangeEnd"], "192.168.0.200");
+    assert_eq!(cfg["ipam"]["routes"][0], serde_json::json!({"dst": "0.0.0.0/0", "gw": "192.168.0.1"}));
+    // The bridge plugin refuses IPAM together with disableContainerInterface.
+    assert!(cfg.get("disableContainerInterface").is_none());
+}
+
+/// Reads YAML back with the project's own YAML 1.2 reader.
+fn serde_yaml_reader(text: &str) -> serde_json::Value {
+    let s = wukong_net::source::parse(text);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+    s.documents.into_iter().next().unwrap().value
+}
