@@ -3,7 +3,7 @@
 
 use crate::model::Wukong;
 use schemars::generate::SchemaSettings;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The CRD as a JSON value (serialize it as YAML for `kubectl apply`).
 pub fn wukong_crd() -> Value {
@@ -37,7 +37,10 @@ pub fn wukong_crd() -> Value {
 }
 
 /// Rewrites schemars' output into a Kubernetes structural schema: no `$schema`, `title`,
-/// `nullable`, `default` or `definitions`; enums of one-type strings; every object typed.
+/// `nullable`, `default` or `definitions` (everything is inlined); enums as one string enum
+/// without the `null` that schemars adds for optional fields (the API server prunes nulls of
+/// non-nullable fields anyway); no unsigned-integer formats; no boolean `additionalProperties`
+/// (Kubernetes forbids it next to `properties`).
 fn structural(v: &mut Value) {
     let Value::Object(m) = v else { return };
     for k in ["$schema", "title", "nullable", "default", "definitions", "$defs", "examples"] {
@@ -56,13 +59,14 @@ fn structural(v: &mut Value) {
         m.insert("type".into(), json!("string"));
         m.insert("enum".into(), Value::Array(values));
     }
-    if m.get("format").and_then(Value::as_str) == Some("uint32") || m.get("format").and_then(Value::as_str) == Some("uint16") {
+    if let Some(Value::Array(values)) = m.get_mut("enum") {
+        values.retain(|e| !e.is_null());
+    }
+    if matches!(m.get("format").and_then(Value::as_str), Some("uint16" | "uint32")) {
         m.remove("format");
     }
-    if let Some(Value::Array(req)) = m.get("required") {
-        if req.is_empty() {
-            m.remove("required");
-        }
+    if m.get("required").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+        m.remove("required");
     }
     if let Some(Value::Object(props)) = m.get_mut("properties") {
         for p in props.values_mut() {
@@ -72,15 +76,11 @@ fn structural(v: &mut Value) {
     if let Some(items) = m.get_mut("items") {
         structural(items);
     }
-    if let Some(ap) = m.get_mut("additionalProperties") {
-        if ap.is_boolean() {
-            let drop = ap == &Value::Bool(true) || ap == &Value::Bool(false);
-            if drop {
-                m.remove("additionalProperties");
-            }
-        } else {
-            structural(ap);
+    match m.get_mut("additionalProperties") {
+        Some(Value::Bool(_)) => {
+            m.remove("additionalProperties");
         }
+        Some(ap) => structural(ap),
+        None => {}
     }
-    let _ = Map::<String, Value>::new;
 }

@@ -44,6 +44,23 @@ pub struct Wukong {
     pub status: Option<WukongStatus>,
 }
 
+/// The API server prunes null-valued fields before validating (no field of the CRD is
+/// nullable), so `networks: null` is accepted there as if absent; read it the same way.
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A Go `int` in the original API: controller-gen writes no `format` for it (schemars would say
+/// int64), so the CRD matches the original's.
+#[cfg(feature = "schema")]
+fn go_int(schema: &mut schemars::Schema) {
+    schema.remove("format");
+}
+
 /// The parts of Kubernetes ObjectMeta the generator reads; the rest is accepted and kept.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -73,14 +90,17 @@ impl JsonSchema for ObjectMeta {
 /// spec defines the desired state of Wukong
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+// The API server requires cpu and memory, as the original CRD does. The model keeps them optional
+// so that a networks-only snippet still renders; schemars cannot mark an optional field required.
+#[cfg_attr(feature = "schema", schemars(extend("required" = ["cpu", "memory"])))]
 #[serde(rename_all = "camelCase")]
 pub struct WukongSpec {
     /// CPU is the number of CPU cores for the virtual machine
-    #[cfg_attr(feature = "schema", schemars(required, range(min = 1, max = 64)))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 64), transform = go_int))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory is the memory size for the virtual machine (e.g., "8Gi", "4G")
-    #[cfg_attr(feature = "schema", schemars(required, regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|K|M|G|T|P|E)?$")))]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|K|M|G|T|P|E)?$")))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// OSImage is the operating system image for Cloud-Init configuration
@@ -93,10 +113,10 @@ pub struct WukongSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_init_user: Option<CloudInitUser>,
     /// Networks defines the network interfaces for the virtual machine
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub networks: Vec<Network>,
     /// Disks defines the storage disks for the virtual machine
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub disks: Vec<DiskConfig>,
     /// HighAvailability defines high availability configuration
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,7 +125,7 @@ pub struct WukongSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_strategy: Option<StartStrategy>,
     /// GPUs defines the GPU devices to be passed through to the virtual machine
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub gpus: Vec<GpuDevice>,
     /// RestoreFromSnapshot specifies the name of a WukongSnapshot to restore from
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,7 +155,7 @@ pub struct CloudInitUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,
     /// Groups are additional groups the user should belong to
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
     /// LockPasswd indicates whether to lock the password
     /// Default: false
@@ -161,7 +181,7 @@ pub struct Network {
     #[serde(default, rename = "nadName", skip_serializing_if = "Option::is_none")]
     pub nad_name: Option<String>,
     /// VLANID is the VLAN ID (1-4094)
-    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 4094)))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 4094), transform = go_int))]
     #[serde(default, rename = "vlanId", skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<i64>,
     /// BridgeName is the bridge name (for bridge and ovs types)
@@ -188,7 +208,7 @@ pub struct Network {
     #[serde(default, rename = "macAddress", skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// MTU of the guest NIC, the bridge port and the node bridge (68-65535).
-    #[cfg_attr(feature = "schema", schemars(range(min = 68, max = 65535)))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 68, max = 65535), transform = go_int))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtu: Option<i64>,
 }
@@ -230,7 +250,7 @@ pub struct IpConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// DNSServers is a list of DNS server addresses
-    #[serde(default, rename = "dnsServers", skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, rename = "dnsServers", deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub dns_servers: Vec<String>,
 }
 
@@ -279,7 +299,7 @@ pub struct HighAvailability {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
     /// Tolerations are tolerations for node taints
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<Toleration>,
 }
 
@@ -364,10 +384,10 @@ pub struct GpuDevice {
 pub struct WukongStatus {
     /// Conditions represent the current state of the Wukong resource
     #[cfg_attr(feature = "schema", schemars(extend("x-kubernetes-list-map-keys" = ["type"], "x-kubernetes-list-type" = "map")))]
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
     /// Networks represents the status of network interfaces
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub networks: Vec<NetworkStatus>,
     /// NodeName is the name of the node where the VM is running
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,7 +399,7 @@ pub struct WukongStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_name: Option<String>,
     /// Volumes represents the status of storage volumes
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<VolumeStatus>,
 }
 
