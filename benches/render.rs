@@ -1,1 +1,73 @@
-fn main() {}
+//! `cargo bench`: parse + check + render per spec (the seed's 2-network example, and specs
+//! with 1, 8 and 64 networks, to show linear growth), and the cost of refusing hostile input.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+
+/// A Wukong with `n` networks: the pod network, then alternating DHCP and static bridges.
+fn spec(n: usize) -> String {
+    let mut s = String::from(
+        "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata:\n  name: bench\n  namespace: lab\n  uid: 00000000-0000-4000-8000-000000000000\nspec:\n  cpu: 2\n  memory: 4Gi\n  networks:\n  - name: default\n",
+    );
+    for i in 1..n {
+        s.push_str(&format!("  - name: net{i}\n    type: bridge\n    bridgeName: br{i}\n    physicalInterface: ens{i}\n"));
+        if i % 2 == 1 {
+            s.push_str("    ipConfig:\n      mode: dhcp\n");
+        } else {
+            s.push_str(&format!(
+                "    vlanId: {}\n    ipConfig:\n      mode: static\n      address: 10.{}.{}.10/24\n      gateway: 10.{}.{}.1\n      dnsServers: [10.0.0.53]\n",
+                100 + i,
+                i / 256,
+                i % 256,
+                i / 256,
+                i % 256
+            ));
+        }
+    }
+    s
+}
+
+fn pipeline(c: &mut Criterion) {
+    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed-dhcp.yaml"))
+        .unwrap_or_default();
+    assert!(!wukong_net::render(&seed).has_errors());
+    c.bench_function("seed dhcp example (2 networks)", |b| {
+        b.iter(|| wukong_net::render(black_box(&seed)))
+    });
+
+    let mut g = c.benchmark_group("networks per spec");
+    for n in [1usize, 8, 64] {
+        let text = spec(n);
+        let r = wukong_net::render(&text);
+        assert!(!r.has_errors(), "{:#?}", r.diagnostics);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, t| {
+            b.iter(|| wukong_net::render(black_box(t)))
+        });
+    }
+    g.finish();
+}
+
+fn hostile(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hostile");
+    g.sample_size(10);
+    let big = "# padding\n".repeat(1_000_000);
+    g.bench_function("10 MB input", |b| b.iter(|| wukong_net::check(black_box(&big))));
+    // About 80,000 list items: the largest input accepted, fully parsed.
+    let near_limit = "- abcdefghij\n".repeat(wukong_net::limits::MAX_INPUT_BYTES / 13 - 1);
+    assert!(wukong_net::source::parse(&near_limit).diagnostics.is_empty());
+    g.bench_function("1 MiB of YAML", |b| b.iter(|| wukong_net::check(black_box(&near_limit))));
+    let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
+    let names: Vec<char> = ('a'..='i').collect();
+    for w in names.windows(2) {
+        let (p, q) = (w[0], w[1]);
+        bomb.push_str(&format!("{q}: &{q} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+    }
+    g.bench_function("alias bomb", |b| b.iter(|| wukong_net::check(black_box(&bomb))));
+    let deep = "[".repeat(100_000);
+    g.bench_function("100k nesting", |b| b.iter(|| wukong_net::check(black_box(&deep))));
+    g.finish();
+}
+
+criterion_group!(benches, pipeline, hostile);
+criterion_main!(benches);

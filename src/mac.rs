@@ -27,7 +27,8 @@ impl MacAddress {
         }
         let mut b = [0u8; 6];
         for (i, p) in parts.iter().enumerate() {
-            if p.len() != 2 {
+            // from_str_radix would take "+2"; a MAC is hex digits only.
+            if p.len() != 2 || !p.bytes().all(|c| c.is_ascii_hexdigit()) {
                 return Err(MacError::Malformed);
             }
             b[i] = u8::from_str_radix(p, 16).map_err(|_| MacError::Malformed)?;
@@ -84,6 +85,7 @@ mod tests {
         assert_eq!(MacAddress::parse("52-54-00-ab-cd-0f"), Err(MacError::Malformed));
         assert_eq!(MacAddress::parse("52:54:00:ab:cd"), Err(MacError::Malformed));
         assert_eq!(MacAddress::parse("52:54:00:ab:cd:0g"), Err(MacError::Malformed));
+        assert_eq!(MacAddress::parse("+2:00:00:00:00:01"), Err(MacError::Malformed));
         assert_eq!(MacAddress::parse("01:00:5e:00:00:01"), Err(MacError::Multicast));
         assert_eq!(MacAddress::parse("00:00:00:00:00:00"), Err(MacError::AllZero));
     }
