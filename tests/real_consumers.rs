@@ -1,0 +1,789 @@
+//! The generated artifacts, read by the real programs that consume them:
+//!
+//! - the guest's networkData through `netplan generate` and through cloud-init's own renderers
+//!   (networkd, sysconfig, eni, netplan), checking per NIC what they write: DHCP on the MAC the
+//!   VM pins, the static address, default route, DNS and MTU the spec asks for;
+//! - every generated NAD config through the CNI bridge plugin (ADD, CHECK, DEL) in network
+//!   namespaces, as Multus would run it;
+//! - the seed's whole DHCP path: guest namespace -> port made by the plugin from our NAD ->
+//!   br-external -> ens192 veth -> dnsmasq, with dhclient getting a lease for the pinned MAC.
+//!
+//! Expected values come from the Wukong spec and the generated KubeVirt interfaces, never from
+//! the artifact under test. Tests that lack root or a tool say why and return; with CI=true they
+//! fail instead (see `harness::ready`).
+
+// Test output says which case ran; unwrap-style failures are the point of a test.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
+#[path = "real_consumers/expect.rs"]
+mod expect;
+#[path = "real_consumers/formats.rs"]
+mod formats;
+#[path = "real_consumers/harness.rs"]
+mod harness;
+
+use expect::{guest_nics, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered};
+use formats::{get, ifaces, option_values, parse_interfaces, parse_shell_vars, udev_renames, Unit};
+use harness::{ip, ip_json, read, ready, run, tool, unique, wait_for, write, Daemon, Netns, Privilege, Run, TempDir};
+use ipnet::IpNet;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+// ---------------------------------------------------------------------------------------------
+// Guest side: netplan
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn netplan_generate_renders_every_nic() {
+    if !ready("netplan_generate_renders_every_nic", Privilege::None, &["netplan"]) {
+        return;
+    }
+    let all = rendered();
+    // Fixtures side by side: each run is a fresh Python start, the slow part.
+    std::thread::scope(|s| {
+        for r in &all {
+            s.spawn(move || {
+                let tmp = TempDir::new("netplan");
+                let dir = netplan_generate(&r.label, &r.network_data, &tmp.path);
+                assert_networkd(&r.label, &dir, Renderer::Netplan, &guest_nics(r));
+            });
+        }
+    });
+}
+
+/// `netplan generate` on a network-config placed where cloud-init puts it; the networkd dir.
+fn netplan_generate(label: &str, yaml: &str, tmp: &Path) -> PathBuf {
+    let root = tmp.join("root");
+    let file = root.join("etc/netplan/50-cloud-init.yaml");
+    write(&file, yaml);
+    // As cloud-init writes it: netplan warns about configs others can read.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = run(Command::new(tool("netplan")).arg("generate").arg("--root-dir").arg(&root), None);
+    assert!(r.ok(), "{label}: netplan generate refused our network-config: {}\n{yaml}", r.stderr);
+    root.join("run/systemd/network")
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Renderer {
+    /// `netplan generate`: 10-netplan-ethN.{network,link}, matching PermanentMACAddress.
+    Netplan,
+    /// cloud-init's networkd renderer: 10-cloud-init-ethN.network, matching MACAddress.
+    CloudInitNetworkd,
+}
+
+/// What systemd-networkd would apply, file by file, against the spec.
+fn assert_networkd(label: &str, dir: &Path, renderer: Renderer, nics: &[GuestNic]) {
+    let (prefix, mac_key) = match renderer {
+        Renderer::Netplan => ("10-netplan-", "PermanentMACAddress"),
+        Renderer::CloudInitNetworkd => ("10-cloud-init-", "MACAddress"),
+    };
+    let mut expected = BTreeSet::new();
+    for nic in nics {
+        let name = format!("{prefix}{}.network", nic.eth);
+        let path = dir.join(&name);
+        let ctx = format!("{label}: {} ({}, network {})", path.display(), nic.eth, nic.network);
+        if nic.plan == Plan::Unconfigured {
+            assert!(!path.exists(), "{ctx}: a network without ipConfig gets no config");
+            continue;
+        }
+        expected.insert(name);
+        let unit = Unit::parse(&read(&path));
+        assert_eq!(unit.values("Match", mac_key), [nic.mac.as_str()], "{ctx}: matches the MAC the VM interface pins");
+        assert_eq!(unit.values("Match", "Name"), [nic.eth.as_str()], "{ctx}: the NIC's name");
+        if renderer == Renderer::Netplan {
+            // set-name: the .link file renames the NIC with that MAC.
+            let link = Unit::parse(&read(&dir.join(format!("{prefix}{}.link", nic.eth))));
+            assert_eq!(link.values("Match", "PermanentMACAddress"), [nic.mac.as_str()], "{ctx}: .link match");
+            assert_eq!(link.values("Link", "Name"), [nic.eth.as_str()], "{ctx}: .link renames to {}", nic.eth);
+        }
+        let dhcp = unit.values("Network", "DHCP");
+        let dns: Vec<String> =
+            unit.values("Network", "DNS").iter().flat_map(|v| v.split_whitespace().map(str::to_string)).collect();
+        assert_eq!(dns, nic.dns(), "{ctx}: DNS servers");
+        let use_dns: Vec<String> = ["DHCP", "DHCPv4"].iter().flat_map(|s| unit.values(s, "UseDNS")).collect();
+        match &nic.plan {
+            Plan::Dhcp { dns } => {
+                assert_eq!(dhcp, ["ipv4"], "{ctx}: DHCPv4 on");
+                assert!(addresses(&unit).is_empty(), "{ctx}: no static address on a DHCP NIC");
+                if dns.is_empty() {
+                    assert!(!use_dns.iter().any(|v| is_false(v)), "{ctx}: the DHCP server's DNS is used");
+                } else {
+                    assert!(
+                        !use_dns.is_empty() && use_dns.iter().all(|v| is_false(v)),
+                        "{ctx}: the spec's DNS replaces the DHCP server's (UseDNS=false), got {use_dns:?}"
+                    );
+                }
+            }
+            Plan::Static { address, gateway, .. } => {
+                assert!(dhcp.iter().all(|v| is_false(v)), "{ctx}: no DHCP on a static NIC, got DHCP={dhcp:?}");
+                assert_eq!(addresses(&unit), [address.to_string()], "{ctx}: the static address");
+                let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
+                assert_eq!(default_gateways(&unit, &ctx), want, "{ctx}: the default route");
+            }
+            Plan::Unconfigured => unreachable!(),
+        }
+        let mtu: Vec<String> = nic.mtu.iter().map(ToString::to_string).collect();
+        assert_eq!(unit.values("Link", "MTUBytes"), mtu, "{ctx}: MTU");
+    }
+    let found: BTreeSet<String> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let found: BTreeSet<String> = found.into_iter().filter(|f| f.ends_with(".network")).collect();
+    assert_eq!(found, expected, "{label}: one .network per configured NIC, no others");
+}
+
+fn is_false(v: &str) -> bool {
+    matches!(v.to_ascii_lowercase().as_str(), "no" | "false" | "0" | "off")
+}
+
+/// Static addresses, from [Network] Address= (netplan) or [Address] sections (cloud-init).
+fn addresses(unit: &Unit) -> Vec<String> {
+    let mut all = unit.values("Network", "Address");
+    all.extend(unit.values("Address", "Address"));
+    all
+}
+
+/// Gateways of default routes: [Network] Gateway=, or a [Route] with no or an all-zero
+/// Destination. Any other routed destination is a mistake here: the generator only writes
+/// default routes (cloud-init 22.4 turns `::/0` into `::/64`, for one).
+fn default_gateways(unit: &Unit, ctx: &str) -> Vec<String> {
+    let mut gateways = unit.values("Network", "Gateway");
+    for route in unit.sections("Route") {
+        let Some(gw) = get(route, "Gateway") else { continue };
+        let dst = get(route, "Destination");
+        assert!(
+            dst.as_deref().is_none_or(|d| d == "0.0.0.0/0" || d == "::/0"),
+            "{ctx}: a route to {dst:?} via {gw} where the default route belongs"
+        );
+        gateways.push(gw);
+    }
+    gateways
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guest side: cloud-init
+// ---------------------------------------------------------------------------------------------
+
+/// cloud-init's renderers, with a distro that uses each.
+const CLOUD_INIT_RENDERERS: &[(&str, &str)] =
+    &[("debian", "networkd"), ("rhel", "sysconfig"), ("debian", "eni"), ("ubuntu", "netplan")];
+
+#[test]
+fn cloud_init_renders_every_nic_for_networkd_sysconfig_eni_and_netplan() {
+    // Root: cloud-init's networkd renderer hands its files to the systemd-network user.
+    let test = "cloud_init_renders_every_nic_for_networkd_sysconfig_eni_and_netplan";
+    if !ready(test, Privilege::Root, &["cloud-init", "netplan"]) {
+        return;
+    }
+    let all = rendered();
+    // Fixtures side by side: each net-convert is a fresh Python start, the slow part.
+    std::thread::scope(|s| {
+        for r in &all {
+            s.spawn(move || cloud_init_case(r));
+        }
+    });
+}
+
+fn cloud_init_case(r: &Rendered) {
+    let tmp = TempDir::new("cloud-init");
+    let nics = guest_nics(r);
+    let input = tmp.join("network-config.yaml");
+    write(&input, &r.network_data);
+    for (distro, renderer) in CLOUD_INIT_RENDERERS {
+        let out = tmp.join(renderer);
+        let run = run(
+            Command::new(tool("cloud-init"))
+                .args(["devel", "net-convert", "-k", "yaml", "-D", distro, "-O", renderer])
+                .arg("-p")
+                .arg(&input)
+                .arg("-d")
+                .arg(&out),
+            None,
+        );
+        let label = format!("{} (cloud-init -D {distro} -O {renderer})", r.label);
+        assert!(run.ok(), "{label}: net-convert refused our network-config: {}\n{}", run.stderr, r.network_data);
+        match *renderer {
+            "networkd" => assert_networkd(&label, &out.join("etc/systemd/network"), Renderer::CloudInitNetworkd, &nics),
+            "sysconfig" => assert_sysconfig(&label, &out, &nics),
+            "eni" => assert_eni(&label, &out, &nics),
+            _ => {
+                // What an Ubuntu guest does: cloud-init writes netplan YAML, netplan renders it.
+                let yaml = read(&out.join("etc/netplan/50-cloud-init.yaml"));
+                let dir = netplan_generate(&label, &yaml, &tmp.join("netplan-of-cloud-init"));
+                assert_networkd(&label, &dir, Renderer::Netplan, &nics);
+            }
+        }
+    }
+}
+
+/// RHEL's ifcfg files.
+fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
+    let scripts = out.join("etc/sysconfig/network-scripts");
+    let rules = read(&out.join("etc/udev/rules.d/70-persistent-net.rules"));
+    let resolv = std::fs::read_to_string(out.join("etc/resolv.conf")).unwrap_or_default();
+    let resolvers: Vec<&str> = resolv.lines().filter_map(|l| l.strip_prefix("nameserver ")).map(str::trim).collect();
+    for nic in nics {
+        let path = scripts.join(format!("ifcfg-{}", nic.eth));
+        let ctx = format!("{label}: {} (network {})", path.display(), nic.network);
+        if nic.plan == Plan::Unconfigured {
+            assert!(!path.exists(), "{ctx}: a network without ipConfig gets no config");
+            continue;
+        }
+        let v = parse_shell_vars(&read(&path));
+        let val = |k: &str| v.get(k).map(String::as_str);
+        assert_eq!(val("DEVICE"), Some(nic.eth.as_str()), "{ctx}: DEVICE");
+        // The YAML 1.1 trap: an unquoted 52:54:00:12:34:56 reaches cloud-init as the integer
+        // 41135085296, and HWADDR (and the udev rule) would never match the NIC.
+        assert_eq!(val("HWADDR"), Some(nic.mac.as_str()), "{ctx}: HWADDR is the pinned MAC, as a MAC");
+        assert!(udev_renames(&rules, &nic.mac, &nic.eth), "{ctx}: udev renames {} to {}:\n{rules}", nic.mac, nic.eth);
+        match &nic.plan {
+            Plan::Dhcp { .. } => {
+                assert_eq!(val("BOOTPROTO"), Some("dhcp"), "{ctx}: BOOTPROTO");
+                assert_eq!(val("IPADDR"), None, "{ctx}: no static address");
+            }
+            Plan::Static { address: IpNet::V4(a), gateway, dns } => {
+                assert!(matches!(val("BOOTPROTO"), Some("none" | "static")), "{ctx}: BOOTPROTO {:?}", val("BOOTPROTO"));
+                assert_eq!(val("IPADDR"), Some(a.addr().to_string().as_str()), "{ctx}: IPADDR");
+                let netmask = a.netmask().to_string();
+                let prefix = a.prefix_len().to_string();
+                assert!(
+                    val("NETMASK") == Some(netmask.as_str()) || val("PREFIX") == Some(prefix.as_str()),
+                    "{ctx}: NETMASK {netmask} or PREFIX {prefix}, got {v:?}"
+                );
+                assert_eq!(val("GATEWAY").map(str::to_string), gateway.map(|g| g.to_string()), "{ctx}: GATEWAY");
+                assert_eq!(numbered(&v, "DNS"), *dns, "{ctx}: DNS1..");
+            }
+            Plan::Static { address: IpNet::V6(a), gateway, dns } => {
+                assert_eq!(val("IPV6INIT"), Some("yes"), "{ctx}: IPV6INIT");
+                assert_eq!(val("IPV6ADDR"), Some(a.to_string().as_str()), "{ctx}: IPV6ADDR");
+                assert_eq!(
+                    val("IPV6_DEFAULTGW").map(str::to_string),
+                    gateway.map(|g| g.to_string()),
+                    "{ctx}: IPV6_DEFAULTGW"
+                );
+                // No other route via the gateway (cloud-init 22.4 writes `::/64 via` for `::/0`).
+                let route6 = std::fs::read_to_string(scripts.join(format!("route6-{}", nic.eth))).unwrap_or_default();
+                assert!(route6.trim().is_empty(), "{ctx}: unexpected IPv6 routes: {route6}");
+                assert_eq!(numbered(&v, "DNS"), *dns, "{ctx}: DNS1..");
+            }
+            Plan::Unconfigured => unreachable!(),
+        }
+        // For DHCP NICs, sysconfig keeps the spec's DNS in resolv.conf only (cloud-init 22.4
+        // writes no PEERDNS=no for dhcp4-overrides), so that is where it is checked.
+        for server in nic.dns() {
+            assert!(resolvers.contains(&server.as_str()), "{ctx}: resolv.conf names {server}: {resolv}");
+        }
+        assert_eq!(val("MTU").map(str::to_string), nic.mtu.map(|m| m.to_string()), "{ctx}: MTU");
+    }
+}
+
+/// DNS1, DNS2, ... in order.
+fn numbered(v: &std::collections::BTreeMap<String, String>, key: &str) -> Vec<String> {
+    (1..).map_while(|i| v.get(&format!("{key}{i}")).cloned()).collect()
+}
+
+/// Debian's /etc/network/interfaces.d stanzas.
+fn assert_eni(label: &str, out: &Path, nics: &[GuestNic]) {
+    let path = out.join("etc/network/interfaces.d/50-cloud-init");
+    let text = read(&path);
+    let stanzas = parse_interfaces(&text);
+    let rules = read(&out.join("etc/udev/rules.d/70-persistent-net.rules"));
+    let lo = ifaces(&stanzas, "lo");
+    for nic in nics {
+        let ctx = format!("{label}: {} iface {} (network {})", path.display(), nic.eth, nic.network);
+        let own = ifaces(&stanzas, &nic.eth);
+        if nic.plan == Plan::Unconfigured {
+            assert!(own.is_empty(), "{ctx}: a network without ipConfig gets no config");
+            continue;
+        }
+        assert_eq!(own.len(), 1, "{ctx}: one stanza:\n{text}");
+        let s = own[0];
+        assert!(stanzas.iter().any(|st| st.head == ["auto", nic.eth.as_str()]), "{ctx}: brought up at boot (auto)");
+        assert!(udev_renames(&rules, &nic.mac, &nic.eth), "{ctx}: udev renames {} to {}:\n{rules}", nic.mac, nic.eth);
+        match &nic.plan {
+            Plan::Dhcp { .. } => assert_eq!(s.head[2..], ["inet", "dhcp"], "{ctx}: DHCPv4"),
+            Plan::Static { address, gateway, .. } => {
+                let family = if address.addr().is_ipv4() { "inet" } else { "inet6" };
+                assert_eq!(s.head[2..], [family, "static"], "{ctx}: static");
+                assert_eq!(option_values(s, "address"), [address.to_string()], "{ctx}: address");
+                let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
+                assert_eq!(eni_default_gateways(s, &ctx), want, "{ctx}: the default route");
+            }
+            Plan::Unconfigured => unreachable!(),
+        }
+        if !nic.dns().is_empty() {
+            // resolvconf reads dns-nameservers from any stanza; cloud-init puts DHCP NICs' on lo.
+            let lists: Vec<Vec<String>> = own
+                .iter()
+                .chain(lo.iter())
+                .flat_map(|st| option_values(st, "dns-nameservers"))
+                .map(|l| l.split_whitespace().map(str::to_string).collect())
+                .collect();
+            assert!(lists.iter().any(|l| l == nic.dns()), "{ctx}: dns-nameservers {:?}, got {lists:?}", nic.dns());
+        }
+        let mtu: Vec<String> = nic.mtu.iter().map(ToString::to_string).collect();
+        assert_eq!(option_values(s, "mtu"), mtu, "{ctx}: mtu");
+    }
+}
+
+/// `gateway GW`, or `post-up route add [-A inet6] default gw GW || true`; any other routed
+/// destination is a mistake (see `default_gateways`).
+fn eni_default_gateways(s: &formats::Stanza, ctx: &str) -> Vec<String> {
+    let mut gateways = option_values(s, "gateway");
+    for cmd in option_values(s, "post-up") {
+        let words: Vec<&str> = cmd.split_whitespace().filter(|w| *w != "-A" && *w != "inet6").collect();
+        if let ["route", "add", dst, "gw", gw, ..] = words.as_slice() {
+            assert!(matches!(*dst, "default" | "0.0.0.0/0" | "::/0"), "{ctx}: a route to {dst} via {gw}: {cmd}");
+            gateways.push((*gw).to_string());
+        }
+    }
+    gateways
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node side: the CNI bridge plugin
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn cni_bridge_plugin_adds_checks_and_deletes_every_nad() {
+    if !ready(
+        "cni_bridge_plugin_adds_checks_and_deletes_every_nad",
+        Privilege::NetworkNamespaces,
+        &["ip", "bridge", "cni/bridge", "cni/host-local"],
+    ) {
+        return;
+    }
+    let mut count = 0;
+    for r in rendered() {
+        for nad in nads(&r) {
+            exercise_nad(&r, &nad);
+            count += 1;
+        }
+    }
+    assert!(count >= 10, "the fixtures make at least 10 NADs, ran {count}");
+}
+
+/// The plugin's error message (it prints `{"code", "msg"}` on stdout).
+fn cni_error(r: &Run) -> String {
+    serde_json::from_str::<Value>(&r.stdout)
+        .ok()
+        .and_then(|v| v["msg"].as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("{}{}", r.stdout, r.stderr))
+}
+
+/// Runs the bridge plugin in the node namespace on the container namespace `vm`, exactly as a
+/// runtime (Multus) would: config on stdin, the rest in CNI_* variables.
+fn cni(node: &Netns, vm: &Netns, command: &str, container: &str, ifname: &str, config: &Value) -> Run {
+    let plugin = tool("cni/bridge");
+    let mut c = node.exec(&plugin);
+    c.env("CNI_COMMAND", command)
+        .env("CNI_CONTAINERID", container)
+        .env("CNI_NETNS", vm.path())
+        .env("CNI_IFNAME", ifname)
+        .env("CNI_PATH", plugin.parent().unwrap())
+        .env_remove("CNI_ARGS");
+    run(&mut c, Some(config.to_string().as_bytes()))
+}
+
+/// The node bridge as the NNCP makes it: its name, MTU, STP off, VLAN filtering if asked.
+fn make_bridge(node: &Netns, b: &NodeBridge, vlan_filtering: bool) {
+    let mtu = b.mtu.map(|m| m.to_string());
+    let mut args = vec!["-n", &node.name, "link", "add", "name", &b.name];
+    if let Some(m) = &mtu {
+        args.extend(["mtu", m]);
+    }
+    args.extend(["type", "bridge", "stp_state", "0"]);
+    if vlan_filtering {
+        args.extend(["vlan_filtering", "1"]);
+    }
+    ip(&args);
+    ip(&["-n", &node.name, "link", "set", &b.name, "up"]);
+}
+
+/// Whether this kernel's bridges can filter VLANs (many minimal VM kernels cannot).
+fn kernel_has_bridge_vlan_filtering(node: &Netns) -> bool {
+    let probe = "vlanprobe0";
+    let r = run(
+        Command::new(tool("ip")).args([
+            "-n",
+            &node.name,
+            "link",
+            "add",
+            probe,
+            "type",
+            "bridge",
+            "vlan_filtering",
+            "1",
+        ]),
+        None,
+    );
+    if r.ok() {
+        ip(&["-n", &node.name, "link", "del", probe]);
+        return true;
+    }
+    assert!(r.stderr.contains("not supported"), "probing bridge VLAN filtering failed otherwise: {}", r.stderr);
+    false
+}
+
+/// The veth the plugin made: the peer of `ifname` in `vm`, and a port of `bridge` in `node`.
+fn assert_bridge_port(ctx: &str, node: &Netns, vm: &Netns, bridge: &str, ifname: &str) -> Value {
+    let guest = &ip_json(&["-n", &vm.name, "link", "show", "dev", ifname])[0];
+    let ports = ip_json(&["-n", &node.name, "-d", "link", "show", "master", bridge]);
+    let port = ports
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["ifindex"] == guest["link_index"])
+        .unwrap_or_else(|| panic!("{ctx}: the peer of {ifname} is not a port of {bridge}: {ports}"))
+        .clone();
+    assert_eq!(port["link_index"], guest["ifindex"], "{ctx}: the port's peer is {ifname}");
+    assert_eq!(port["linkinfo"]["info_kind"], "veth", "{ctx}: a veth: {port}");
+    port
+}
+
+/// The addresses of a link whose scope is global, as CIDRs.
+fn global_addresses(ns: &Netns, ifname: &str) -> Vec<String> {
+    let link = &ip_json(&["-n", &ns.name, "addr", "show", "dev", ifname])[0];
+    link["addr_info"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["scope"] == "global")
+        .map(|a| format!("{}/{}", a["local"].as_str().unwrap_or(""), a["prefixlen"]))
+        .collect()
+}
+
+fn default_routes(ns: &Netns, family: &str) -> Vec<Value> {
+    ip_json(&["-n", &ns.name, family, "route", "show", "default"]).as_array().cloned().unwrap_or_default()
+}
+
+fn exercise_nad(r: &Rendered, nad: &Nad) {
+    let ctx = format!("{}: NAD {}", r.label, nad.name);
+    let config = &nad.config;
+    assert_eq!(config["type"], "bridge", "{ctx}");
+    assert_eq!(config["name"], nad.name.as_str(), "{ctx}: the CNI network is named after the NAD");
+    let bridge = node_bridge(r, config["bridge"].as_str().expect("bridge"));
+    let vlan = config.get("vlan").and_then(Value::as_u64);
+    assert_eq!(vlan.is_some(), bridge.vlan_filtering, "{ctx}: NAD vlan and NNCP port VLAN agree");
+    let l2_only = config["ipam"] == json!({});
+
+    let tmp = TempDir::new("cni");
+    let node = Netns::new("node");
+    let vm = Netns::new("vm");
+    let filtering = vlan.is_some() && kernel_has_bridge_vlan_filtering(&node);
+    make_bridge(&node, &bridge, filtering);
+
+    let mut config = config.clone();
+    if config["ipam"]["type"] == "host-local" {
+        // The only change to the generated config: host-local keeps reservations in
+        // /var/lib/cni/networks by default; this test keeps them in its own temp dir.
+        config["ipam"]["dataDir"] = json!(tmp.join("ipam"));
+    }
+    let id = unique("ctr");
+    let ifname = nad.nic.eth.as_str();
+
+    let add = cni(&node, &vm, "ADD", &id, ifname, &config);
+    if let Some(v) = vlan {
+        if !filtering {
+            println!("{ctx}: CASE no-vlan-filtering: this kernel's bridges cannot filter VLANs; asserting the plugin refuses VLAN {v}");
+            let msg = cni_error(&add);
+            assert!(!add.ok(), "{ctx}: ADD of a VLAN port succeeded on a bridge without VLAN filtering");
+            assert!(msg.contains("vlan") && msg.contains("not supported"), "{ctx}: refused for the VLAN: {msg}");
+            let del = cni(&node, &vm, "DEL", &id, ifname, &config);
+            assert!(del.ok(), "{ctx}: DEL after the failed ADD: {}", cni_error(&del));
+            return;
+        }
+        println!("{ctx}: CASE vlan-filtering: asserting the port carries VLAN {v} untagged");
+    }
+    assert!(add.ok(), "{ctx}: ADD failed: {}\nconfig: {config}", cni_error(&add));
+    let result: Value = serde_json::from_str(&add.stdout).unwrap_or_else(|e| panic!("{ctx}: ADD result: {e}"));
+
+    let port = assert_bridge_port(&ctx, &node, &vm, &bridge.name, ifname);
+    let guest = &ip_json(&["-n", &vm.name, "link", "show", "dev", ifname])[0];
+    if let Some(mtu) = config["mtu"].as_u64() {
+        assert_eq!(guest["mtu"].as_u64(), Some(mtu), "{ctx}: container interface MTU");
+        assert_eq!(port["mtu"].as_u64(), Some(mtu), "{ctx}: bridge port MTU");
+    }
+    let ips = result["ips"].as_array().cloned().unwrap_or_default();
+    let reservation = match &nad.nic.plan {
+        Plan::Static { address, gateway, .. } => {
+            assert_eq!(global_addresses(&vm, ifname), [address.to_string()], "{ctx}: exactly the spec's address");
+            let family = if address.addr().is_ipv4() { "-4" } else { "-6" };
+            let routes = default_routes(&vm, family);
+            let want = gateway.map(|g| g.to_string());
+            let got: Vec<(Option<&str>, Option<&str>)> =
+                routes.iter().map(|r| (r["gateway"].as_str(), r["dev"].as_str())).collect();
+            assert_eq!(got, [(want.as_deref(), Some(ifname))], "{ctx}: the default route via the gateway");
+            let file = tmp.join("ipam").join(&nad.name).join(address.addr().to_string());
+            assert!(file.exists(), "{ctx}: host-local reserved {}", address.addr());
+            Some(file)
+        }
+        Plan::Dhcp { .. } | Plan::Unconfigured => {
+            assert!(l2_only, "{ctx}: DHCP mode is L2 only: {config}");
+            assert!(ips.is_empty(), "{ctx}: no IPAM result for an L2 port: {result}");
+            let link = &ip_json(&["-n", &vm.name, "addr", "show", "dev", ifname])[0];
+            let v4: Vec<&Value> =
+                link["addr_info"].as_array().into_iter().flatten().filter(|a| a["family"] == "inet").collect();
+            assert!(
+                v4.is_empty() && global_addresses(&vm, ifname).is_empty(),
+                "{ctx}: no address before the guest's DHCP: {link}"
+            );
+            assert!(default_routes(&vm, "-4").is_empty(), "{ctx}: no route before the guest's DHCP");
+            None
+        }
+    };
+    if let (Some(v), true) = (vlan, filtering) {
+        let port_name = port["ifname"].as_str().unwrap();
+        let vlans = bridge_vlans(&node, port_name);
+        let entry = vlans
+            .iter()
+            .find(|e| e["vlan"].as_u64() == Some(v))
+            .unwrap_or_else(|| panic!("{ctx}: port {port_name} lacks VLAN {v}: {vlans:?}"));
+        let flags: Vec<&str> = entry["flags"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        assert!(
+            flags.contains(&"PVID") && flags.contains(&"Egress Untagged"),
+            "{ctx}: VLAN {v} is the port's untagged PVID: {flags:?}"
+        );
+    }
+
+    // CHECK as a runtime sends it: the config plus the ADD result as prevResult.
+    let mut check_config = config.clone();
+    check_config["prevResult"] = result.clone();
+    let check = cni(&node, &vm, "CHECK", &id, ifname, &check_config);
+    if l2_only && !check.ok() {
+        // The bridge plugin's CHECK always runs the IPAM plugin, even when there is none
+        // (plugins 1.1.1 and upstream since): CHECK cannot pass for any L2-only config.
+        assert_eq!(cni_error(&check), "no plugin name provided", "{ctx}: CHECK failed for another reason");
+        println!("{ctx}: CASE l2-check: the plugin cannot CHECK an L2-only port (it runs an IPAM plugin with no name)");
+    } else {
+        assert!(check.ok(), "{ctx}: CHECK failed: {}", cni_error(&check));
+    }
+
+    let del = cni(&node, &vm, "DEL", &id, ifname, &config);
+    assert!(del.ok(), "{ctx}: DEL failed: {}", cni_error(&del));
+    let gone = run(Command::new(tool("ip")).args(["-n", &vm.name, "link", "show", "dev", ifname]), None);
+    assert!(!gone.ok(), "{ctx}: DEL left {ifname} behind");
+    let ports = ip_json(&["-n", &node.name, "link", "show", "master", &bridge.name]);
+    assert_eq!(ports, json!([]), "{ctx}: DEL left a port on {}", bridge.name);
+    if let Some(file) = reservation {
+        assert!(!file.exists(), "{ctx}: DEL released the host-local reservation");
+    }
+}
+
+/// `bridge -j vlan show dev PORT` in a namespace: the port's VLAN entries.
+fn bridge_vlans(ns: &Netns, port: &str) -> Vec<Value> {
+    let r = run(Command::new(tool("bridge")).args(["-n", &ns.name, "-j", "vlan", "show", "dev", port]), None);
+    assert!(r.ok(), "bridge vlan show: {}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("bridge -j: {e}: {}", r.stdout));
+    v.as_array().into_iter().flatten().filter_map(|e| e["vlans"].as_array()).flatten().cloned().collect()
+}
+
+#[test]
+fn cni_bridge_plugin_refuses_dhcp_ipam_without_its_daemon() {
+    if !ready(
+        "cni_bridge_plugin_refuses_dhcp_ipam_without_its_daemon",
+        Privilege::NetworkNamespaces,
+        &["ip", "cni/bridge", "cni/dhcp"],
+    ) {
+        return;
+    }
+    assert!(
+        !Path::new("/run/cni/dhcp.sock").exists(),
+        "a CNI dhcp daemon runs here (/run/cni/dhcp.sock); this test shows what happens without one"
+    );
+    let r = seed_dhcp();
+    let nad = nads(&r).into_iter().next().expect("the seed's DHCP NAD");
+    assert_eq!(nad.config["ipam"], json!({}), "the generated DHCP NAD has no IPAM");
+    let node = Netns::new("node");
+    let vm = Netns::new("vm");
+    make_bridge(&node, &node_bridge(&r, nad.config["bridge"].as_str().unwrap()), false);
+
+    // The alternative the generator does not write: IPAM by the CNI dhcp plugin. (Without
+    // disableContainerInterface, which newer plugins refuse next to any IPAM.)
+    let mut with_dhcp_ipam = nad.config.clone();
+    with_dhcp_ipam["ipam"] = json!({"type": "dhcp"});
+    with_dhcp_ipam.as_object_mut().unwrap().remove("disableContainerInterface");
+    let add = cni(&node, &vm, "ADD", &unique("ctr"), "eth1", &with_dhcp_ipam);
+    assert!(!add.ok(), "ADD with dhcp IPAM succeeded without the dhcp daemon");
+    let msg = cni_error(&add);
+    assert!(msg.contains("DHCP daemon"), "ADD with dhcp IPAM fails for want of the daemon: {msg}");
+
+    // The generated config, in the same place, works.
+    let add = cni(&node, &vm, "ADD", &unique("ctr"), "eth2", &nad.config);
+    assert!(add.ok(), "the generated DHCP NAD: {}", cni_error(&add));
+}
+
+fn seed_dhcp() -> Rendered {
+    rendered().into_iter().find(|r| r.label == "seed-dhcp.yaml").expect("seed-dhcp.yaml")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seed's whole DHCP path
+// ---------------------------------------------------------------------------------------------
+
+const ROUTER: &str = "192.168.77.1";
+
+#[test]
+fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
+    if !ready(
+        "seed_dhcp_guest_gets_a_lease_through_the_generated_nad",
+        Privilege::NetworkNamespaces,
+        &["ip", "cni/bridge", "dnsmasq", "dhclient", "dhclient-script"],
+    ) {
+        return;
+    }
+    let r = seed_dhcp();
+    let nad = nads(&r).into_iter().next().expect("the seed's DHCP NAD");
+    assert!(matches!(nad.nic.plan, Plan::Dhcp { .. }), "the seed's external network is DHCP");
+    let bridge = node_bridge(&r, nad.config["bridge"].as_str().unwrap());
+    let (ifname, mac) = (nad.nic.eth.as_str(), nad.nic.mac.as_str());
+
+    // Dropped in reverse: the processes die first, then the namespaces, then the files.
+    let tmp = TempDir::new("dora");
+    let phys = Netns::new("phys");
+    let node = Netns::new("node");
+    let vm = Netns::new("vm");
+
+    // The physical network: the NNCP's port (ens192) is a veth whose peer is the router.
+    ip(&["-n", &node.name, "link", "add", &bridge.port, "type", "veth", "peer", "name", "gw0", "netns", &phys.name]);
+    ip(&["-n", &phys.name, "addr", "add", &format!("{ROUTER}/24"), "dev", "gw0"]);
+    ip(&["-n", &phys.name, "link", "set", "gw0", "up"]);
+    make_bridge(&node, &bridge, false);
+    ip(&["-n", &node.name, "link", "set", &bridge.port, "master", &bridge.name]);
+    ip(&["-n", &node.name, "link", "set", &bridge.port, "up"]);
+
+    // The VM's port, made by the plugin from the generated NAD config, unchanged.
+    let add = cni(&node, &vm, "ADD", &unique("ctr"), ifname, &nad.config);
+    assert!(add.ok(), "ADD: {}", cni_error(&add));
+    assert_bridge_port("seed-dhcp", &node, &vm, &bridge.name, ifname);
+    // The guest NIC: KubeVirt gives it the MAC the VM pins. It is brought up here as the guest
+    // would (newer plugins leave it down for disableContainerInterface).
+    ip(&["-n", &vm.name, "link", "set", ifname, "address", mac]);
+    ip(&["-n", &vm.name, "link", "set", ifname, "up"]);
+    // A veth reports carrier up to a second after it is set up; until then the bridge drops
+    // frames from it, the guest's first DISCOVER among them.
+    wait_for("both bridge ports to forward", Duration::from_secs(5), || {
+        let ports = ip_json(&["-n", &node.name, "-d", "link", "show", "master", &bridge.name]);
+        let ports = ports.as_array().cloned().unwrap_or_default();
+        let forwarding = |p: &Value| {
+            p["linkinfo"]["info_slave_data"]["state"] == "forwarding"
+                && !p["flags"].as_array().into_iter().flatten().any(|f| f == "NO-CARRIER")
+        };
+        (ports.len() == 2 && ports.iter().all(forwarding)).then_some(())
+    });
+
+    let dnsmasq_log = tmp.join("dnsmasq.log");
+    let leases = tmp.join("dnsmasq.leases");
+    let mut dnsmasq_cmd = phys.exec(&tool("dnsmasq"));
+    dnsmasq_cmd.args([
+        "--keep-in-foreground",
+        "--conf-file=/dev/null",
+        "--port=0", // DHCP only
+        "--interface=gw0",
+        "--bind-interfaces",
+        "--dhcp-range=192.168.77.100,192.168.77.150,255.255.255.0,1h",
+        &format!("--dhcp-option=3,{ROUTER}"),
+        &format!("--dhcp-option=6,{ROUTER}"),
+        // No ICMP probe of an address before offering it: nothing else lives on this network,
+        // and the probe costs a 3 s retry of the first DISCOVER.
+        "--no-ping",
+        "--log-dhcp",
+        &format!("--log-facility={}", dnsmasq_log.display()),
+        &format!("--dhcp-leasefile={}", leases.display()),
+        &format!("--pid-file={}", tmp.join("dnsmasq.pid").display()),
+    ]);
+    let mut dnsmasq = Daemon::spawn(dnsmasq_cmd, &tmp.join("dnsmasq.out"));
+    wait_for("dnsmasq to serve DHCP", Duration::from_secs(10), || {
+        if let Some(status) = dnsmasq.exited() {
+            panic!(
+                "{} exited ({status}): {}",
+                dnsmasq.what,
+                std::fs::read_to_string(tmp.join("dnsmasq.out")).unwrap_or_default()
+            );
+        }
+        std::fs::read_to_string(&dnsmasq_log)
+            .ok()
+            .filter(|l| l.contains("DHCP, sockets bound exclusively to interface gw0"))
+    });
+
+    // The guest's own /etc for dhclient-script: its resolv.conf, and /etc/dhcp with no hooks,
+    // so nothing of the host's is touched.
+    write(&vm.etc().join("resolv.conf"), "");
+    write(
+        &vm.etc().join("dhcp/dhclient.conf"),
+        "timeout 20;\nrequest subnet-mask, broadcast-address, routers, domain-name-servers;\n",
+    );
+    for hooks in ["dhcp/dhclient-enter-hooks.d", "dhcp/dhclient-exit-hooks.d"] {
+        std::fs::create_dir_all(vm.etc().join(hooks)).unwrap();
+    }
+    let dhclient_out = tmp.join("dhclient.out");
+    let mut dhclient_cmd = vm.exec(&tool("dhclient"));
+    dhclient_cmd
+        .args(["-d", "-v", "-1", "-lf"])
+        .arg(tmp.join("dhclient.leases"))
+        .arg("-pf")
+        .arg(tmp.join("dhclient.pid"))
+        .arg(ifname);
+    let mut dhclient = Daemon::spawn(dhclient_cmd, &dhclient_out);
+
+    let lease: IpNet = wait_for(&format!("a DHCP address on the guest's {ifname}"), Duration::from_secs(25), || {
+        if let Some(status) = dhclient.exited() {
+            panic!(
+                "dhclient exited ({status}) without a lease: {}",
+                std::fs::read_to_string(&dhclient_out).unwrap_or_default()
+            );
+        }
+        let link = &ip_json(&["-n", &vm.name, "addr", "show", "dev", ifname])[0];
+        link["addr_info"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["family"] == "inet")
+            .and_then(|a| format!("{}/{}", a["local"].as_str()?, a["prefixlen"]).parse().ok())
+    });
+    let addr = lease.addr().to_string();
+    let last: u8 = addr.rsplit('.').next().and_then(|o| o.parse().ok()).unwrap();
+    assert!(
+        addr.starts_with("192.168.77.") && (100..=150).contains(&last) && lease.prefix_len() == 24,
+        "the lease {lease} is from the DHCP range 192.168.77.100-150/24"
+    );
+
+    // The whole exchange, for the pinned MAC, in order.
+    let log = wait_for("dnsmasq to log the DHCPACK", Duration::from_secs(5), || {
+        std::fs::read_to_string(&dnsmasq_log).ok().filter(|l| l.contains(&format!("DHCPACK(gw0) {addr} {mac}")))
+    });
+    let mut at = 0;
+    for step in [
+        format!("DHCPDISCOVER(gw0) {mac}"),
+        format!("DHCPOFFER(gw0) {addr} {mac}"),
+        format!("DHCPREQUEST(gw0) {addr} {mac}"),
+        format!("DHCPACK(gw0) {addr} {mac}"),
+    ] {
+        let found =
+            log[at..].find(&step).unwrap_or_else(|| panic!("dnsmasq log lacks `{step}` after DHCPDISCOVER:\n{log}"));
+        at += found + step.len();
+    }
+    assert!(read(&leases).lines().any(|l| l.contains(&format!("{mac} {addr}"))), "dnsmasq leased {addr} to {mac}");
+
+    // dhclient-script applied the rest of the lease in the guest.
+    let out = wait_for("dhclient to report the binding", Duration::from_secs(5), || {
+        std::fs::read_to_string(&dhclient_out).ok().filter(|o| o.contains(&format!("bound to {addr}")))
+    });
+    assert!(out.contains(&format!("DHCPACK of {addr} from {ROUTER}")), "dhclient: {out}");
+    let routes = default_routes(&vm, "-4");
+    assert_eq!(routes.len(), 1, "one default route: {routes:?}");
+    assert_eq!(
+        (routes[0]["gateway"].as_str(), routes[0]["dev"].as_str()),
+        (Some(ROUTER), Some(ifname)),
+        "default route via the router"
+    );
+    let resolv = wait_for("the guest's resolv.conf", Duration::from_secs(5), || {
+        std::fs::read_to_string(vm.etc().join("resolv.conf")).ok().filter(|t| t.contains("nameserver"))
+    });
+    assert!(resolv.lines().any(|l| l.trim() == format!("nameserver {ROUTER}")), "the DHCP server's DNS: {resolv}");
+    println!("seed-dhcp: {ifname} ({mac}) leased {lease} through {} -> {} -> dnsmasq", nad.name, bridge.name);
+}
