@@ -9,9 +9,10 @@ use crate::names;
 use ipnet::IpNet;
 use serde::Serialize;
 
-/// The CNI version written into configs; the original operator's, understood by every
-/// bridge plugin release.
-pub const CNI_VERSION: &str = "0.3.1";
+/// The CNI version written into configs: 0.4.0, the first that allows CHECK (a runtime refuses
+/// to CHECK a 0.3.1 config, and so does the plugin), understood by every bridge plugin and
+/// Multus release since 2019.
+pub const CNI_VERSION: &str = "0.4.0";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

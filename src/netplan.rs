@@ -35,6 +35,12 @@ pub struct Ethernet {
     pub addresses: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<Route>,
+    /// The IPv6 default gateway, as `gateway6` rather than a `::/0` route: cloud-init 22.4
+    /// (Debian 12) renders `to: ::/0` as a route to `::/64` for networkd, sysconfig and eni
+    /// (fixed in 23.1, canonical/cloud-init#1973). `gateway6` renders right in all of them and
+    /// in netplan, which only warns that it is deprecated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway6: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nameservers: Option<Nameservers>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,8 +58,8 @@ pub struct DhcpOverrides {
     pub use_dns: bool,
 }
 
-/// A route. The default route is written `0.0.0.0/0` (or `::/0`), never `default`, which
-/// cloud-init 22.4's own renderers reject.
+/// A route. The IPv4 default route is written `0.0.0.0/0`, never `default`, which cloud-init
+/// 22.4's own renderers reject.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Route {
     pub to: String,
@@ -86,6 +92,7 @@ pub fn network_data(nics: &[Nic<'_>]) -> NetworkData {
             dhcp4_overrides: None,
             addresses: Vec::new(),
             routes: Vec::new(),
+            gateway6: None,
             nameservers: (!dns.is_empty()).then(|| Nameservers { addresses: dns.clone() }),
             mtu: net.mtu.and_then(|m| u32::try_from(m).ok()),
         };
@@ -100,11 +107,10 @@ pub fn network_data(nics: &[Nic<'_>]) -> NetworkData {
                 if let Some(a) = address {
                     eth.addresses.push(a.to_string());
                     if let Some(gw) = ip.and_then(|ip| ip.gateway.clone()) {
-                        let to = match a {
-                            IpNet::V4(_) => "0.0.0.0/0",
-                            IpNet::V6(_) => "::/0",
-                        };
-                        eth.routes.push(Route { to: to.to_string(), via: gw });
+                        match a {
+                            IpNet::V4(_) => eth.routes.push(Route { to: "0.0.0.0/0".to_string(), via: gw }),
+                            IpNet::V6(_) => eth.gateway6 = Some(gw),
+                        }
                     }
                 }
             }
