@@ -248,6 +248,8 @@ impl Drop for Netns {
             let _ = try_run(Command::new(ip).args(["netns", "del", &self.name]), None, COMMAND_LIMIT);
         }
         let _ = std::fs::remove_dir_all(self.etc());
+        // And /etc/netns itself once empty (remove_dir refuses otherwise).
+        let _ = std::fs::remove_dir(Path::new("/etc/netns"));
     }
 }
 
