@@ -34,6 +34,13 @@ fn pipeline(c: &mut Criterion) {
     c.bench_function("seed dhcp example (2 networks)", |b| {
         b.iter(|| wukong_net::render(black_box(&seed)))
     });
+    // Where the time goes, phase by phase.
+    let mut g = c.benchmark_group("seed phases");
+    g.bench_function("parse", |b| b.iter(|| wukong_net::source::parse(black_box(&seed))));
+    g.bench_function("parse + load + check", |b| b.iter(|| wukong_net::check(black_box(&seed))));
+    let w = wukong_net::check(&seed).wukongs.remove(0);
+    g.bench_function("render (generators only)", |b| b.iter(|| wukong_net::render::render_wukong(black_box(&w))));
+    g.finish();
 
     let mut g = c.benchmark_group("networks per spec");
     for n in [1usize, 8, 64] {
