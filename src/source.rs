@@ -581,6 +581,15 @@ mod tests {
     }
 
     #[test]
+    fn refuses_complex_keys() {
+        for text in ["? [a, b]\n: c\n", "{? {x: 1} : 2}\n"] {
+            let s = parse(text);
+            assert_eq!(s.diagnostics[0].code, Code::ComplexKey, "{text}");
+            assert_eq!(s.diagnostics[0].line, 1);
+        }
+    }
+
+    #[test]
     fn stops_alias_bombs() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {

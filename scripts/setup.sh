@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs everything wukong-net's build and tests need on a fresh Debian 12 machine, and skips
+# whatever is already there, so a second run takes seconds. Run as root (CI does).
+#
+#   scripts/setup.sh          everything
+#   scripts/setup.sh core     only what `cargo test` of the core needs (the real consumers)
+#   scripts/setup.sh web      only the wasm toolchain and npm packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+WASM_BINDGEN_VERSION=0.2.130
+
+# The real programs the tests drive (see ../shared/notes/real-consumers.md), a browser for the
+# previewer's tests, and PyYAML (YAML 1.1, as cloud-init reads).
+APT_CORE=(netplan.io cloud-init containernetworking-plugins dnsmasq-base isc-dhcp-client iproute2 python3-yaml)
+APT_WEB=(chromium chromium-driver)
+
+apt_install() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        step "apt: all present ($*)"
+        return
+    fi
+    step "apt: installing ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup: installing packages needs root (or run: sudo $0 $what)" >&2
+        exit 2
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+python_yaml() {
+    if python3 -c 'import yaml' 2>/dev/null; then
+        step "python3: PyYAML present"
+    else
+        step "python3: installing PyYAML"
+        python3 -m pip install --quiet pyyaml
+    fi
+}
+
+rust_targets() {
+    local installed
+    installed=$(rustup target list --installed)
+    for t in wasm32-unknown-unknown wasm32-wasip1; do
+        if grep -qx "$t" <<<"$installed"; then
+            step "rustup: $t present"
+        else
+            step "rustup: adding $t"
+            rustup target add "$t"
+        fi
+    done
+}
+
+wasm_bindgen() {
+    if have wasm-bindgen && [ "$(wasm-bindgen --version | awk '{print $2}')" = "$WASM_BINDGEN_VERSION" ]; then
+        step "wasm-bindgen-cli $WASM_BINDGEN_VERSION present"
+        return
+    fi
+    # 5-7 minutes on 2 cores, once per machine. No --locked: the registry lacks one locked crate.
+    step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+}
+
+npm_deps() {
+    local dir
+    for dir in web-demo; do
+        [ -f "$dir/package-lock.json" ] || continue
+        # Reinstall only when the lock file changed since the last install.
+        if [ -f "$dir/node_modules/.package-lock.json" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.setup-lock"; then
+            step "npm: $dir up to date"
+        else
+            step "npm ci in $dir"
+            (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+            cp "$dir/package-lock.json" "$dir/node_modules/.setup-lock"
+        fi
+    done
+}
+
+case "$what" in
+    core) apt_install "${APT_CORE[@]}"; python_yaml ;;
+    web) apt_install "${APT_WEB[@]}"; rust_targets; wasm_bindgen; npm_deps ;;
+    all) apt_install "${APT_CORE[@]}" "${APT_WEB[@]}"; python_yaml; rust_targets; wasm_bindgen; npm_deps ;;
+    *) echo "usage: $0 [all|core|web]" >&2; exit 2 ;;
+esac
+step "setup done"
