@@ -100,17 +100,17 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
     }
 
     let primaries: Vec<usize> = (0..networks.len()).filter(|&i| networks[i].is_primary()).collect();
-    for &i in primaries.iter().skip(1) {
-        out.push(
-            Diagnostic::new(
-                Code::MultiplePrimary,
-                format!("{}.primary", net_path(i)),
-                format!("network `{}` is marked primary, but spec.networks[{}] already is", networks[i].name, primaries[0]),
-            )
-            .with_hint("mark only one network `primary: true`"),
-        );
-    }
-    if let Some(&p) = primaries.first() {
+    if let Some((&p, others)) = primaries.split_first() {
+        for &i in others {
+            out.push(
+                Diagnostic::new(
+                    Code::MultiplePrimary,
+                    format!("{}.primary", net_path(i)),
+                    format!("network `{}` is marked primary, but spec.networks[{p}] already is", networks[i].name),
+                )
+                .with_hint("mark only one network `primary: true`"),
+            );
+        }
         if networks.iter().any(|n| n.is_pod_network()) {
             out.push(
                 Diagnostic::new(
