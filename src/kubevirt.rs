@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualMachine {
     pub api_version: String,
@@ -20,6 +21,7 @@ pub struct VirtualMachine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct VmSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,11 +30,13 @@ pub struct VmSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct VmTemplate {
     pub spec: VmiSpec,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct VmiSpec {
     pub domain: Domain,
     pub networks: Vec<VmNetwork>,
@@ -40,6 +44,7 @@ pub struct VmiSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Domain {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Cpu>,
@@ -49,28 +54,33 @@ pub struct Domain {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Cpu {
     pub cores: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Memory {
     pub guest: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Devices {
     pub disks: Vec<Disk>,
     pub interfaces: Vec<Interface>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Disk {
     pub name: String,
     pub disk: DiskTarget,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DiskTarget {
     pub bus: String,
 }
@@ -78,24 +88,29 @@ pub struct DiskTarget {
 /// An interface: its name, its binding (one key, `masquerade`, `bridge` or `sriov`, with an
 /// empty object) and its pinned MAC.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Interface {
     pub name: String,
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Partial<Record<\"masquerade\" | \"bridge\" | \"sriov\", Record<string, never>>>"))]
     pub binding: Map<String, Value>,
     pub mac_address: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct VmNetwork {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, never>"))]
     pub pod: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multus: Option<Multus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Multus {
     pub network_name: String,
@@ -104,6 +119,7 @@ pub struct Multus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Volume {
     pub name: String,
@@ -111,6 +127,7 @@ pub struct Volume {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudInitNoCloud {
     pub network_data: String,

@@ -15,6 +15,7 @@ use serde::Serialize;
 pub const CNI_VERSION: &str = "0.4.0";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NadConfig {
     pub cni_version: String,
@@ -33,6 +34,7 @@ pub struct NadConfig {
 
 /// IPAM: empty (L2 only) or host-local.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(untagged)]
 pub enum Ipam {
     L2Only {},
@@ -40,15 +42,18 @@ pub enum Ipam {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct HostLocal {
     #[serde(rename = "type")]
     pub plugin: String,
     pub ranges: Vec<Vec<IpRange>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub routes: Vec<CniRoute>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct IpRange {
     pub subnet: String,
@@ -59,12 +64,14 @@ pub struct IpRange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct CniRoute {
     pub dst: String,
     pub gw: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkAttachmentDefinition {
     pub api_version: String,
@@ -74,6 +81,7 @@ pub struct NetworkAttachmentDefinition {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NadSpec {
     /// The CNI config as a JSON string, as Multus wants it.
     pub config: String,

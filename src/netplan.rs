@@ -10,17 +10,21 @@ use serde::Serialize;
 
 /// The whole network-config document: `network: {version: 2, ethernets: ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NetworkData {
     pub network: NetworkConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NetworkConfig {
     pub version: u8,
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, Ethernet>"))]
     pub ethernets: IndexMap<String, Ethernet>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Ethernet {
     #[serde(rename = "match")]
     pub matches: Match,
@@ -32,8 +36,10 @@ pub struct Ethernet {
     #[serde(rename = "dhcp4-overrides", skip_serializing_if = "Option::is_none")]
     pub dhcp4_overrides: Option<DhcpOverrides>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub addresses: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub routes: Vec<Route>,
     /// The IPv6 default gateway, as `gateway6` rather than a `::/0` route: cloud-init 22.4
     /// (Debian 12) renders `to: ::/0` as a route to `::/64` for networkd, sysconfig and eni
@@ -48,11 +54,13 @@ pub struct Ethernet {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Match {
     pub macaddress: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DhcpOverrides {
     #[serde(rename = "use-dns")]
     pub use_dns: bool,
@@ -61,12 +69,14 @@ pub struct DhcpOverrides {
 /// A route. The IPv4 default route is written `0.0.0.0/0`, never `default`, which cloud-init
 /// 22.4's own renderers reject.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Route {
     pub to: String,
     pub via: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Nameservers {
     pub addresses: Vec<String>,
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 /// Everything generated for one Wukong.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Manifests {
     /// The cloud-init network-config, as YAML text (what `networkData` carries).
