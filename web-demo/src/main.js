@@ -1,0 +1,324 @@
+// The previewer: a CodeMirror editor on the left, everything wukong-net derives from it on the
+// right, recomputed synchronously on every keystroke by the wasm core (render, check, admit).
+import { EditorView, basicSetup } from 'codemirror';
+import { Compartment, EditorState } from '@codemirror/state';
+import { yaml } from '@codemirror/lang-yaml';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { oneDark } from '@codemirror/theme-one-dark';
+import { init, render, admit, version } from 'wukong-net';
+import { PRESETS, DEFAULT_SETTINGS } from './presets.js';
+import { drawTopology } from './topology.js';
+import { encodeState, decodeState } from './share.js';
+
+const $ = (id) => document.getElementById(id);
+const OUTPUTS = {
+  networkdata: { field: 'networkData', file: 'network-data.yaml', what: 'network-config' },
+  nad: { field: 'networkAttachmentDefinitions', file: 'network-attachment-definitions.yaml', what: 'NetworkAttachmentDefinition' },
+  vm: { field: 'virtualMachine', file: 'virtual-machine.yaml', what: 'VirtualMachine' },
+  nncp: { field: 'nodeNetworkConfigurationPolicies', file: 'node-network-configuration-policies.yaml', what: 'NodeNetworkConfigurationPolicy' },
+};
+
+// Figures the benchmark (bench.mjs) reads: time to the first preview, and per key press the
+// time from the key event to the updated preview.
+const stats = { firstPreviewMs: null, renders: 0, updateMs: [], keyToPreviewMs: [] };
+window.wukongPreview = stats;
+
+let ready = false;
+let pendingKeyAt = null;
+let view;
+const texts = {}; // the YAML of each output, for copy and download
+const shown = {}; // what the diagnostics list, topology and verdict show now, to skip no-op redraws
+const themeCompartment = new Compartment();
+
+// ---- theme: follows the system until the user picks one -------------------------------------
+
+const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+function currentTheme() {
+  return localStorage.getItem('wukong-theme') ?? (systemDark.matches ? 'dark' : 'light');
+}
+function applyTheme() {
+  const theme = currentTheme();
+  document.documentElement.dataset.theme = theme;
+  $('theme').textContent = theme === 'dark' ? 'Light' : 'Dark';
+  $('theme').setAttribute('aria-label', `Switch to ${theme === 'dark' ? 'light' : 'dark'} mode`);
+  view?.dispatch({ effects: themeCompartment.reconfigure(theme === 'dark' ? oneDark : []) });
+}
+systemDark.addEventListener('change', applyTheme);
+$('theme').addEventListener('click', () => {
+  localStorage.setItem('wukong-theme', currentTheme() === 'dark' ? 'light' : 'dark');
+  applyTheme();
+});
+
+// ---- outputs ---------------------------------------------------------------------------------
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function showOutputs(result) {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  for (const [key, out] of Object.entries(OUTPUTS)) {
+    let text;
+    if (result.hasErrors) {
+      text = `# Nothing rendered: ${plural(errors, 'error')} (see Diagnostics).\n`;
+    } else if (result.manifests.length === 0) {
+      text = '# No Wukong in the editor.\n';
+    } else {
+      text = result.yaml[out.field];
+      if (!text) text = `# No ${out.what}: no network here needs one.\n`;
+    }
+    // Only what changed touches the DOM: most keystrokes change one output or none.
+    if (texts[key] === text) continue;
+    texts[key] = text;
+    document.querySelector(`[data-testid="output-${key}"]`).textContent = text;
+  }
+}
+
+function showDiagnostics(diagnostics) {
+  const list = $('diagnostics');
+  const items = diagnostics.map((d) => {
+    const li = document.createElement('li');
+    li.className = `diag ${d.severity}`;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.from = String(d.from);
+    button.title = 'Show in the editor';
+    const sev = document.createElement('span');
+    sev.className = 'sev';
+    sev.textContent = d.severity;
+    const loc = document.createElement('span');
+    loc.className = 'loc';
+    loc.textContent = d.line ? `${d.line}:${d.column}` : '—';
+    const code = document.createElement('code');
+    code.textContent = d.code;
+    const msg = document.createElement('span');
+    msg.className = 'msg';
+    msg.textContent = d.message;
+    button.append(sev, loc, code, msg);
+    if (d.hint) {
+      const hint = document.createElement('span');
+      hint.className = 'hint-text';
+      hint.textContent = `hint: ${d.hint}`;
+      button.append(hint);
+    }
+    button.addEventListener('click', () => goTo(d.from));
+    li.appendChild(button);
+    return li;
+  });
+  list.replaceChildren(...items);
+  const count = (s) => diagnostics.filter((d) => d.severity === s).length;
+  $('diag-summary').textContent = diagnostics.length
+    ? `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`
+    : 'none';
+}
+
+function goTo(from) {
+  const pos = Math.min(from, view.state.doc.length);
+  view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+  view.focus();
+}
+
+function editorDiagnostics(diagnostics, length) {
+  return diagnostics.map((d) => ({
+    from: Math.min(d.from, length),
+    to: Math.min(d.to, length),
+    severity: d.severity,
+    source: d.code,
+    message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
+  }));
+}
+
+// ---- policy ----------------------------------------------------------------------------------
+
+function showVerdict(result) {
+  const box = $('policy-verdict');
+  const parts = [];
+  const line = (cls, text) => {
+    const p = document.createElement('p');
+    p.className = cls;
+    p.textContent = text;
+    parts.push(p);
+  };
+  if (result.settingsError) {
+    box.dataset.verdict = 'invalid-settings';
+    line('verdict-head invalid', 'Invalid settings: the policy server would not load the policy');
+    line('verdict-message', result.settingsError);
+  } else {
+    const v = result.verdict;
+    box.dataset.verdict = v.accepted ? 'accepted' : 'rejected';
+    line(`verdict-head ${box.dataset.verdict}`, v.accepted ? 'Accepted' : `Rejected (HTTP ${v.code})`);
+    if (v.message) line('verdict-message', v.message);
+    for (const w of v.warnings ?? []) line('verdict-warning', `warning: ${w}`);
+  }
+  box.replaceChildren(...parts);
+}
+
+function updatePolicy() {
+  if (!ready) return;
+  const result = admit(view.state.doc.toString(), $('settings').value);
+  const key = JSON.stringify([result.verdict, result.settingsError]);
+  if (key === shown.verdict) return;
+  shown.verdict = key;
+  showVerdict(result);
+}
+$('settings').addEventListener('input', updatePolicy);
+
+// ---- the update on every change --------------------------------------------------------------
+
+function update() {
+  if (!ready) return;
+  const t0 = performance.now();
+  const text = view.state.doc.toString();
+  const result = render(text, { yaml: true });
+  $('preset').value = PRESETS.find((p) => p.text === text)?.id ?? '';
+  showOutputs(result);
+  const diagnosticsKey = JSON.stringify(result.diagnostics);
+  if (diagnosticsKey !== shown.diagnostics) {
+    shown.diagnostics = diagnosticsKey;
+    showDiagnostics(result.diagnostics);
+  }
+  const topologyKey = JSON.stringify(result.topology);
+  if (topologyKey !== shown.topology) {
+    shown.topology = topologyKey;
+    drawTopology($('topology'), result.topology);
+  }
+  view.dispatch(setDiagnostics(view.state, editorDiagnostics(result.diagnostics, view.state.doc.length)));
+  updatePolicy();
+  const now = performance.now();
+  stats.renders += 1;
+  stats.updateMs.push(now - t0);
+  if (pendingKeyAt !== null) {
+    stats.keyToPreviewMs.push(now - pendingKeyAt);
+    pendingKeyAt = null;
+  }
+}
+
+function setText(text) {
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
+
+// ---- presets, tabs, copy, download, share ----------------------------------------------------
+
+for (const p of PRESETS) {
+  const option = document.createElement('option');
+  option.value = p.id;
+  option.textContent = p.label;
+  $('preset').appendChild(option);
+}
+// Shown when the editor holds none of the presets.
+const edited = document.createElement('option');
+edited.value = '';
+edited.textContent = 'Your edits';
+edited.hidden = true;
+$('preset').appendChild(edited);
+$('preset').addEventListener('change', () => {
+  const preset = PRESETS.find((p) => p.id === $('preset').value);
+  if (preset) setText(preset.text);
+});
+
+function selectTab(tab) {
+  for (const b of document.querySelectorAll('[role="tab"]')) {
+    b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  }
+  for (const panel of document.querySelectorAll('[data-panel]')) panel.hidden = panel.dataset.panel !== tab;
+}
+for (const b of document.querySelectorAll('[role="tab"]')) b.addEventListener('click', () => selectTab(b.dataset.tab));
+function currentTab() {
+  return document.querySelector('[role="tab"][aria-selected="true"]')?.dataset.tab ?? 'networkdata';
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // No clipboard permission (plain http, some browsers): the old way.
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
+
+function flash(button, text) {
+  const old = button.textContent;
+  button.textContent = text;
+  setTimeout(() => (button.textContent = old), 1200);
+}
+
+for (const b of document.querySelectorAll('[data-copy]')) {
+  b.addEventListener('click', async () => {
+    await copyText(texts[b.dataset.copy] ?? '');
+    flash(b, 'Copied');
+  });
+}
+for (const b of document.querySelectorAll('[data-download]')) {
+  b.addEventListener('click', () => {
+    const key = b.dataset.download;
+    const url = URL.createObjectURL(new Blob([texts[key] ?? ''], { type: 'application/yaml' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = OUTPUTS[key].file;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+}
+
+$('share').addEventListener('click', async () => {
+  const hash = await encodeState({ text: view.state.doc.toString(), settings: $('settings').value, tab: currentTab() });
+  history.replaceState(null, '', hash);
+  const field = $('share-url');
+  field.value = location.href;
+  field.hidden = false;
+  field.select();
+  await copyText(location.href);
+  flash($('share'), 'Link copied');
+});
+
+function restore(state) {
+  setText(state.text);
+  if (typeof state.settings === 'string') $('settings').value = state.settings;
+  if (state.tab in OUTPUTS) selectTab(state.tab);
+}
+
+window.addEventListener('hashchange', async () => {
+  const state = await decodeState(location.hash);
+  if (state) restore(state);
+});
+
+// ---- start -----------------------------------------------------------------------------------
+
+async function start() {
+  const loading = init(new URL('./wukong_net_wasm_bg.wasm', import.meta.url));
+  const shared = await decodeState(location.hash);
+  $('settings').value = DEFAULT_SETTINGS;
+  view = new EditorView({
+    parent: $('editor'),
+    state: EditorState.create({
+      doc: PRESETS[0].text,
+      extensions: [basicSetup, yaml(), lintGutter(), themeCompartment.of([]), EditorView.lineWrapping],
+    }),
+    dispatchTransactions(transactions, v) {
+      v.update(transactions);
+      if (transactions.some((t) => t.docChanged)) update();
+    },
+  });
+  view.contentDOM.addEventListener('keydown', (e) => (pendingKeyAt = e.timeStamp), true);
+  view.contentDOM.setAttribute('aria-label', 'Wukong spec (YAML)');
+  applyTheme();
+  if (shared) restore(shared);
+  try {
+    await loading;
+  } catch (error) {
+    $('diagnostics').textContent = `Could not load the wukong-net WebAssembly module: ${error.message}`;
+    throw error;
+  }
+  ready = true;
+  $('version').textContent = `v${version()}`;
+  update();
+  stats.firstPreviewMs = performance.now();
+  performance.mark('first-preview');
+}
+
+start();

@@ -1,0 +1,144 @@
+// Draws each network's path as SVG, from the binding's `topology` (computed by the core, so the
+// NIC names and MACs are the ones in the outputs): guest NIC -> bridge port -> node bridge ->
+// physical NIC -> the DHCP server on the physical network, or the static address and gateway.
+// User text only ever goes into text nodes, never into markup.
+
+const SVG = 'http://www.w3.org/2000/svg';
+const BOX_H = 64;
+const MIN_W = 118;
+const GAP = 18;
+const PAD = 8;
+const MAX_CHARS = 30;
+// Approximate advance per character of each text style (see style.css), to size the boxes.
+const CHAR_W = { title: 6.9, main: 7.3, sub: 6.1 };
+
+function el(name, attrs = {}, parent) {
+  const node = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  parent?.appendChild(node);
+  return node;
+}
+
+function clip(text) {
+  return text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS - 1)}…` : text;
+}
+
+/** The boxes of one network, left to right: {role, title, lines, kind}. */
+export function stages(net) {
+  const guest = { role: 'guest-nic', title: 'guest NIC', lines: [net.guestNic, net.mac], kind: 'guest' };
+  if (net.kind === 'pod') {
+    return [
+      guest,
+      { role: 'binding', title: 'KubeVirt binding', lines: ['masquerade (NAT)', 'virt-launcher pod'], kind: 'port' },
+      { role: 'pod-network', title: 'pod network', lines: ['cluster CNI', 'DHCP by KubeVirt'], kind: 'end' },
+    ];
+  }
+  const port = {
+    role: 'bridge-port',
+    title: net.binding === 'sriov' ? 'SR-IOV VF' : 'bridge port',
+    lines: [net.vlanId != null ? `VLAN ${net.vlanId}` : 'untagged', net.nad ? `NAD ${net.nad}` : 'no NAD'],
+    kind: 'port',
+  };
+  const boxes = [guest, port];
+  if (net.bridge) {
+    boxes.push({
+      role: 'node-bridge',
+      title: 'node bridge',
+      lines: [net.bridge, net.generated ? 'Linux bridge, STP off' : 'from the named NAD'],
+      kind: 'node',
+    });
+  }
+  boxes.push({
+    role: 'physical-nic',
+    title: 'physical NIC',
+    lines: [net.physicalInterface ?? '(not named)', net.mtu != null ? `MTU ${net.mtu}` : 'on the node'],
+    kind: 'node',
+  });
+  if (net.mode === 'dhcp') {
+    boxes.push({
+      role: 'dhcp-server',
+      title: 'physical network',
+      lines: ['DHCP server', 'on the physical network'],
+      kind: 'end',
+    });
+  } else if (net.mode === 'static') {
+    boxes.push({
+      role: 'static-address',
+      title: 'static address',
+      lines: [net.address ?? '(no address)', net.gateway ? `gateway ${net.gateway}` : 'no gateway'],
+      kind: 'end',
+    });
+  } else {
+    boxes.push({ role: 'no-ip', title: 'no ipConfig', lines: ['the guest leaves', 'this NIC unconfigured'], kind: 'warn' });
+  }
+  return boxes;
+}
+
+function describe(net) {
+  const mode = net.kind === 'pod' ? 'pod network' : `${net.kind}, ${net.mode ?? 'no ipConfig'}`;
+  return `${net.guestNic} · ${net.network} (${mode})`;
+}
+
+function drawNetwork(net) {
+  const figure = document.createElement('figure');
+  figure.className = 'net';
+  figure.dataset.network = net.network;
+  const caption = document.createElement('figcaption');
+  caption.textContent = describe(net);
+  figure.appendChild(caption);
+
+  const boxes = stages(net).map((box) => {
+    const lines = box.lines.map(clip);
+    const need = Math.max(
+      box.title.length * CHAR_W.title,
+      ...lines.map((line, j) => line.length * (j === 0 ? CHAR_W.main : CHAR_W.sub)),
+    );
+    return { ...box, lines, width: Math.max(MIN_W, Math.ceil(need) + 2 * PAD) };
+  });
+  const width = boxes.reduce((sum, b) => sum + b.width, 0) + (boxes.length - 1) * GAP + 2;
+  const svg = el('svg', {
+    viewBox: `0 0 ${width} ${BOX_H + 2}`,
+    width,
+    height: BOX_H + 2,
+    role: 'img',
+    'aria-label': boxes.map((b) => `${b.title}: ${b.lines.join(' ')}`).join(' → '),
+  });
+  let x = 1;
+  boxes.forEach((box, i) => {
+    const g = el('g', { class: `stage ${box.kind}`, 'data-role': box.role }, svg);
+    el('title', {}, g).textContent = `${box.title}: ${box.lines.join(', ')}`;
+    el('rect', { x, y: 1, width: box.width, height: BOX_H, rx: 8 }, g);
+    el('text', { x: x + PAD, y: 18, class: 'stage-title' }, g).textContent = box.title;
+    box.lines.forEach((line, j) => {
+      el('text', { x: x + PAD, y: 37 + j * 17, class: j === 0 ? 'stage-main' : 'stage-sub' }, g).textContent = line;
+    });
+    if (i > 0) {
+      const y = 1 + BOX_H / 2;
+      el('line', { x1: x - GAP + 2, y1: y, x2: x - 6, y2: y, class: 'link' }, svg);
+      el('path', { d: `M ${x - 7} ${y - 5} L ${x - 1} ${y} L ${x - 7} ${y + 5} z`, class: 'arrow' }, svg);
+    }
+    x += box.width + GAP;
+  });
+  figure.appendChild(svg);
+  return figure;
+}
+
+/** Replaces the content of `container` with the pictures of every Wukong's networks. */
+export function drawTopology(container, topologies) {
+  const figures = [];
+  for (const t of topologies) {
+    if (topologies.length > 1) {
+      const h = document.createElement('h3');
+      h.textContent = t.wukong || '(unnamed Wukong)';
+      figures.push(h);
+    }
+    for (const net of t.networks) figures.push(drawNetwork(net));
+  }
+  if (figures.length === 0) {
+    const p = document.createElement('p');
+    p.className = 'empty';
+    p.textContent = 'No Wukong loaded: fix the errors marked in the editor to see its networks.';
+    figures.push(p);
+  }
+  container.replaceChildren(...figures);
+}
