@@ -1,7 +1,7 @@
 //! The node bridge: an NMState NodeNetworkConfigurationPolicy per operator-made bridge, as the
 //! original operator writes it: a Linux bridge with STP off, the physical NIC as its port (VLAN
-//! filtering with the network's tag when it has one), DHCP on the bridge for the node's own
-//! address, none on the port.
+//! filtering with the network's tag as a trunk when it has one, untagged traffic still native on
+//! VLAN 1), DHCP on the bridge for the node's own address, none on the port.
 
 use crate::k8s::Metadata;
 use crate::model::Wukong;
@@ -9,6 +9,7 @@ use crate::names;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NodeNetworkConfigurationPolicy {
     pub api_version: String,
@@ -18,6 +19,7 @@ pub struct NodeNetworkConfigurationPolicy {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NncpSpec {
     pub desired_state: DesiredState,
@@ -25,11 +27,13 @@ pub struct NncpSpec {
 
 /// What `nmstatectl apply` takes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DesiredState {
     pub interfaces: Vec<NmInterface>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmInterface {
     pub name: String,
     #[serde(rename = "type")]
@@ -43,6 +47,7 @@ pub struct NmInterface {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmIpv4 {
     pub enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,22 +55,26 @@ pub struct NmIpv4 {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmBridge {
     pub options: NmBridgeOptions,
     pub port: Vec<NmBridgePort>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmBridgeOptions {
     pub stp: NmStp,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmStp {
     pub enabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmBridgePort {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,13 +82,21 @@ pub struct NmBridgePort {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmPortVlan {
     pub mode: String,
+    /// Untagged traffic keeps flowing on VLAN 1, so the node's own address (DHCP on the bridge)
+    /// survives turning VLAN filtering on.
+    #[serde(rename = "enable-native", skip_serializing_if = "Option::is_none")]
+    pub enable_native: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<u16>,
     #[serde(rename = "trunk-tags")]
     pub trunk_tags: Vec<NmTrunkTag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NmTrunkTag {
     pub id: u16,
 }
@@ -94,9 +111,15 @@ pub fn policies(w: &Wukong) -> Vec<NodeNetworkConfigurationPolicy> {
         .filter_map(|net| {
             let nic = net.physical_interface.clone().filter(|p| !p.is_empty())?;
             let mtu = net.mtu.and_then(|m| u32::try_from(m).ok());
-            let vlan = net.vlan_id.and_then(|v| u16::try_from(v).ok()).map(|id| NmPortVlan {
-                mode: "trunk".to_string(),
-                trunk_tags: vec![NmTrunkTag { id }],
+            let vlan = net.vlan_id.and_then(|v| u16::try_from(v).ok()).map(|id| {
+                // VLAN 1 is the bridge's default untagged VLAN; tagging it too would clash.
+                let native = id != 1;
+                NmPortVlan {
+                    mode: "trunk".to_string(),
+                    enable_native: native.then_some(true),
+                    tag: native.then_some(1),
+                    trunk_tags: vec![NmTrunkTag { id }],
+                }
             });
             let bridge = NmInterface {
                 name: net.bridge(),

@@ -138,8 +138,10 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
                     Some(id) => {
                         with_vlan += 1;
                         assert_eq!(get(br, "bridge", "vlan-filtering"), Some("true"), "{at}");
-                        // The uplink carries the tag (trunk): `vlans=<id>`, not untagged or a PVID.
-                        assert_eq!(get(port, "bridge-port", "vlans"), Some(id.to_string().as_str()), "{at}");
+                        // The uplink carries the tag (trunk), and untagged traffic stays on the
+                        // native VLAN 1 so the node's own DHCP on the bridge keeps working.
+                        let want = if id == 1 { "1".to_string() } else { format!("1 pvid untagged,{id}") };
+                        assert_eq!(get(port, "bridge-port", "vlans"), Some(want.as_str()), "{at}");
                     }
                     None => {
                         assert_eq!(get(br, "bridge", "vlan-filtering"), Some("false"), "{at}");
