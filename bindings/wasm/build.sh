@@ -21,6 +21,6 @@ mkdir -p "$out"
 # The name section only serves stack traces and is a third of the file.
 wasm-bindgen --target web --experimental-reset-state-function --remove-name-section \
   --out-dir "$out" --out-name wukong_net_wasm \
-  target/wasm32-unknown-unknown/wasm/wukong_net_wasm.wasm
+  "${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/wasm/wukong_net_wasm.wasm"
 rm -f "$out/wukong_net_wasm_bg.wasm.d.ts" "$out/.gitignore"
 node bindings/wasm/npm/assemble.mjs "$out"

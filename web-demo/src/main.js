@@ -1,5 +1,5 @@
 // The previewer: a CodeMirror editor on the left, everything wukong-net derives from it on the
-// right, recomputed synchronously on every keystroke by the wasm core (render, check, admit).
+// right, recomputed synchronously on every keystroke by the wasm core (render and admit).
 import { EditorView, basicSetup } from 'codemirror';
 import { Compartment, EditorState } from '@codemirror/state';
 import { yaml } from '@codemirror/lang-yaml';
@@ -33,8 +33,17 @@ const themeCompartment = new Compartment();
 // ---- theme: follows the system until the user picks one -------------------------------------
 
 const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+function storedTheme(value) {
+  // Storage can be unavailable (privacy modes, file://); the choice then lasts for the page.
+  try {
+    if (value) localStorage.setItem('wukong-theme', value);
+    return localStorage.getItem('wukong-theme');
+  } catch {
+    return value ?? document.documentElement.dataset.chosenTheme ?? null;
+  }
+}
 function currentTheme() {
-  return localStorage.getItem('wukong-theme') ?? (systemDark.matches ? 'dark' : 'light');
+  return storedTheme() ?? (systemDark.matches ? 'dark' : 'light');
 }
 function applyTheme() {
   const theme = currentTheme();
@@ -45,9 +54,11 @@ function applyTheme() {
 }
 systemDark.addEventListener('change', applyTheme);
 $('theme').addEventListener('click', () => {
-  localStorage.setItem('wukong-theme', currentTheme() === 'dark' ? 'light' : 'dark');
+  document.documentElement.dataset.chosenTheme = currentTheme() === 'dark' ? 'light' : 'dark';
+  storedTheme(document.documentElement.dataset.chosenTheme);
   applyTheme();
 });
+applyTheme(); // before anything is drawn, so a dark system never sees a light flash
 
 // ---- outputs ---------------------------------------------------------------------------------
 
@@ -290,7 +301,8 @@ window.addEventListener('hashchange', async () => {
 // ---- start -----------------------------------------------------------------------------------
 
 async function start() {
-  const loading = init(new URL('./wukong_net_wasm_bg.wasm', import.meta.url));
+  // index.html has been compiling the module since the page started loading.
+  const loading = init(window.wukongWasm ?? new URL('./wukong_net_wasm_bg.wasm', import.meta.url));
   const shared = await decodeState(location.hash);
   $('settings').value = DEFAULT_SETTINGS;
   view = new EditorView({

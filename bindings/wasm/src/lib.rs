@@ -9,10 +9,10 @@
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
+use wukong_net::admission::{self, Verdict};
 use wukong_net::kubevirt::VirtualMachine;
 use wukong_net::nad::NetworkAttachmentDefinition;
 use wukong_net::nmstate::NodeNetworkConfigurationPolicy;
-use wukong_net::admission::{self, Verdict};
 use wukong_net::{emit, has_errors, render_human, Diagnostic, Manifests, Report};
 
 mod offsets;
@@ -172,7 +172,13 @@ pub fn admit(document: &str, settings: &str) -> <AdmitResult as Tsify>::JsType {
 pub fn admit_result(document: &str, settings: &str) -> AdmitResult {
     let settings = match parse_settings(settings) {
         Ok(s) => s,
-        Err(e) => return AdmitResult { verdict: None, diagnostics: Vec::new(), settings_error: Some(e) },
+        Err(e) => {
+            return AdmitResult {
+                verdict: None,
+                diagnostics: Vec::new(),
+                settings_error: Some(e),
+            }
+        }
     };
     let (mut cluster, _) = admission::Resources::from_text(document);
     let verdict = admission::validate_document(document, Some(&settings), &mut cluster);
@@ -187,9 +193,16 @@ pub fn admit_result(document: &str, settings: &str) -> AdmitResult {
 fn parse_settings(text: &str) -> Result<admission::Settings, String> {
     let stream = wukong_net::source::parse(text);
     if has_errors(&stream.diagnostics) {
-        return Err(render_human(&stream.diagnostics, "settings", text).trim_end().to_string());
+        return Err(render_human(&stream.diagnostics, "settings", text)
+            .trim_end()
+            .to_string());
     }
-    let value = stream.documents.into_iter().next().map(|d| d.value).unwrap_or(serde_json::Value::Null);
+    let value = stream
+        .documents
+        .into_iter()
+        .next()
+        .map(|d| d.value)
+        .unwrap_or(serde_json::Value::Null);
     admission::validate_settings(&value)
 }
 
@@ -206,12 +219,16 @@ pub fn render_result(text: &str, options: &RenderOptions) -> RenderResult {
     let keep = |only: Only| options.only.is_none_or(|o| o == only);
     let first = report.manifests.first();
     RenderResult {
-        network_data: first.filter(|_| keep(Only::Networkdata)).map(|m| m.network_data.clone()),
+        network_data: first
+            .filter(|_| keep(Only::Networkdata))
+            .map(|m| m.network_data.clone()),
         network_attachment_definitions: first
             .filter(|_| keep(Only::Nad))
             .map(|m| m.network_attachment_definitions.clone())
             .unwrap_or_default(),
-        virtual_machine: first.filter(|_| keep(Only::Vm)).map(|m| m.virtual_machine.clone()),
+        virtual_machine: first
+            .filter(|_| keep(Only::Vm))
+            .map(|m| m.virtual_machine.clone()),
         node_network_configuration_policies: first
             .filter(|_| keep(Only::Nncp))
             .map(|m| m.node_network_configuration_policies.clone())
@@ -242,17 +259,28 @@ fn yaml_outputs(manifests: &[Manifests], keep: &dyn Fn(Only) -> bool) -> YamlOut
             String::new()
         }
     };
-    let values = |f: &dyn Fn(&Manifests) -> Vec<serde_json::Value>| manifests.iter().flat_map(f).collect();
+    let values =
+        |f: &dyn Fn(&Manifests) -> Vec<serde_json::Value>| manifests.iter().flat_map(f).collect();
     YamlOutputs {
         network_data,
         network_attachment_definitions: stream(
             Only::Nad,
-            values(&|m| m.network_attachment_definitions.iter().map(to_value).collect()),
+            values(&|m| {
+                m.network_attachment_definitions
+                    .iter()
+                    .map(to_value)
+                    .collect()
+            }),
         ),
         virtual_machine: stream(Only::Vm, values(&|m| vec![to_value(&m.virtual_machine)])),
         node_network_configuration_policies: stream(
             Only::Nncp,
-            values(&|m| m.node_network_configuration_policies.iter().map(to_value).collect()),
+            values(&|m| {
+                m.node_network_configuration_policies
+                    .iter()
+                    .map(to_value)
+                    .collect()
+            }),
         ),
     }
 }
@@ -264,7 +292,10 @@ fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
 
 /// The core's diagnostics with UTF-16 offsets added.
 pub fn editor_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> Vec<EditorDiagnostic> {
-    let bytes: Vec<usize> = diagnostics.iter().flat_map(|d| [d.span.start, d.span.end]).collect();
+    let bytes: Vec<usize> = diagnostics
+        .iter()
+        .flat_map(|d| [d.span.start, d.span.end])
+        .collect();
     let units = offsets::utf16_offsets(text, &bytes);
     diagnostics
         .iter()
@@ -272,18 +303,24 @@ pub fn editor_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> Vec<EditorD
         .map(|(d, u)| {
             let from = u.first().copied().unwrap_or(0);
             let to = u.get(1).copied().unwrap_or(from).max(from);
-            EditorDiagnostic { diagnostic: d.clone(), from, to }
+            EditorDiagnostic {
+                diagnostic: d.clone(),
+                from,
+                to,
+            }
         })
         .collect()
 }
 
 /// Serializes a result to a plain JS object (maps as objects, absent as null, as JSON would).
 fn to_js<T: Serialize + Tsify>(value: &T) -> T::JsType {
-    let js = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| {
-        // Only an integer beyond JS's safe range (say `cpu: 9007199254740993`) fails; JSON
-        // carries it as the nearest double instead of failing the call.
-        let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
-        js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
-    });
+    let js = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|_| {
+            // Only an integer beyond JS's safe range (say `cpu: 9007199254740993`) fails; JSON
+            // carries it as the nearest double instead of failing the call.
+            let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
+            js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
+        });
     js.unchecked_into()
 }

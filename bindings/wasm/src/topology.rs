@@ -57,7 +57,11 @@ pub fn of(w: &Wukong) -> Topology {
         .map(|n| {
             let net = n.network;
             let pod = net.is_pod_network();
-            let kind = if pod { "pod" } else { net.effective_type().as_str() };
+            let kind = if pod {
+                "pod"
+            } else {
+                net.effective_type().as_str()
+            };
             let binding = if pod {
                 "masquerade"
             } else if net.effective_type() == NetworkType::Sriov {
@@ -70,7 +74,8 @@ pub fn of(w: &Wukong) -> Topology {
                 Some(name) if !name.is_empty() => Some(name.to_string()),
                 _ => Some(names::nad(&owner, &net.name)),
             };
-            let bridged = !pod && matches!(net.effective_type(), NetworkType::Bridge | NetworkType::Ovs);
+            let bridged =
+                !pod && matches!(net.effective_type(), NetworkType::Bridge | NetworkType::Ovs);
             let ip = net.ip_config.as_ref();
             NetworkPath {
                 network: net.name.clone(),
@@ -91,7 +96,10 @@ pub fn of(w: &Wukong) -> Topology {
             }
         })
         .collect();
-    Topology { wukong: owner, networks }
+    Topology {
+        wukong: owner,
+        networks,
+    }
 }
 
 fn mode_name(mode: IpMode) -> &'static str {

@@ -18,7 +18,9 @@ const DHCP: &str = include_str!("../../../tests/fixtures/seed-dhcp.yaml");
 const STATIC: &str = include_str!("../../../tests/fixtures/seed-static.yaml");
 
 fn get(value: &JsValue, path: &[&str]) -> JsValue {
-    path.iter().fold(value.clone(), |v, key| Reflect::get(&v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED))
+    path.iter().fold(value.clone(), |v, key| {
+        Reflect::get(&v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    })
 }
 
 fn string(value: &JsValue, path: &[&str]) -> String {
@@ -26,11 +28,17 @@ fn string(value: &JsValue, path: &[&str]) -> String {
 }
 
 fn items(value: &JsValue, path: &[&str]) -> Vec<JsValue> {
-    get(value, path).dyn_into::<Array>().map(|a| a.to_vec()).unwrap_or_default()
+    get(value, path)
+        .dyn_into::<Array>()
+        .map(|a| a.to_vec())
+        .unwrap_or_default()
 }
 
 fn with_dhcp_address(text: &str) -> String {
-    text.replace("        mode: dhcp", "        mode: dhcp\n        address: 10.0.0.5/24")
+    text.replace(
+        "        mode: dhcp",
+        "        mode: dhcp\n        address: 10.0.0.5/24",
+    )
 }
 
 #[wasm_bindgen_test]
@@ -40,11 +48,16 @@ fn renders_the_seed_dhcp_example_as_plain_objects() {
     let network_data = string(&result, &["networkData"]);
     assert!(network_data.contains("dhcp4: true"), "{network_data}");
     // Maps are plain objects (not JS Maps): the labels serialize as JSON would.
-    let labels = JSON::stringify(&get(&result, &["virtualMachine", "metadata", "labels"])).map(String::from).unwrap_or_default();
+    let labels = JSON::stringify(&get(&result, &["virtualMachine", "metadata", "labels"]))
+        .map(String::from)
+        .unwrap_or_default();
     assert_eq!(labels, r#"{"app.kubernetes.io/managed-by":"wukong-net"}"#);
     let nads = items(&result, &["networkAttachmentDefinitions"]);
     assert_eq!(nads.len(), 1);
-    assert_eq!(string(&nads[0], &["metadata", "name"]), "ubuntu-dhcp-external-nad");
+    assert_eq!(
+        string(&nads[0], &["metadata", "name"]),
+        "ubuntu-dhcp-external-nad"
+    );
     let paths = items(&items(&result, &["topology"])[0], &["networks"]);
     assert_eq!(string(&paths[1], &["physicalInterface"]), "ens192");
     assert_eq!(string(&paths[1], &["mode"]), "dhcp");
@@ -54,9 +67,14 @@ fn renders_the_seed_dhcp_example_as_plain_objects() {
 
 #[wasm_bindgen_test]
 fn renders_the_seed_static_example() {
-    let result: JsValue = render(STATIC, None).map(Into::into).unwrap_or(JsValue::NULL);
+    let result: JsValue = render(STATIC, None)
+        .map(Into::into)
+        .unwrap_or(JsValue::NULL);
     assert!(string(&result, &["networkData"]).contains("192.168.0.200/24"));
-    let config = string(&items(&result, &["networkAttachmentDefinitions"])[0], &["spec", "config"]);
+    let config = string(
+        &items(&result, &["networkAttachmentDefinitions"])[0],
+        &["spec", "config"],
+    );
     assert!(config.contains(r#""type":"host-local""#), "{config}");
 }
 
@@ -70,7 +88,10 @@ fn diagnostics_carry_utf16_offsets_that_index_js_strings() {
     assert_eq!(string(d, &["code"]), "dhcp-with-address");
     let from = get(d, &["from"]).as_f64().unwrap_or(-1.0) as u32;
     let to = get(d, &["to"]).as_f64().unwrap_or(-1.0) as u32;
-    assert_eq!(String::from(JsString::from(text.as_str()).slice(from, to)), "10.0.0.5/24");
+    assert_eq!(
+        String::from(JsString::from(text.as_str()).slice(from, to)),
+        "10.0.0.5/24"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -89,7 +110,10 @@ fn admit_answers_as_the_policy() {
     assert_eq!(get(&accepted, &["verdict", "accepted"]), JsValue::TRUE);
     let rejected: JsValue = admit(STATIC, "allowStaticIp: false").into();
     assert_eq!(get(&rejected, &["verdict", "accepted"]), JsValue::FALSE);
-    assert_eq!(string(&items(&rejected, &["diagnostics"])[0], &["code"]), "static-ip-not-allowed");
+    assert_eq!(
+        string(&items(&rejected, &["diagnostics"])[0], &["code"]),
+        "static-ip-not-allowed"
+    );
 }
 
 #[wasm_bindgen_test]
