@@ -24,9 +24,12 @@ pub fn utf16_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
     out
 }
 
+// Native `cargo test` and wasm-bindgen-test-runner (Node) both run these.
 #[cfg(test)]
 mod tests {
     use super::utf16_offsets;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn ascii_offsets_are_unchanged() {
