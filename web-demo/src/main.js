@@ -193,7 +193,12 @@ function update() {
     shown.topology = topologyKey;
     drawTopology($('topology'), result.topology);
   }
-  view.dispatch(setDiagnostics(view.state, editorDiagnostics(result.diagnostics, view.state.doc.length)));
+  // Markers are replaced on every change (CodeMirror maps old ones through edits, but only the
+  // core knows the new ones); with none before and none now there is nothing to replace.
+  if (result.diagnostics.length > 0 || shown.markers > 0) {
+    view.dispatch(setDiagnostics(view.state, editorDiagnostics(result.diagnostics, view.state.doc.length)));
+    shown.markers = result.diagnostics.length;
+  }
   updatePolicy();
   const now = performance.now();
   stats.renders += 1;
