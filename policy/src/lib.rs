@@ -1,0 +1,77 @@
+//! The Kubewarden policy: waPC glue around the core's admission decision
+//! ([`wukong_net::admission`]). Nothing is decided here: `validate` hands the payload to the
+//! core and turns its verdict into Kubewarden's response; `validate_settings` does the same
+//! for settings; cluster lookups go through the host capability `kubernetes/get_resource`.
+
+use guest::prelude::*;
+use kubewarden_policy_sdk::host_capabilities::kubernetes::{get_resource, GetResourceRequest};
+use kubewarden_policy_sdk::response::ValidationResponse;
+use kubewarden_policy_sdk::wapc_guest as guest;
+use serde_json::Value;
+use wukong_net::admission::{self, ResourceLookup, Verdict};
+
+pub mod settings;
+
+#[unsafe(no_mangle)]
+pub extern "C" fn wapc_init() {
+    register_function("validate", validate);
+    register_function("validate_settings", settings::validate_settings);
+    register_function("protocol_version", kubewarden_policy_sdk::protocol_version_guest);
+}
+
+/// The `validate` entry point: `{"settings", "request"}` in, a ValidationResponse out.
+pub fn validate(payload: &[u8]) -> CallResult {
+    respond(&validate_with(payload, &mut HostLookup))
+}
+
+/// The decision with a given lookup (the host capability in the policy; fixtures in tests).
+pub fn validate_with(payload: &[u8], lookup: &mut dyn ResourceLookup) -> Verdict {
+    admission::validate_payload(payload, lookup)
+}
+
+/// Kubewarden's response for a verdict.
+pub fn respond(verdict: &Verdict) -> CallResult {
+    let response = ValidationResponse {
+        accepted: verdict.accepted,
+        message: verdict.message.clone(),
+        code: verdict.code,
+        mutated_object: None,
+        audit_annotations: None,
+        warnings: (!verdict.warnings.is_empty()).then(|| verdict.warnings.clone()),
+    };
+    Ok(serde_json::to_vec(&response)?)
+}
+
+/// Cluster reads through the policy server (`kubewarden/kubernetes/get_resource`), allowed by
+/// `contextAwareResources` in metadata.yml.
+pub struct HostLookup;
+
+impl ResourceLookup for HostLookup {
+    fn get(&mut self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Option<Value>, String> {
+        let request = GetResourceRequest {
+            api_version: api_version.to_string(),
+            kind: kind.to_string(),
+            name: name.to_string(),
+            namespace: Some(namespace.to_string()),
+            disable_cache: false,
+            field_masks: None,
+        };
+        match get_resource::<Value>(&request) {
+            Ok(object) => Ok(Some(object)),
+            Err(e) => {
+                let text = e.to_string();
+                if is_not_found(&text) {
+                    Ok(None)
+                } else {
+                    Err(text)
+                }
+            }
+        }
+    }
+}
+
+/// The policy server reports a missing object as the API server's 404, passed through as text
+/// (`... not found ... reason: "NotFound", code: 404 ...`).
+pub fn is_not_found(error: &str) -> bool {
+    error.contains("NotFound") || error.contains("not found") || error.contains("code: 404")
+}

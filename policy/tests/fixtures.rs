@@ -1,0 +1,151 @@
+//! Native tests over test_data/: every case of cases.json through the policy's own `validate`
+//! and `validate_settings` entry points, with the SDK's test helper. Context-aware cases get
+//! their NADs from test_data/cluster.json (natively there is no policy server to ask).
+
+use kubewarden_policy_sdk::response::ValidationResponse;
+use kubewarden_policy_sdk::settings::SettingsValidationResponse;
+use kubewarden_policy_sdk::test::Testcase;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use wukong_net::admission::Resources;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data");
+
+#[derive(Deserialize)]
+struct Cases {
+    validate: Vec<ValidateCase>,
+    validate_settings: Vec<SettingsCase>,
+}
+
+#[derive(Deserialize)]
+struct ValidateCase {
+    name: String,
+    request: String,
+    settings: Value,
+    accepted: bool,
+    errors: BTreeSet<String>,
+    warnings: BTreeSet<String>,
+}
+
+#[derive(Deserialize)]
+struct SettingsCase {
+    name: String,
+    settings: Value,
+    valid: bool,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+fn cases() -> Cases {
+    let text = std::fs::read_to_string(format!("{DATA}/cases.json")).expect("test_data/cases.json");
+    serde_json::from_str(&text).expect("cases.json parses")
+}
+
+/// The codes in a rejection message or warnings: each finding ends in ` [code]`.
+fn codes(texts: &[String]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for t in texts {
+        for part in t.split(" [").skip(1) {
+            if let Some((code, _)) = part.split_once(']') {
+                if code.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                    out.insert(code.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `validate` with the lookups answered from cluster.json, as the e2e harness's host does.
+fn validate_with_cluster(payload: &[u8]) -> kubewarden_policy_sdk::wapc_guest::CallResult {
+    let text = std::fs::read_to_string(format!("{DATA}/cluster.json")).expect("cluster.json");
+    let objects: Vec<Value> = serde_json::from_str(&text).expect("cluster.json parses");
+    wukong_net_policy::respond(&wukong_net_policy::validate_with(payload, &mut Resources::new(objects)))
+}
+
+fn check(case: &ValidateCase, response: &ValidationResponse) {
+    let message: Vec<String> = response.message.clone().into_iter().collect();
+    let warnings = response.warnings.clone().unwrap_or_default();
+    assert_eq!(codes(&message), case.errors, "{}: errors in {message:?}", case.name);
+    assert_eq!(codes(&warnings), case.warnings, "{}: warnings {warnings:?}", case.name);
+    if case.accepted {
+        assert!(response.message.is_none() && response.code.is_none(), "{}", case.name);
+    } else {
+        assert_eq!(response.code, Some(400), "{}", case.name);
+    }
+    assert!(response.mutated_object.is_none(), "{}: a validating policy never mutates", case.name);
+}
+
+#[test]
+fn every_fixture_case() {
+    let all = cases();
+    assert!(all.validate.len() >= 50, "the case table is complete");
+    for case in &all.validate {
+        let context_aware = case.settings.get("contextAware") == Some(&json!(true));
+        let test = Testcase {
+            name: case.name.clone(),
+            fixture_file: format!("{DATA}/{}", case.request),
+            expected_validation_result: case.accepted,
+            settings: case.settings.clone(),
+        };
+        // The SDK helper builds {"settings", "request"} from the fixture and asserts `accepted`.
+        let entry = if context_aware { validate_with_cluster } else { wukong_net_policy::validate };
+        let response = test.eval(entry).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        check(case, &response);
+    }
+}
+
+#[test]
+fn every_fixture_file_has_a_case() {
+    let all = cases();
+    let used: BTreeSet<&str> = all.validate.iter().map(|c| c.request.as_str()).collect();
+    for entry in std::fs::read_dir(DATA).expect("test_data") {
+        let name = entry.expect("entry").file_name().into_string().expect("utf-8 name");
+        if name.ends_with(".json") && name != "cases.json" && name != "cluster.json" {
+            assert!(used.contains(name.as_str()), "{name} is in no case");
+        }
+    }
+}
+
+#[test]
+fn settings_cases() {
+    for case in cases().validate_settings {
+        let payload = serde_json::to_vec(&case.settings).expect("settings serialize");
+        let raw = wukong_net_policy::settings::validate_settings(&payload).expect("never a trap");
+        let response: SettingsValidationResponse = serde_json::from_slice(&raw).expect("a settings response");
+        assert_eq!(response.valid, case.valid, "{}: {:?}", case.name, response.message);
+        if let Some(want) = &case.message {
+            let got = response.message.unwrap_or_default();
+            assert!(got.contains(want), "{}: {got:?} lacks {want:?}", case.name);
+        } else {
+            assert!(response.message.is_none(), "{}", case.name);
+        }
+    }
+}
+
+#[test]
+fn garbage_is_an_answer_not_a_trap() {
+    let raw = wukong_net_policy::settings::validate_settings(b"{not json").expect("settings answer");
+    let response: SettingsValidationResponse = serde_json::from_slice(&raw).expect("settings response");
+    assert!(!response.valid && response.message.unwrap_or_default().contains("not JSON"));
+    for payload in [&b""[..], b"null", b"[]", b"{\"request\": 5}", b"{\"settings\": 1, \"request\": {}}", &[0xff, 0x00, 0x7b]] {
+        let raw = wukong_net_policy::validate(payload).expect("validate answers");
+        let response: ValidationResponse = serde_json::from_slice(&raw).expect("a validation response");
+        assert!(!response.accepted, "{payload:?}");
+        assert!(codes(&response.message.into_iter().collect::<Vec<_>>()).contains("malformed-request"));
+    }
+}
+
+#[test]
+fn protocol_version_is_v1() {
+    let raw = kubewarden_policy_sdk::protocol_version_guest(b"").expect("protocol version");
+    assert_eq!(serde_json::from_slice::<Value>(&raw).expect("json"), json!("v1"));
+}
+
+#[test]
+fn not_found_errors_are_recognised() {
+    // The policy server passes the API server's 404 through as text.
+    assert!(wukong_net_policy::is_not_found(r#"error invoking host capability kubernetes.get_resource: Callback evaluation failure: Api(ErrorResponse { status: "Failure", message: "networkattachmentdefinitions.k8s.cni.cncf.io \"x\" not found", reason: "NotFound", code: 404 })"#));
+    assert!(!wukong_net_policy::is_not_found("Policy has not been granted access to Kubernetes k8s.cni.cncf.io/v1/NetworkAttachmentDefinition resources. The violation has been reported."));
+}
