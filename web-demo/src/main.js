@@ -188,10 +188,10 @@ function update() {
     shown.diagnostics = diagnosticsKey;
     showDiagnostics(result.diagnostics);
   }
-  const topologyKey = JSON.stringify(result.topology);
+  const topologyKey = JSON.stringify([result.topology, result.diagnostics.map((d) => [d.path, d.severity, d.code])]);
   if (topologyKey !== shown.topology) {
     shown.topology = topologyKey;
-    drawTopology($('topology'), result.topology);
+    drawTopology($('topology'), result.topology, result.diagnostics);
   }
   // Markers are replaced on every change (CodeMirror maps old ones through edits, but only the
   // core knows the new ones); with none before and none now there is nothing to replace.

@@ -74,12 +74,39 @@ export function stages(net) {
   return boxes;
 }
 
+// Which box a diagnostic about a network field belongs to (paths like
+// `spec.networks[1].ipConfig.address`); fields not listed mark the guest NIC.
+const FIELD_ROLE = {
+  physicalInterface: ['physical-nic'],
+  mtu: ['physical-nic', 'guest-nic'],
+  bridgeName: ['node-bridge'],
+  type: ['node-bridge', 'bridge-port'],
+  vlanId: ['bridge-port'],
+  nadName: ['bridge-port'],
+  macAddress: ['guest-nic'],
+  ipConfig: ['dhcp-server', 'static-address', 'no-ip'],
+};
+
+/** Diagnostics per network index: [{roles, severity, text}]. */
+function findingsByNetwork(diagnostics) {
+  const out = new Map();
+  for (const d of diagnostics) {
+    const m = /^spec\.networks\[(\d+)\](?:\.(\w+))?/.exec(d.path);
+    if (!m) continue;
+    const roles = FIELD_ROLE[m[2]] ?? ['guest-nic'];
+    const list = out.get(Number(m[1])) ?? [];
+    list.push({ roles, severity: d.severity, text: `${d.severity}: ${d.message} [${d.code}]` });
+    out.set(Number(m[1]), list);
+  }
+  return out;
+}
+
 function describe(net) {
   const mode = net.kind === 'pod' ? 'pod network' : `${net.kind}, ${net.mode ?? 'no ipConfig'}`;
   return `${net.guestNic} · ${net.network} (${mode})`;
 }
 
-function drawNetwork(net) {
+function drawNetwork(net, findings = []) {
   const figure = document.createElement('figure');
   figure.className = 'net';
   figure.dataset.network = net.network;
@@ -105,8 +132,10 @@ function drawNetwork(net) {
   });
   let x = 1;
   boxes.forEach((box, i) => {
-    const g = el('g', { class: `stage ${box.kind}`, 'data-role': box.role }, svg);
-    el('title', {}, g).textContent = `${box.title}: ${box.lines.join(', ')}`;
+    const mine = findings.filter((f) => f.roles.includes(box.role));
+    const worst = mine.some((f) => f.severity === 'error') ? 'error' : mine.some((f) => f.severity === 'warning') ? 'warning' : null;
+    const g = el('g', { class: `stage ${box.kind}${worst ? ` has-${worst}` : ''}`, 'data-role': box.role }, svg);
+    el('title', {}, g).textContent = [`${box.title}: ${box.lines.join(', ')}`, ...mine.map((f) => f.text)].join('\n');
     el('rect', { x, y: 1, width: box.width, height: BOX_H, rx: 8 }, g);
     el('text', { x: x + PAD, y: 18, class: 'stage-title' }, g).textContent = box.title;
     box.lines.forEach((line, j) => {
@@ -123,8 +152,12 @@ function drawNetwork(net) {
   return figure;
 }
 
-/** Replaces the content of `container` with the pictures of every Wukong's networks. */
-export function drawTopology(container, topologies) {
+/**
+ * Replaces the content of `container` with the pictures of every Wukong's networks; a box that a
+ * diagnostic points at is outlined in the diagnostic's colour.
+ */
+export function drawTopology(container, topologies, diagnostics = []) {
+  const findings = findingsByNetwork(diagnostics);
   const figures = [];
   for (const t of topologies) {
     if (topologies.length > 1) {
@@ -132,7 +165,10 @@ export function drawTopology(container, topologies) {
       h.textContent = t.wukong || '(unnamed Wukong)';
       figures.push(h);
     }
-    for (const net of t.networks) figures.push(drawNetwork(net));
+    // Diagnostic paths do not say which document they are in; with one Wukong (the usual
+    // case) they are this one's.
+    const own = topologies.length === 1 ? findings : new Map();
+    for (const net of t.networks) figures.push(drawNetwork(net, own.get(net.specIndex)));
   }
   if (figures.length === 0) {
     const p = document.createElement('p');

@@ -168,6 +168,11 @@ describe('the previewer', { skip: missing ?? false }, () => {
     assert.deepEqual(codes, ['no-owner-uid', 'unknown-field', 'unusable-mac', 'nic-in-two-bridges']);
     for (const n of names) assert.match(await output(page, n), /Nothing rendered: 2 errors/);
     assert.equal(await page.locator('.cm-gutter-lint .cm-lint-marker-error').count(), 2);
+    // The picture outlines what the errors are about: the shared NIC and the multicast MAC.
+    const box = (net, role) => page.locator(`[data-testid="topology"] figure[data-network="${net}"] [data-role="${role}"]`);
+    assert.match(await box('backup', 'physical-nic').getAttribute('class'), /has-error/);
+    assert.match(await box('storage', 'guest-nic').getAttribute('class'), /has-error/);
+    assert.doesNotMatch(await box('storage', 'physical-nic').getAttribute('class'), /has-error/);
 
     await choosePreset(page, 'broken-yaml');
     assert.deepEqual(await page.locator('[data-testid="diagnostics"] code').allTextContents(), ['yaml-syntax']);

@@ -25,6 +25,8 @@ pub struct Topology {
 pub struct NetworkPath {
     /// The network's name in spec.networks.
     pub network: String,
+    /// Its index in spec.networks (diagnostic paths use it: `spec.networks[1].ipConfig`).
+    pub spec_index: usize,
     /// The guest NIC (eth0, eth1, ...) and its MAC, as the netplan match and KubeVirt use them.
     pub guest_nic: String,
     pub mac: String,
@@ -79,6 +81,7 @@ pub fn of(w: &Wukong) -> Topology {
             let ip = net.ip_config.as_ref();
             NetworkPath {
                 network: net.name.clone(),
+                spec_index: n.spec_index,
                 guest_nic: n.guest_name.clone(),
                 mac: n.mac.to_string(),
                 binding: binding.to_string(),
