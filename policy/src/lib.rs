@@ -16,7 +16,10 @@ pub mod settings;
 pub extern "C" fn wapc_init() {
     register_function("validate", validate);
     register_function("validate_settings", settings::validate_settings);
-    register_function("protocol_version", kubewarden_policy_sdk::protocol_version_guest);
+    register_function(
+        "protocol_version",
+        kubewarden_policy_sdk::protocol_version_guest,
+    );
 }
 
 /// The `validate` entry point: `{"settings", "request"}` in, a ValidationResponse out.
@@ -47,7 +50,13 @@ pub fn respond(verdict: &Verdict) -> CallResult {
 pub struct HostLookup;
 
 impl ResourceLookup for HostLookup {
-    fn get(&mut self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Option<Value>, String> {
+    fn get(
+        &mut self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<Value>, String> {
         let request = GetResourceRequest {
             api_version: api_version.to_string(),
             kind: kind.to_string(),

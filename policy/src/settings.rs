@@ -20,7 +20,13 @@ pub fn check(payload: &[u8]) -> SettingsValidationResponse {
         Err(e) => Err(format!("the settings are not JSON: {e}")),
     };
     match result {
-        Ok(()) => SettingsValidationResponse { valid: true, message: None },
-        Err(message) => SettingsValidationResponse { valid: false, message: Some(message) },
+        Ok(()) => SettingsValidationResponse {
+            valid: true,
+            message: None,
+        },
+        Err(message) => SettingsValidationResponse {
+            valid: false,
+            message: Some(message),
+        },
     }
 }

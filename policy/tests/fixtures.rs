@@ -48,7 +48,11 @@ fn codes(texts: &[String]) -> BTreeSet<String> {
     for t in texts {
         for part in t.split(" [").skip(1) {
             if let Some((code, _)) = part.split_once(']') {
-                if code.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                if code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
                     out.insert(code.to_string());
                 }
             }
@@ -61,20 +65,41 @@ fn codes(texts: &[String]) -> BTreeSet<String> {
 fn validate_with_cluster(payload: &[u8]) -> kubewarden_policy_sdk::wapc_guest::CallResult {
     let text = std::fs::read_to_string(format!("{DATA}/cluster.json")).expect("cluster.json");
     let objects: Vec<Value> = serde_json::from_str(&text).expect("cluster.json parses");
-    wukong_net_policy::respond(&wukong_net_policy::validate_with(payload, &mut Resources::new(objects)))
+    wukong_net_policy::respond(&wukong_net_policy::validate_with(
+        payload,
+        &mut Resources::new(objects),
+    ))
 }
 
 fn check(case: &ValidateCase, response: &ValidationResponse) {
     let message: Vec<String> = response.message.clone().into_iter().collect();
     let warnings = response.warnings.clone().unwrap_or_default();
-    assert_eq!(codes(&message), case.errors, "{}: errors in {message:?}", case.name);
-    assert_eq!(codes(&warnings), case.warnings, "{}: warnings {warnings:?}", case.name);
+    assert_eq!(
+        codes(&message),
+        case.errors,
+        "{}: errors in {message:?}",
+        case.name
+    );
+    assert_eq!(
+        codes(&warnings),
+        case.warnings,
+        "{}: warnings {warnings:?}",
+        case.name
+    );
     if case.accepted {
-        assert!(response.message.is_none() && response.code.is_none(), "{}", case.name);
+        assert!(
+            response.message.is_none() && response.code.is_none(),
+            "{}",
+            case.name
+        );
     } else {
         assert_eq!(response.code, Some(400), "{}", case.name);
     }
-    assert!(response.mutated_object.is_none(), "{}: a validating policy never mutates", case.name);
+    assert!(
+        response.mutated_object.is_none(),
+        "{}: a validating policy never mutates",
+        case.name
+    );
 }
 
 #[test]
@@ -90,8 +115,14 @@ fn every_fixture_case() {
             settings: case.settings.clone(),
         };
         // The SDK helper builds {"settings", "request"} from the fixture and asserts `accepted`.
-        let entry = if context_aware { validate_with_cluster } else { wukong_net_policy::validate };
-        let response = test.eval(entry).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let entry = if context_aware {
+            validate_with_cluster
+        } else {
+            wukong_net_policy::validate
+        };
+        let response = test
+            .eval(entry)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
         check(case, &response);
     }
 }
@@ -101,7 +132,11 @@ fn every_fixture_file_has_a_case() {
     let all = cases();
     let used: BTreeSet<&str> = all.validate.iter().map(|c| c.request.as_str()).collect();
     for entry in std::fs::read_dir(DATA).expect("test_data") {
-        let name = entry.expect("entry").file_name().into_string().expect("utf-8 name");
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .into_string()
+            .expect("utf-8 name");
         if name.ends_with(".json") && name != "cases.json" && name != "cluster.json" {
             assert!(used.contains(name.as_str()), "{name} is in no case");
         }
@@ -113,8 +148,13 @@ fn settings_cases() {
     for case in cases().validate_settings {
         let payload = serde_json::to_vec(&case.settings).expect("settings serialize");
         let raw = wukong_net_policy::settings::validate_settings(&payload).expect("never a trap");
-        let response: SettingsValidationResponse = serde_json::from_slice(&raw).expect("a settings response");
-        assert_eq!(response.valid, case.valid, "{}: {:?}", case.name, response.message);
+        let response: SettingsValidationResponse =
+            serde_json::from_slice(&raw).expect("a settings response");
+        assert_eq!(
+            response.valid, case.valid,
+            "{}: {:?}",
+            case.name, response.message
+        );
         if let Some(want) = &case.message {
             let got = response.message.unwrap_or_default();
             assert!(got.contains(want), "{}: {got:?} lacks {want:?}", case.name);
@@ -126,26 +166,43 @@ fn settings_cases() {
 
 #[test]
 fn garbage_is_an_answer_not_a_trap() {
-    let raw = wukong_net_policy::settings::validate_settings(b"{not json").expect("settings answer");
-    let response: SettingsValidationResponse = serde_json::from_slice(&raw).expect("settings response");
+    let raw =
+        wukong_net_policy::settings::validate_settings(b"{not json").expect("settings answer");
+    let response: SettingsValidationResponse =
+        serde_json::from_slice(&raw).expect("settings response");
     assert!(!response.valid && response.message.unwrap_or_default().contains("not JSON"));
-    for payload in [&b""[..], b"null", b"[]", b"{\"request\": 5}", b"{\"settings\": 1, \"request\": {}}", &[0xff, 0x00, 0x7b]] {
+    for payload in [
+        &b""[..],
+        b"null",
+        b"[]",
+        b"{\"request\": 5}",
+        b"{\"settings\": 1, \"request\": {}}",
+        &[0xff, 0x00, 0x7b],
+    ] {
         let raw = wukong_net_policy::validate(payload).expect("validate answers");
-        let response: ValidationResponse = serde_json::from_slice(&raw).expect("a validation response");
+        let response: ValidationResponse =
+            serde_json::from_slice(&raw).expect("a validation response");
         assert!(!response.accepted, "{payload:?}");
-        assert!(codes(&response.message.into_iter().collect::<Vec<_>>()).contains("malformed-request"));
+        assert!(
+            codes(&response.message.into_iter().collect::<Vec<_>>()).contains("malformed-request")
+        );
     }
 }
 
 #[test]
 fn protocol_version_is_v1() {
     let raw = kubewarden_policy_sdk::protocol_version_guest(b"").expect("protocol version");
-    assert_eq!(serde_json::from_slice::<Value>(&raw).expect("json"), json!("v1"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&raw).expect("json"),
+        json!("v1")
+    );
 }
 
 #[test]
 fn not_found_errors_are_recognised() {
     // The policy server passes the API server's 404 through as text.
-    assert!(wukong_net_policy::is_not_found(r#"error invoking host capability kubernetes.get_resource: Callback evaluation failure: Api(ErrorResponse { status: "Failure", message: "networkattachmentdefinitions.k8s.cni.cncf.io \"x\" not found", reason: "NotFound", code: 404 })"#));
+    assert!(wukong_net_policy::is_not_found(
+        r#"error invoking host capability kubernetes.get_resource: Callback evaluation failure: Api(ErrorResponse { status: "Failure", message: "networkattachmentdefinitions.k8s.cni.cncf.io \"x\" not found", reason: "NotFound", code: 404 })"#
+    ));
     assert!(!wukong_net_policy::is_not_found("Policy has not been granted access to Kubernetes k8s.cni.cncf.io/v1/NetworkAttachmentDefinition resources. The violation has been reported."));
 }

@@ -13,8 +13,17 @@ fn yaml(name: &str) -> Value {
 
 fn yaml_text(text: &str, what: &str) -> Value {
     let stream = wukong_net::source::parse(text);
-    assert!(stream.diagnostics.is_empty(), "{what}: {:?}", stream.diagnostics);
-    stream.documents.into_iter().next().unwrap_or_else(|| panic!("{what} is empty")).value
+    assert!(
+        stream.diagnostics.is_empty(),
+        "{what}: {:?}",
+        stream.diagnostics
+    );
+    stream
+        .documents
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{what} is empty"))
+        .value
 }
 
 fn metadata() -> Value {
@@ -26,12 +35,20 @@ fn metadata_describes_a_validating_wapc_policy_for_our_kinds() {
     let m = metadata();
     assert_eq!(m["mutating"], json!(false));
     assert_eq!(m["executionMode"], json!("kubewarden-wapc"));
-    assert_eq!(m["contextAwareResources"], json!([{"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition"}]));
+    assert_eq!(
+        m["contextAwareResources"],
+        json!([{"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition"}])
+    );
     let mut resources = Vec::new();
     for rule in m["rules"].as_array().expect("rules") {
         assert_eq!(rule["operations"], json!(["CREATE", "UPDATE"]));
         for r in rule["resources"].as_array().expect("resources") {
-            resources.push(format!("{}/{}/{}", rule["apiGroups"][0].as_str().unwrap_or(""), rule["apiVersions"][0].as_str().unwrap_or(""), r.as_str().unwrap_or("")));
+            resources.push(format!(
+                "{}/{}/{}",
+                rule["apiGroups"][0].as_str().unwrap_or(""),
+                rule["apiVersions"][0].as_str().unwrap_or(""),
+                r.as_str().unwrap_or("")
+            ));
         }
     }
     assert_eq!(
@@ -44,12 +61,30 @@ fn metadata_describes_a_validating_wapc_policy_for_our_kinds() {
         ]
     );
     let a = &m["annotations"];
-    assert_eq!(a["io.kubewarden.policy.version"], json!(env!("CARGO_PKG_VERSION")));
-    for key in ["title", "description", "author", "url", "source", "license", "category", "severity"] {
-        assert!(a[format!("io.kubewarden.policy.{key}")].is_string(), "io.kubewarden.policy.{key}");
+    assert_eq!(
+        a["io.kubewarden.policy.version"],
+        json!(env!("CARGO_PKG_VERSION"))
+    );
+    for key in [
+        "title",
+        "description",
+        "author",
+        "url",
+        "source",
+        "license",
+        "category",
+        "severity",
+    ] {
+        assert!(
+            a[format!("io.kubewarden.policy.{key}")].is_string(),
+            "io.kubewarden.policy.{key}"
+        );
     }
     for key in ["displayName", "resources", "keywords"] {
-        assert!(a[format!("io.artifacthub.{key}")].is_string(), "io.artifacthub.{key}");
+        assert!(
+            a[format!("io.artifacthub.{key}")].is_string(),
+            "io.artifacthub.{key}"
+        );
     }
 }
 
@@ -61,10 +96,19 @@ fn artifacthub_repeats_metadata_and_questions() {
     let ann = &pkg["annotations"];
     let embedded = |key: &str| yaml_text(ann[key].as_str().unwrap_or_else(|| panic!("{key}")), key);
     assert_eq!(embedded("kubewarden/rules"), m["rules"]);
-    assert_eq!(embedded("kubewarden/contextAwareResources"), m["contextAwareResources"]);
-    assert_eq!(embedded("kubewarden/questions-ui"), yaml("questions-ui.yml"));
+    assert_eq!(
+        embedded("kubewarden/contextAwareResources"),
+        m["contextAwareResources"]
+    );
+    assert_eq!(
+        embedded("kubewarden/questions-ui"),
+        yaml("questions-ui.yml")
+    );
     assert_eq!(ann["kubewarden/mutation"], json!("false"));
-    assert_eq!(ann["kubewarden/resources"], m["annotations"]["io.artifacthub.resources"]);
+    assert_eq!(
+        ann["kubewarden/resources"],
+        m["annotations"]["io.artifacthub.resources"]
+    );
 }
 
 #[test]
@@ -72,8 +116,16 @@ fn questions_cover_every_setting_with_its_default() {
     let defaults = serde_json::to_value(Settings::default()).expect("settings serialize");
     let questions = yaml("questions-ui.yml");
     let questions = questions["questions"].as_array().expect("questions");
-    let asked: Vec<&str> = questions.iter().map(|q| q["variable"].as_str().unwrap_or("")).collect();
-    let keys: Vec<&str> = defaults.as_object().expect("object").keys().map(String::as_str).collect();
+    let asked: Vec<&str> = questions
+        .iter()
+        .map(|q| q["variable"].as_str().unwrap_or(""))
+        .collect();
+    let keys: Vec<&str> = defaults
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(asked, keys);
     for q in questions {
         let var = q["variable"].as_str().unwrap_or("");
@@ -84,13 +136,31 @@ fn questions_cover_every_setting_with_its_default() {
 #[test]
 fn example_policies_are_consistent() {
     let m = metadata();
-    for (file, scheme) in [("examples/cluster-admission-policy-file.yaml", "file://"), ("examples/cluster-admission-policy-registry.yaml", "registry://")] {
+    for (file, scheme) in [
+        ("examples/cluster-admission-policy-file.yaml", "file://"),
+        (
+            "examples/cluster-admission-policy-registry.yaml",
+            "registry://",
+        ),
+    ] {
         let p = yaml(file);
-        assert_eq!(p["apiVersion"], json!("policies.kubewarden.io/v1"), "{file}");
+        assert_eq!(
+            p["apiVersion"],
+            json!("policies.kubewarden.io/v1"),
+            "{file}"
+        );
         assert_eq!(p["kind"], json!("ClusterAdmissionPolicy"), "{file}");
-        assert!(p["spec"]["module"].as_str().is_some_and(|s| s.starts_with(scheme)), "{file}");
+        assert!(
+            p["spec"]["module"]
+                .as_str()
+                .is_some_and(|s| s.starts_with(scheme)),
+            "{file}"
+        );
         assert_eq!(p["spec"]["rules"], m["rules"], "{file}");
-        assert_eq!(p["spec"]["contextAwareResources"], m["contextAwareResources"], "{file}");
+        assert_eq!(
+            p["spec"]["contextAwareResources"], m["contextAwareResources"],
+            "{file}"
+        );
         assert_eq!(p["spec"]["mutating"], json!(false), "{file}");
         validate_settings(&p["spec"]["settings"]).unwrap_or_else(|e| panic!("{file}: {e}"));
     }
@@ -125,12 +195,19 @@ const POLICY_CODES: &[Code] = &[
 
 #[test]
 fn readme_documents_every_rule_and_setting() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
     for code in POLICY_CODES {
-        assert!(readme.contains(&format!("`{code}`")), "README lacks `{code}`");
+        assert!(
+            readme.contains(&format!("`{code}`")),
+            "README lacks `{code}`"
+        );
     }
     let defaults = serde_json::to_value(Settings::default()).expect("settings serialize");
     for key in defaults.as_object().expect("object").keys() {
-        assert!(readme.contains(&format!("`{key}`")), "README lacks setting `{key}`");
+        assert!(
+            readme.contains(&format!("`{key}`")),
+            "README lacks setting `{key}`"
+        );
     }
 }

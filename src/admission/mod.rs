@@ -83,12 +83,23 @@ impl AdmissionRequest {
             },
             None => (String::new(), String::new()),
         };
-        let meta = |k: &str| object.get("metadata").and_then(|m| m.get(k)).and_then(Value::as_str).unwrap_or("").to_string();
+        let meta = |k: &str| {
+            object
+                .get("metadata")
+                .and_then(|m| m.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         AdmissionRequest {
             kind: GroupVersionKind {
                 group,
                 version,
-                kind: object.get("kind").and_then(Value::as_str).unwrap_or("").to_string(),
+                kind: object
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
             },
             name: meta("name"),
             namespace: meta("namespace"),
@@ -103,7 +114,13 @@ impl AdmissionRequest {
 pub trait ResourceLookup {
     /// `Ok(Some(object))` when it exists, `Ok(None)` when it does not, `Err` when the lookup
     /// itself failed (no permission, API server unreachable).
-    fn get(&mut self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Option<Value>, String>;
+    fn get(
+        &mut self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<Value>, String>;
 }
 
 /// No cluster access: every lookup fails (only called when `contextAware` is on).
@@ -148,9 +165,18 @@ impl Resources {
 }
 
 impl ResourceLookup for Resources {
-    fn get(&mut self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Option<Value>, String> {
+    fn get(
+        &mut self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<Value>, String> {
         let field = |o: &Value, path: &[&str]| -> Option<String> {
-            path.iter().try_fold(o, |v, k| v.get(k)).and_then(Value::as_str).map(str::to_string)
+            path.iter()
+                .try_fold(o, |v, k| v.get(k))
+                .and_then(Value::as_str)
+                .map(str::to_string)
         };
         Ok(self
             .objects
@@ -159,7 +185,10 @@ impl ResourceLookup for Resources {
                 field(o, &["apiVersion"]).as_deref() == Some(api_version)
                     && field(o, &["kind"]).as_deref() == Some(kind)
                     && field(o, &["metadata", "name"]).as_deref() == Some(name)
-                    && field(o, &["metadata", "namespace"]).as_deref().unwrap_or("default") == namespace
+                    && field(o, &["metadata", "namespace"])
+                        .as_deref()
+                        .unwrap_or("default")
+                        == namespace
             })
             .cloned())
     }
@@ -176,7 +205,11 @@ pub enum Target {
 
 impl Target {
     pub fn of(kind: &GroupVersionKind) -> Option<Target> {
-        match (kind.group.as_str(), kind.version.as_str(), kind.kind.as_str()) {
+        match (
+            kind.group.as_str(),
+            kind.version.as_str(),
+            kind.kind.as_str(),
+        ) {
             // Other Wukong versions reach the core, which names the one it reads.
             (crate::model::API_GROUP, _, crate::model::KIND) => Some(Target::Wukong),
             ("k8s.cni.cncf.io", _, vm::NAD_KIND) => Some(Target::NetworkAttachmentDefinition),
@@ -188,12 +221,20 @@ impl Target {
 }
 
 /// The decision for one request.
-pub fn validate(request: &AdmissionRequest, settings: &Settings, lookup: &mut dyn ResourceLookup) -> Verdict {
+pub fn validate(
+    request: &AdmissionRequest,
+    settings: &Settings,
+    lookup: &mut dyn ResourceLookup,
+) -> Verdict {
     let diagnostics = findings(request, settings, lookup);
     verdict(diagnostics, settings, &describe(request))
 }
 
-fn findings(request: &AdmissionRequest, settings: &Settings, lookup: &mut dyn ResourceLookup) -> Vec<Diagnostic> {
+fn findings(
+    request: &AdmissionRequest,
+    settings: &Settings,
+    lookup: &mut dyn ResourceLookup,
+) -> Vec<Diagnostic> {
     let mut kind = request.kind.clone();
     if kind.kind.is_empty() {
         // Some callers send only the object; its own apiVersion/kind say what it is.
@@ -203,24 +244,44 @@ fn findings(request: &AdmissionRequest, settings: &Settings, lookup: &mut dyn Re
         "CREATE" | "UPDATE" => {}
         "DELETE" | "CONNECT" => return Vec::new(),
         other => {
-            let what = if other.is_empty() { "no operation".to_string() } else { format!("operation `{}`", other.escape_debug()) };
-            return vec![malformed("operation", format!("the request has {what}; expected CREATE, UPDATE, DELETE or CONNECT"))];
+            let what = if other.is_empty() {
+                "no operation".to_string()
+            } else {
+                format!("operation `{}`", other.escape_debug())
+            };
+            return vec![malformed(
+                "operation",
+                format!("the request has {what}; expected CREATE, UPDATE, DELETE or CONNECT"),
+            )];
         }
     }
     let Some(target) = Target::of(&kind) else {
         if kind.kind.is_empty() {
-            return vec![malformed("kind", "the request names no kind, and its object has no apiVersion and kind".to_string())];
+            return vec![malformed(
+                "kind",
+                "the request names no kind, and its object has no apiVersion and kind".to_string(),
+            )];
         }
         return Vec::new(); // Not ours: accepted untouched.
     };
     if !request.object.is_object() {
-        return vec![malformed("object", format!("the request's object must be a mapping, not {}", cni::kind_of(&request.object)))];
+        return vec![malformed(
+            "object",
+            format!(
+                "the request's object must be a mapping, not {}",
+                cni::kind_of(&request.object)
+            ),
+        )];
     }
     // Metadata-only updates (finalizers, labels) and objects being deleted pass, so a
     // controller can always finish with an object that predates the policy.
     if request.operation == "UPDATE"
         && (request.object.get("spec") == request.old_object.get("spec")
-            || request.object.get("metadata").and_then(|m| m.get("deletionTimestamp")).is_some_and(|t| !t.is_null()))
+            || request
+                .object
+                .get("metadata")
+                .and_then(|m| m.get("deletionTimestamp"))
+                .is_some_and(|t| !t.is_null()))
     {
         return Vec::new();
     }
@@ -231,14 +292,25 @@ fn findings(request: &AdmissionRequest, settings: &Settings, lookup: &mut dyn Re
         Target::VirtualMachine | Target::VirtualMachineInstance => {
             let namespace = namespace_of(request);
             let is_instance = target == Target::VirtualMachineInstance;
-            vm::check(&request.object, is_instance, &namespace, settings, lookup, &mut out);
+            vm::check(
+                &request.object,
+                is_instance,
+                &namespace,
+                settings,
+                lookup,
+                &mut out,
+            );
         }
     }
     out
 }
 
 fn namespace_of(request: &AdmissionRequest) -> String {
-    let from_object = request.object.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str);
+    let from_object = request
+        .object
+        .get("metadata")
+        .and_then(|m| m.get("namespace"))
+        .and_then(Value::as_str);
     match (request.namespace.as_str(), from_object) {
         ("", Some(ns)) if !ns.is_empty() => ns.to_string(),
         ("", _) => "default".to_string(),
@@ -247,11 +319,30 @@ fn namespace_of(request: &AdmissionRequest) -> String {
 }
 
 fn describe(request: &AdmissionRequest) -> String {
-    let meta = |k: &str| request.object.get("metadata").and_then(|m| m.get(k)).and_then(Value::as_str).unwrap_or("");
-    let name = if request.name.is_empty() { meta("name") } else { request.name.as_str() };
-    let ns = if request.namespace.is_empty() { meta("namespace") } else { request.namespace.as_str() };
+    let meta = |k: &str| {
+        request
+            .object
+            .get("metadata")
+            .and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    let name = if request.name.is_empty() {
+        meta("name")
+    } else {
+        request.name.as_str()
+    };
+    let ns = if request.namespace.is_empty() {
+        meta("namespace")
+    } else {
+        request.namespace.as_str()
+    };
     let kind = if request.kind.kind.is_empty() {
-        request.object.get("kind").and_then(Value::as_str).unwrap_or("object")
+        request
+            .object
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("object")
     } else {
         request.kind.kind.as_str()
     };
@@ -283,7 +374,11 @@ fn verdict(mut diagnostics: Vec<Diagnostic>, settings: &Settings, what: &str) ->
             d.severity = Severity::Warning;
         }
     }
-    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).map(describe_finding).collect();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(describe_finding)
+        .collect();
     let errors: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.is_error())
@@ -293,12 +388,25 @@ fn verdict(mut diagnostics: Vec<Diagnostic>, settings: &Settings, what: &str) ->
         })
         .collect();
     if errors.is_empty() {
-        return Verdict { accepted: true, message: None, code: None, warnings, diagnostics };
+        return Verdict {
+            accepted: true,
+            message: None,
+            code: None,
+            warnings,
+            diagnostics,
+        };
     }
-    let count = if errors.len() == 1 { "1 error".to_string() } else { format!("{} errors", errors.len()) };
+    let count = if errors.len() == 1 {
+        "1 error".to_string()
+    } else {
+        format!("{} errors", errors.len())
+    };
     Verdict {
         accepted: false,
-        message: Some(format!("{what} rejected by wukong-net, {count}: {}", errors.join("; "))),
+        message: Some(format!(
+            "{what} rejected by wukong-net, {count}: {}",
+            errors.join("; ")
+        )),
         code: Some(REJECT_CODE),
         warnings,
         diagnostics,
@@ -322,24 +430,42 @@ pub fn validate_payload(payload: &[u8], lookup: &mut dyn ResourceLookup) -> Verd
     }
     let payload: Payload = match serde_json::from_slice(payload) {
         Ok(p) => p,
-        Err(e) if e.is_data() => {
-            return rejected(malformed("request", format!("the payload is not {{\"settings\", \"request\"}} with an AdmissionRequest: {e}")))
+        Err(e) => {
+            let (path, what) = if e.is_data() {
+                (
+                    "request",
+                    "not {\"settings\", \"request\"} with an AdmissionRequest",
+                )
+            } else {
+                ("", "not JSON")
+            };
+            let message = format!("the validation payload is {what}: {e}");
+            return rejected(malformed(path, message));
         }
-        Err(e) => return rejected(malformed("", format!("the validation payload is not JSON: {e}"))),
     };
     let Some(request) = payload.request else {
-        return rejected(malformed("request", "the validation payload has no `request`".to_string()));
+        return rejected(malformed(
+            "request",
+            "the validation payload has no `request`".to_string(),
+        ));
     };
     match validate_settings(&payload.settings) {
         Ok(settings) => validate(&request, &settings, lookup),
-        Err(e) => rejected(malformed("settings", format!("invalid policy settings: {e}"))),
+        Err(e) => rejected(malformed(
+            "settings",
+            format!("invalid policy settings: {e}"),
+        )),
     }
 }
 
 /// A request as text (YAML or JSON), for the CLI and the previewer: an AdmissionReview, an
 /// AdmissionRequest, a Kubewarden payload, or a bare object (checked as a CREATE). `settings`
 /// overrides the payload's own. Diagnostics are located in the text.
-pub fn validate_document(text: &str, settings: Option<&Settings>, lookup: &mut dyn ResourceLookup) -> Verdict {
+pub fn validate_document(
+    text: &str,
+    settings: Option<&Settings>,
+    lookup: &mut dyn ResourceLookup,
+) -> Verdict {
     let stream = source::parse(text);
     if !stream.diagnostics.is_empty() {
         return verdict(stream.diagnostics, &Settings::default(), "the request");
@@ -362,18 +488,30 @@ pub fn validate_document(text: &str, settings: Option<&Settings>, lookup: &mut d
                 own_settings = s;
                 &own_settings
             }
-            Err(e) => return rejected(malformed("settings", format!("invalid policy settings: {e}"))),
+            Err(e) => {
+                return rejected(malformed(
+                    "settings",
+                    format!("invalid policy settings: {e}"),
+                ))
+            }
         },
     };
     let request = if object_path.is_empty() {
         Ok(AdmissionRequest::create(doc.value.clone()))
     } else {
-        let raw = if request_path.is_empty() { &doc.value } else { &doc.value[request_path] };
+        let raw = if request_path.is_empty() {
+            &doc.value
+        } else {
+            &doc.value[request_path]
+        };
         serde_json::from_value::<AdmissionRequest>(raw.clone())
     };
     let mut verdict = match request {
         Ok(r) => validate(&r, settings, lookup),
-        Err(e) => rejected(malformed(request_path, format!("the request is not an AdmissionRequest: {e}"))),
+        Err(e) => rejected(malformed(
+            request_path,
+            format!("the request is not an AdmissionRequest: {e}"),
+        )),
     };
     for d in &mut verdict.diagnostics {
         let full = match (object_path, d.path.as_str()) {
@@ -407,7 +545,10 @@ mod tests {
     }
 
     fn request(op: &str, object: Value) -> AdmissionRequest {
-        AdmissionRequest { operation: op.to_string(), ..AdmissionRequest::create(object) }
+        AdmissionRequest {
+            operation: op.to_string(),
+            ..AdmissionRequest::create(object)
+        }
     }
 
     fn check(r: &AdmissionRequest, s: &Settings) -> Verdict {
@@ -416,7 +557,10 @@ mod tests {
 
     #[test]
     fn accepts_a_good_wukong_and_rejects_a_bad_one() {
-        let v = check(&request("CREATE", wukong(good_networks())), &Settings::default());
+        let v = check(
+            &request("CREATE", wukong(good_networks())),
+            &Settings::default(),
+        );
         assert!(v.accepted, "{v:#?}");
         assert_eq!((v.message.as_deref(), v.code), (None, None));
         let bad = json!([{"name": "external", "bridgeName": "br-ext", "physicalInterface": "ens192", "ipConfig": {"mode": "static", "address": "10.0.0.5"}}]);
@@ -425,7 +569,10 @@ mod tests {
         assert_eq!(v.code, Some(400));
         let m = v.message.unwrap();
         assert!(m.starts_with("Wukong lab/vm1 rejected by wukong-net, 1 error: spec.networks[0].ipConfig.address:"), "{m}");
-        assert!(m.contains("[address-not-cidr]") && m.contains("hint: add the prefix length"), "{m}");
+        assert!(
+            m.contains("[address-not-cidr]") && m.contains("hint: add the prefix length"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -434,7 +581,12 @@ mod tests {
         let v = check(&request("UPDATE", wukong(nets)), &Settings::default());
         assert!(v.accepted);
         assert_eq!(v.warnings.len(), 1, "{v:#?}");
-        assert!(v.warnings[0].starts_with("spec.networks[0].type: ") && v.warnings[0].ends_with("[ovs-as-linux-bridge]"), "{}", v.warnings[0]);
+        assert!(
+            v.warnings[0].starts_with("spec.networks[0].type: ")
+                && v.warnings[0].ends_with("[ovs-as-linux-bridge]"),
+            "{}",
+            v.warnings[0]
+        );
     }
 
     #[test]
@@ -442,7 +594,10 @@ mod tests {
         let nets = json!([{"name": "external", "bridgeName": "br-ext", "physicalInterface": "ens192", "vlanId": 5000, "ipConfig": {"mode": "dhcp"}}]);
         let r = request("CREATE", wukong(nets));
         assert!(!check(&r, &Settings::default()).accepted);
-        let lenient = Settings { treat_as_warnings: vec!["vlan-out-of-range".into()], ..Settings::default() };
+        let lenient = Settings {
+            treat_as_warnings: vec!["vlan-out-of-range".into()],
+            ..Settings::default()
+        };
         let v = check(&r, &lenient);
         assert!(v.accepted, "{v:#?}");
         assert_eq!(v.diagnostics[0].severity, Severity::Warning);
@@ -452,51 +607,118 @@ mod tests {
     #[test]
     fn wukong_settings() {
         let r = request("CREATE", wukong(good_networks()));
-        let v = check(&r, &Settings { allowed_bridges: vec!["br-lab".into()], ..Settings::default() });
+        let v = check(
+            &r,
+            &Settings {
+                allowed_bridges: vec!["br-lab".into()],
+                ..Settings::default()
+            },
+        );
         assert_eq!(v.diagnostics[0].code, Code::BridgeNotAllowed);
         assert_eq!(v.diagnostics[0].path, "spec.networks[0].bridgeName");
-        assert!(check(&r, &Settings { allowed_bridges: vec!["br-ext".into()], ..Settings::default() }).accepted);
-        let v = check(&r, &Settings { allowed_physical_interfaces: vec!["ens224".into()], ..Settings::default() });
+        assert!(
+            check(
+                &r,
+                &Settings {
+                    allowed_bridges: vec!["br-ext".into()],
+                    ..Settings::default()
+                }
+            )
+            .accepted
+        );
+        let v = check(
+            &r,
+            &Settings {
+                allowed_physical_interfaces: vec!["ens224".into()],
+                ..Settings::default()
+            },
+        );
         assert_eq!(v.diagnostics[0].code, Code::PhysicalInterfaceNotAllowed);
-        assert!(check(&r, &Settings { allowed_physical_interfaces: vec!["ens192".into()], ..Settings::default() }).accepted);
+        assert!(
+            check(
+                &r,
+                &Settings {
+                    allowed_physical_interfaces: vec!["ens192".into()],
+                    ..Settings::default()
+                }
+            )
+            .accepted
+        );
         let stat = json!([{"name": "external", "bridgeName": "br-ext", "physicalInterface": "ens192", "ipConfig": {"mode": "static", "address": "10.0.0.5/24"}}]);
         let r = request("CREATE", wukong(stat));
         assert!(check(&r, &Settings::default()).accepted);
-        let v = check(&r, &Settings { allow_static_ip: false, ..Settings::default() });
-        assert_eq!((v.diagnostics[0].code, v.diagnostics[0].path.as_str()), (Code::StaticIpNotAllowed, "spec.networks[0].ipConfig.mode"));
+        let v = check(
+            &r,
+            &Settings {
+                allow_static_ip: false,
+                ..Settings::default()
+            },
+        );
+        assert_eq!(
+            (v.diagnostics[0].code, v.diagnostics[0].path.as_str()),
+            (Code::StaticIpNotAllowed, "spec.networks[0].ipConfig.mode")
+        );
     }
 
     #[test]
     fn other_kinds_delete_and_metadata_updates_pass() {
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": "not even valid"}});
-        assert!(check(&request("CREATE", pod), &Settings::default()).diagnostics.is_empty());
+        assert!(check(&request("CREATE", pod), &Settings::default())
+            .diagnostics
+            .is_empty());
         let bad = wukong(json!([{"name": "BAD NAME"}]));
         assert!(!check(&request("CREATE", bad.clone()), &Settings::default()).accepted);
         assert!(check(&request("DELETE", bad.clone()), &Settings::default()).accepted);
         let mut update = request("UPDATE", bad.clone());
         update.old_object = bad.clone();
-        assert!(check(&update, &Settings::default()).accepted, "metadata-only update");
+        assert!(
+            check(&update, &Settings::default()).accepted,
+            "metadata-only update"
+        );
         update.old_object = wukong(good_networks());
-        assert!(!check(&update, &Settings::default()).accepted, "spec changed");
+        assert!(
+            !check(&update, &Settings::default()).accepted,
+            "spec changed"
+        );
         let mut deleting = bad.clone();
         deleting["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
         update.object = deleting;
-        assert!(check(&update, &Settings::default()).accepted, "being deleted");
+        assert!(
+            check(&update, &Settings::default()).accepted,
+            "being deleted"
+        );
     }
 
     #[test]
     fn malformed_requests_are_rejected_clearly() {
-        let v = check(&request("PATCH", wukong(good_networks())), &Settings::default());
+        let v = check(
+            &request("PATCH", wukong(good_networks())),
+            &Settings::default(),
+        );
         assert_eq!(v.diagnostics[0].code, Code::MalformedRequest);
         assert!(v.message.unwrap().contains("operation `PATCH`"));
         let mut r = request("CREATE", wukong(good_networks()));
         r.object = json!("text");
         let v = check(&r, &Settings::default());
-        assert!(!v.accepted && v.message.unwrap().contains("must be a mapping, not a string"));
-        let v = check(&AdmissionRequest { operation: "CREATE".into(), ..AdmissionRequest::default() }, &Settings::default());
+        assert!(
+            !v.accepted
+                && v.message
+                    .unwrap()
+                    .contains("must be a mapping, not a string")
+        );
+        let v = check(
+            &AdmissionRequest {
+                operation: "CREATE".into(),
+                ..AdmissionRequest::default()
+            },
+            &Settings::default(),
+        );
         assert!(!v.accepted && v.diagnostics[0].path == "kind");
         // A Wukong whose fields have the wrong type is an object the core cannot read.
-        let v = check(&request("CREATE", wukong(json!("eth0"))), &Settings::default());
+        let v = check(
+            &request("CREATE", wukong(json!("eth0"))),
+            &Settings::default(),
+        );
         assert_eq!(v.diagnostics[0].code, Code::WrongType);
         assert!(!v.accepted);
     }
@@ -508,14 +730,32 @@ mod tests {
         for (bad, says) in [
             (b"{not json".to_vec(), "not JSON"),
             (b"{}".to_vec(), "no `request`"),
-            (json!({"settings": {"allowStatic": true}, "request": {}}).to_string().into_bytes(), "invalid policy settings: unknown setting `allowStatic`"),
-            (json!({"request": {"kind": "Wukong"}}).to_string().into_bytes(), "with an AdmissionRequest: invalid type"),
-            (json!({"settings": {}, "request": null}).to_string().into_bytes(), "no `request`"),
+            (
+                json!({"settings": {"allowStatic": true}, "request": {}})
+                    .to_string()
+                    .into_bytes(),
+                "invalid policy settings: unknown setting `allowStatic`",
+            ),
+            (
+                json!({"request": {"kind": "Wukong"}})
+                    .to_string()
+                    .into_bytes(),
+                "with an AdmissionRequest: invalid type",
+            ),
+            (
+                json!({"settings": {}, "request": null})
+                    .to_string()
+                    .into_bytes(),
+                "no `request`",
+            ),
             (vec![0xff, 0xfe], "not JSON"),
         ] {
             let v = validate_payload(&bad, &mut NoLookup);
             assert!(!v.accepted);
-            assert!(v.message.as_deref().unwrap_or("").contains(says), "{says}: {v:#?}");
+            assert!(
+                v.message.as_deref().unwrap_or("").contains(says),
+                "{says}: {v:#?}"
+            );
         }
     }
 
@@ -524,14 +764,25 @@ mod tests {
         let review = "apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  uid: x\n  kind: {group: vm.novasphere.dev, version: v1alpha1, kind: Wukong}\n  operation: CREATE\n  object:\n    apiVersion: vm.novasphere.dev/v1alpha1\n    kind: Wukong\n    metadata: {name: vm1, namespace: lab}\n    spec:\n      networks:\n      - name: ext\n        bridgeName: br-ext\n        physicalInterface: ens192\n        ipConfig: {mode: dhcp}\n        vlanId: 9999\n";
         let v = validate_document(review, None, &mut NoLookup);
         assert!(!v.accepted);
-        let d = v.diagnostics.iter().find(|d| d.code == Code::VlanOutOfRange).unwrap();
+        let d = v
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::VlanOutOfRange)
+            .unwrap();
         assert_eq!((d.line, d.path.as_str()), (17, "spec.networks[0].vlanId"));
         // A bare object is a CREATE; the settings argument wins.
         let bare = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1}\nspec:\n  networks:\n  - name: ext\n    bridgeName: br-ext\n    physicalInterface: ens192\n    ipConfig: {mode: dhcp}\n";
         assert!(validate_document(bare, None, &mut NoLookup).accepted);
-        let s = Settings { allowed_bridges: vec!["br0".into()], ..Settings::default() };
+        let s = Settings {
+            allowed_bridges: vec!["br0".into()],
+            ..Settings::default()
+        };
         let v = validate_document(bare, Some(&s), &mut NoLookup);
-        let d = v.diagnostics.iter().find(|d| d.code == Code::BridgeNotAllowed).unwrap();
+        let d = v
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::BridgeNotAllowed)
+            .unwrap();
         assert_eq!((d.line, d.column), (7, 17));
         assert!(!v.accepted);
         let v = validate_document("a: [", None, &mut NoLookup);
@@ -551,17 +802,35 @@ mod tests {
                 continue;
             }
             let report = crate::render(&std::fs::read_to_string(&path).unwrap());
-            let aware = Settings { context_aware: true, ..Settings::default() };
+            let aware = Settings {
+                context_aware: true,
+                ..Settings::default()
+            };
             for m in &report.manifests {
-                let nads: Vec<Value> = m.network_attachment_definitions.iter().map(|n| serde_json::to_value(n).unwrap()).collect();
+                let nads: Vec<Value> = m
+                    .network_attachment_definitions
+                    .iter()
+                    .map(|n| serde_json::to_value(n).unwrap())
+                    .collect();
                 let vm = serde_json::to_value(&m.virtual_machine).unwrap();
                 for object in nads.iter().chain([&vm]) {
-                    let v = validate(&AdmissionRequest::create(object.clone()), &Settings::default(), &mut NoLookup);
-                    assert!(v.accepted && v.warnings.is_empty(), "{}: {v:#?}", path.display());
+                    let v = validate(
+                        &AdmissionRequest::create(object.clone()),
+                        &Settings::default(),
+                        &mut NoLookup,
+                    );
+                    assert!(
+                        v.accepted && v.warnings.is_empty(),
+                        "{}: {v:#?}",
+                        path.display()
+                    );
                 }
                 // Networks naming an existing NAD (nadName) have none rendered; give them one.
                 let mut cluster = nads.clone();
-                for net in vm["spec"]["template"]["spec"]["networks"].as_array().unwrap() {
+                for net in vm["spec"]["template"]["spec"]["networks"]
+                    .as_array()
+                    .unwrap()
+                {
                     if let Some(name) = net["multus"]["networkName"].as_str() {
                         cluster.push(json!({"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition", "metadata": {"name": name, "namespace": vm["metadata"]["namespace"]}, "spec": {"config": "{\"cniVersion\":\"0.3.1\",\"type\":\"bridge\",\"bridge\":\"br0\",\"ipam\":{}}"}}));
                     }
@@ -580,12 +849,45 @@ mod tests {
     fn resources_look_up_by_identity() {
         let (mut r, diags) = Resources::from_text("apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: a, namespace: lab}\n---\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: a}\n");
         assert!(diags.is_empty());
-        assert!(r.get("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", "lab", "a").unwrap().is_some());
-        assert!(r.get("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", "default", "a").unwrap().is_some());
-        assert!(r.get("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", "other", "a").unwrap().is_none());
-        assert!(r.get("v1", "NetworkAttachmentDefinition", "lab", "a").unwrap().is_none());
+        assert!(r
+            .get(
+                "k8s.cni.cncf.io/v1",
+                "NetworkAttachmentDefinition",
+                "lab",
+                "a"
+            )
+            .unwrap()
+            .is_some());
+        assert!(r
+            .get(
+                "k8s.cni.cncf.io/v1",
+                "NetworkAttachmentDefinition",
+                "default",
+                "a"
+            )
+            .unwrap()
+            .is_some());
+        assert!(r
+            .get(
+                "k8s.cni.cncf.io/v1",
+                "NetworkAttachmentDefinition",
+                "other",
+                "a"
+            )
+            .unwrap()
+            .is_none());
+        assert!(r
+            .get("v1", "NetworkAttachmentDefinition", "lab", "a")
+            .unwrap()
+            .is_none());
         let (mut list, _) = Resources::from_text("[{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]\n---\n{apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: b}}]}\n");
-        assert!(list.get("v1", "ConfigMap", "default", "a").unwrap().is_some());
-        assert!(list.get("v1", "ConfigMap", "default", "b").unwrap().is_some());
+        assert!(list
+            .get("v1", "ConfigMap", "default", "a")
+            .unwrap()
+            .is_some());
+        assert!(list
+            .get("v1", "ConfigMap", "default", "b")
+            .unwrap()
+            .is_some());
     }
 }

@@ -72,7 +72,10 @@ pub struct Parsed {
 /// that YAML 1.1 reads as numbers are `unquoted-mac`. Diagnostics are located in `text`.
 pub fn parse(text: &str) -> Parsed {
     let mut stream = source::parse(text);
-    let mut out = Parsed { diagnostics: std::mem::take(&mut stream.diagnostics), ..Parsed::default() };
+    let mut out = Parsed {
+        diagnostics: std::mem::take(&mut stream.diagnostics),
+        ..Parsed::default()
+    };
     if !out.diagnostics.is_empty() {
         return out;
     }
@@ -107,7 +110,10 @@ fn read(doc: &Document, out: &mut Vec<Diagnostic>) -> Option<NetworkData> {
     let (config, prefix) = match top.get("network") {
         Some(Value::Object(inner)) => (inner, "network"),
         Some(_) => {
-            out.push(invalid("network", "`network` must be a mapping").with_hint("write `network: {version: 2, ethernets: {...}}`"));
+            out.push(
+                invalid("network", "`network` must be a mapping")
+                    .with_hint("write `network: {version: 2, ethernets: {...}}`"),
+            );
             return None;
         }
         None => (top, ""),
@@ -118,8 +124,9 @@ fn read(doc: &Document, out: &mut Vec<Diagnostic>) -> Option<NetworkData> {
         Some(Value::Number(n)) => n.as_i64(),
         None => {
             out.push(
-                invalid(&version_path, "the network-config has no `version`")
-                    .with_hint("add `version: 2` (Netplan v2, the format KubeVirt's networkData carries)"),
+                invalid(&version_path, "the network-config has no `version`").with_hint(
+                    "add `version: 2` (Netplan v2, the format KubeVirt's networkData carries)",
+                ),
             );
             return None;
         }
@@ -127,14 +134,21 @@ fn read(doc: &Document, out: &mut Vec<Diagnostic>) -> Option<NetworkData> {
     };
     if version != Some(2) {
         out.push(
-            invalid(&version_path, "only network-config version 2 (Netplan) is checked; this is not version 2")
-                .with_hint("write the config in Netplan v2 form: `version: 2` with `ethernets`"),
+            invalid(
+                &version_path,
+                "only network-config version 2 (Netplan) is checked; this is not version 2",
+            )
+            .with_hint("write the config in Netplan v2 form: `version: 2` with `ethernets`"),
         );
         return None;
     }
     let mut data = NetworkData {
         version,
-        prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}.") },
+        prefix: if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}.")
+        },
         ethernets: Vec::new(),
     };
     let eth_path = join_key(prefix, "ethernets");
@@ -149,8 +163,11 @@ fn read(doc: &Document, out: &mut Vec<Diagnostic>) -> Option<NetworkData> {
             }
         }
         Some(_) => out.push(
-            invalid(&eth_path, "`ethernets` must be a mapping of interface ids to their settings")
-                .with_hint("write `ethernets: {eth0: {dhcp4: true}}`"),
+            invalid(
+                &eth_path,
+                "`ethernets` must be a mapping of interface ids to their settings",
+            )
+            .with_hint("write `ethernets: {eth0: {dhcp4: true}}`"),
         ),
     }
     Some(data)
@@ -159,8 +176,11 @@ fn read(doc: &Document, out: &mut Vec<Diagnostic>) -> Option<NetworkData> {
 fn ethernet(id: &str, path: &str, entry: &Value, out: &mut Vec<Diagnostic>) -> Option<Ethernet> {
     let Value::Object(e) = entry else {
         out.push(
-            invalid(path, format!("ethernet `{}` must be a mapping", id.escape_debug()))
-                .with_hint("write its settings, e.g. `dhcp4: true`"),
+            invalid(
+                path,
+                format!("ethernet `{}` must be a mapping", id.escape_debug()),
+            )
+            .with_hint("write its settings, e.g. `dhcp4: true`"),
         );
         return None;
     };
@@ -184,8 +204,11 @@ fn ethernet(id: &str, path: &str, entry: &Value, out: &mut Vec<Diagnostic>) -> O
                 None => {}
                 Some(Value::String(s)) => eth.match_mac = Some(s.clone()),
                 Some(other) => out.push(
-                    invalid(&join_key(&join_key(path, "match"), "macaddress"), format!("`match.macaddress` must be a MAC address string, not {other}"))
-                        .with_hint("write the MAC quoted, e.g. \"52:54:00:12:34:56\""),
+                    invalid(
+                        &join_key(&join_key(path, "match"), "macaddress"),
+                        format!("`match.macaddress` must be a MAC address string, not {other}"),
+                    )
+                    .with_hint("write the MAC quoted, e.g. \"52:54:00:12:34:56\""),
                 ),
             }
         }
@@ -201,8 +224,11 @@ fn ethernet(id: &str, path: &str, entry: &Value, out: &mut Vec<Diagnostic>) -> O
                 match a {
                     Value::String(s) => eth.addresses.push(s.clone()),
                     _ => out.push(
-                        invalid(&join_index(&join_key(path, "addresses"), i), "an address must be a string such as 192.168.0.10/24")
-                            .with_hint("write address/prefix, quoted if in doubt"),
+                        invalid(
+                            &join_index(&join_key(path, "addresses"), i),
+                            "an address must be a string such as 192.168.0.10/24",
+                        )
+                        .with_hint("write address/prefix, quoted if in doubt"),
                     ),
                 }
             }
@@ -227,7 +253,10 @@ fn string(v: Option<&Value>) -> Option<String> {
 pub fn yaml11_true(v: &Value) -> bool {
     match v {
         Value::Bool(b) => *b,
-        Value::String(s) => matches!(s.as_str(), "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y"),
+        Value::String(s) => matches!(
+            s.as_str(),
+            "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y"
+        ),
         _ => false,
     }
 }
@@ -245,7 +274,10 @@ pub fn yaml11_sexagesimal(text: &str) -> Option<f64> {
     let first_raw = parts.next()?;
     let rest: Vec<&str> = parts.collect();
     // Underscores are digit separators, allowed only in the first part (and the fraction).
-    if rest.is_empty() || !first_raw.starts_with(|c: char| c.is_ascii_digit()) || !first_raw.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+    if rest.is_empty()
+        || !first_raw.starts_with(|c: char| c.is_ascii_digit())
+        || !first_raw.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    {
         return None;
     }
     let first = first_raw.replace('_', "");
@@ -259,7 +291,9 @@ pub fn yaml11_sexagesimal(text: &str) -> Option<f64> {
         return None;
     }
     let base60 = |p: &str| {
-        (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || p.as_bytes()[0] <= b'5')
+        (1..=2).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p.len() == 1 || p.as_bytes()[0] <= b'5')
     };
     let middle = &rest[..rest.len() - 1];
     if !middle.iter().all(|p| base60(p)) || !base60(last) {
@@ -274,7 +308,10 @@ pub fn yaml11_sexagesimal(text: &str) -> Option<f64> {
     for p in middle.iter().chain(std::iter::once(&last)) {
         value = value * 60.0 + p.parse::<f64>().ok()?;
     }
-    if let Some(f) = fraction.map(|f| f.replace('_', "")).filter(|f| !f.is_empty()) {
+    if let Some(f) = fraction
+        .map(|f| f.replace('_', ""))
+        .filter(|f| !f.is_empty())
+    {
         value += format!("0.{f}").parse::<f64>().ok()?;
     }
     Some(if neg { -value } else { value })
@@ -283,7 +320,10 @@ pub fn yaml11_sexagesimal(text: &str) -> Option<f64> {
 /// Six colon-separated pairs of hex digits: something meant as a MAC address.
 pub fn looks_like_mac(text: &str) -> bool {
     let parts: Vec<&str> = text.split(':').collect();
-    parts.len() == 6 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Every plain (unquoted) MAC-like scalar that PyYAML reads as a number: cloud-init then
@@ -383,7 +423,10 @@ mod tests {
         let c = p.config.unwrap();
         assert_eq!(c.prefix, "network.");
         assert_eq!(c.ethernets[0].path, "network.ethernets.eth1");
-        assert_eq!(c.ethernets[0].match_mac.as_deref(), Some("02:00:00:00:00:01"));
+        assert_eq!(
+            c.ethernets[0].match_mac.as_deref(),
+            Some("02:00:00:00:00:01")
+        );
         assert!(c.ethernets[0].dhcp4);
         let bare = parse("version: 2\nethernets:\n  eth0: {addresses: [10.0.0.2/24]}\n");
         let c = bare.config.unwrap();
@@ -434,19 +477,111 @@ mod tests {
         assert_eq!(yaml11_sexagesimal("a:1"), None);
     }
 
+    /// The reading of YAML 1.1 that matters is PyYAML's (cloud-init's parser): ask it.
+    #[test]
+    fn sexagesimal_agrees_with_pyyaml() {
+        let samples = [
+            "52:54:00:12:34:56",
+            "02:00:00:00:00:01",
+            "52:54:00:ab:cd:ef",
+            "52:54:00:12:34:60",
+            "1:20",
+            "-1:20",
+            "+1:20",
+            "1:20.5",
+            "0:20.5",
+            "01:20",
+            "12:30",
+            "1_0:20",
+            "1:2_0",
+            "9:59:59",
+            "60:00",
+            "1:5",
+            "1:05",
+            "00:00:00:00:00:00",
+            "aa:bb",
+            ":1",
+            "1::2",
+            "1:20.",
+            "1:20.5.1",
+        ];
+        let script = "import json, sys\ntry:\n    import yaml\nexcept ImportError:\n    print('no-pyyaml')\n    sys.exit(0)\nfor s in json.load(sys.stdin):\n    v = yaml.safe_load('v: ' + s)['v']\n    print(json.dumps(None if isinstance(v, str) else float(v)))\n";
+        let child = std::process::Command::new("python3")
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(
+                    std::env::var("CI").as_deref() != Ok("true"),
+                    "python3 is required in CI: {e}"
+                );
+                eprintln!("skipped: python3 not found ({e})");
+                return;
+            }
+        };
+        use std::io::Write;
+        let input = serde_json::to_string(&samples).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "the PyYAML script failed");
+        let text = String::from_utf8(out.stdout).unwrap();
+        if text.trim() == "no-pyyaml" {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "PyYAML is required in CI (python3-yaml)"
+            );
+            eprintln!("skipped: python3 cannot import yaml (apt-get install python3-yaml)");
+            return;
+        }
+        let readings: Vec<Option<f64>> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(readings.len(), samples.len());
+        for (s, want) in samples.iter().zip(readings) {
+            assert_eq!(yaml11_sexagesimal(s), want, "{s}");
+        }
+    }
+
     #[test]
     fn unquoted_macs_that_turn_into_numbers() {
         let p = parse("version: 2\nethernets:\n  eth1:\n    match:\n      macaddress: 52:54:00:12:34:56\n    dhcp4: true\n");
-        let d: Vec<&Diagnostic> = p.diagnostics.iter().filter(|d| d.code == Code::UnquotedMac).collect();
+        let d: Vec<&Diagnostic> = p
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnquotedMac)
+            .collect();
         assert_eq!(d.len(), 1, "{:?}", p.diagnostics);
         assert_eq!(d[0].path, "ethernets.eth1.match.macaddress");
         assert_eq!(d[0].line, 5);
         assert!(d[0].message.contains("41135085296"), "{}", d[0].message);
-        assert!(d[0].hint.as_deref().is_some_and(|h| h.contains("\"52:54:00:12:34:56\"")));
+        assert!(d[0]
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("\"52:54:00:12:34:56\"")));
         // Quoted, or a MAC YAML 1.1 keeps as a string: no finding.
-        for ok in ["\"52:54:00:12:34:56\"", "'52:54:00:12:34:56'", "52:54:00:ab:cd:ef", "02:00:00:00:00:01"] {
-            let p = parse(&format!("version: 2\nethernets:\n  eth1:\n    match: {{macaddress: {ok}}}\n"));
-            assert!(p.diagnostics.iter().all(|d| d.code != Code::UnquotedMac), "{ok}: {:?}", p.diagnostics);
+        for ok in [
+            "\"52:54:00:12:34:56\"",
+            "'52:54:00:12:34:56'",
+            "52:54:00:ab:cd:ef",
+            "02:00:00:00:00:01",
+        ] {
+            let p = parse(&format!(
+                "version: 2\nethernets:\n  eth1:\n    match: {{macaddress: {ok}}}\n"
+            ));
+            assert!(
+                p.diagnostics.iter().all(|d| d.code != Code::UnquotedMac),
+                "{ok}: {:?}",
+                p.diagnostics
+            );
         }
     }
 

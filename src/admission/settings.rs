@@ -82,7 +82,8 @@ impl Settings {
     }
 
     pub fn physical_interface_allowed(&self, nic: &str) -> bool {
-        self.allowed_physical_interfaces.is_empty() || self.allowed_physical_interfaces.iter().any(|b| b == nic)
+        self.allowed_physical_interfaces.is_empty()
+            || self.allowed_physical_interfaces.iter().any(|b| b == nic)
     }
 }
 
@@ -113,7 +114,10 @@ pub fn validate_settings(value: &Value) -> Result<Settings, String> {
     };
     for (key, names) in [
         ("allowedBridges", &settings.allowed_bridges),
-        ("allowedPhysicalInterfaces", &settings.allowed_physical_interfaces),
+        (
+            "allowedPhysicalInterfaces",
+            &settings.allowed_physical_interfaces,
+        ),
     ] {
         for (i, name) in names.iter().enumerate() {
             if !is_interface_name(name) {
@@ -153,8 +157,13 @@ mod tests {
     fn defaults() {
         let s = validate_settings(&json!({})).unwrap();
         assert_eq!(s, Settings::default());
-        assert!(s.allow_static_ip && s.forbid_dhcp_ipam && s.require_pinned_macs && !s.context_aware);
-        assert_eq!(validate_settings(&Value::Null).unwrap(), Settings::default());
+        assert!(
+            s.allow_static_ip && s.forbid_dhcp_ipam && s.require_pinned_macs && !s.context_aware
+        );
+        assert_eq!(
+            validate_settings(&Value::Null).unwrap(),
+            Settings::default()
+        );
     }
 
     #[test]
@@ -166,7 +175,9 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(s.allowed_bridges, vec!["br-ext"]);
-        assert!(!s.allow_static_ip && !s.forbid_dhcp_ipam && !s.require_pinned_macs && s.context_aware);
+        assert!(
+            !s.allow_static_ip && !s.forbid_dhcp_ipam && !s.require_pinned_macs && s.context_aware
+        );
         assert!(s.demoted(Code::VlanOutOfRange));
         assert!(!s.demoted(Code::InvalidMac));
         assert!(s.bridge_allowed("br-ext") && !s.bridge_allowed("br-other"));
@@ -176,7 +187,11 @@ mod tests {
     #[test]
     fn unknown_keys_are_errors_with_suggestions() {
         let e = validate_settings(&json!({"allowedBridge": ["br0"]})).unwrap_err();
-        assert!(e.contains("unknown setting `allowedBridge`") && e.contains("did you mean `allowedBridges`?"), "{e}");
+        assert!(
+            e.contains("unknown setting `allowedBridge`")
+                && e.contains("did you mean `allowedBridges`?"),
+            "{e}"
+        );
         let e = validate_settings(&json!({"zzz": 1})).unwrap_err();
         assert!(e.contains("known settings: allowedBridges"), "{e}");
     }
@@ -186,11 +201,17 @@ mod tests {
         let e = validate_settings(&json!({"allowStaticIp": "no"})).unwrap_err();
         assert!(e.contains("invalid type"), "{e}");
         let e = validate_settings(&json!({"allowedBridges": ["br/0", "ok"], "allowedPhysicalInterfaces": ["a very long nic name"]})).unwrap_err();
-        assert!(e.contains("allowedBridges[0]") && e.contains("allowedPhysicalInterfaces[0]"), "{e}");
+        assert!(
+            e.contains("allowedBridges[0]") && e.contains("allowedPhysicalInterfaces[0]"),
+            "{e}"
+        );
         assert!(!e.contains("allowedBridges[1]"), "{e}");
-        let e = validate_settings(&json!({"treatAsWarnings": ["vlan-out-of-rang", "wrong-type"]})).unwrap_err();
+        let e = validate_settings(&json!({"treatAsWarnings": ["vlan-out-of-rang", "wrong-type"]}))
+            .unwrap_err();
         assert!(e.contains("did you mean `vlan-out-of-range`?"), "{e}");
         assert!(e.contains("`wrong-type` cannot be a warning"), "{e}");
-        assert!(validate_settings(&json!([1])).unwrap_err().contains("must be a mapping"));
+        assert!(validate_settings(&json!([1]))
+            .unwrap_err()
+            .contains("must be a mapping"));
     }
 }

@@ -28,7 +28,10 @@ impl Iface<'_> {
     /// The names a guest may give this NIC: eth<N> (net.ifnames=0, most cloud images) or the
     /// PCI name KubeVirt's layout yields (enp<N+1>s0).
     fn guest_names(&self) -> [String; 2] {
-        [format!("eth{}", self.index), format!("enp{}s0", self.index + 1)]
+        [
+            format!("eth{}", self.index),
+            format!("enp{}s0", self.index + 1),
+        ]
     }
 
     /// Whether a networkData entry applies to this NIC: by pinned MAC, or by name.
@@ -56,19 +59,30 @@ pub fn check(
     lookup: &mut dyn ResourceLookup,
     out: &mut Vec<Diagnostic>,
 ) {
-    let base = if is_instance { "spec" } else { "spec.template.spec" };
+    let base = if is_instance {
+        "spec"
+    } else {
+        "spec.template.spec"
+    };
     let spec = if is_instance {
         object.get("spec")
     } else {
-        object.get("spec").and_then(|s| s.get("template")).and_then(|t| t.get("spec"))
+        object
+            .get("spec")
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec"))
     };
     let spec = match spec {
         None => return, // Nothing about networking to check.
         Some(Value::Object(s)) => s,
         Some(other) => {
             out.push(
-                Diagnostic::new(Code::WrongType, base, format!("{base} must be a mapping, not {}", kind_of(other)))
-                    .with_hint("see the KubeVirt VirtualMachine API"),
+                Diagnostic::new(
+                    Code::WrongType,
+                    base,
+                    format!("{base} must be a mapping, not {}", kind_of(other)),
+                )
+                .with_hint("see the KubeVirt VirtualMachine API"),
             );
             return;
         }
@@ -76,19 +90,54 @@ pub fn check(
 
     let mut ifaces = Vec::new();
     let iface_path = format!("{base}.domain.devices.interfaces");
-    let interfaces = spec.get("domain").and_then(|d| d.get("devices")).and_then(|d| d.get("interfaces"));
-    for (i, iface) in interfaces.and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let Some(name) = iface.get("name").and_then(Value::as_str) else { continue };
-        let mac = iface.get("macAddress").and_then(Value::as_str).and_then(|m| MacAddress::parse(m).ok());
-        ifaces.push((iface, Iface { index: i, name, mac }));
+    let interfaces = spec
+        .get("domain")
+        .and_then(|d| d.get("devices"))
+        .and_then(|d| d.get("interfaces"));
+    for (i, iface) in interfaces
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(name) = iface.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let mac = iface
+            .get("macAddress")
+            .and_then(Value::as_str)
+            .and_then(|m| MacAddress::parse(m).ok());
+        ifaces.push((
+            iface,
+            Iface {
+                index: i,
+                name,
+                mac,
+            },
+        ));
     }
     let mut nets: HashMap<&str, NetSource> = HashMap::new();
-    for (j, net) in spec.get("networks").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let Some(name) = net.get("name").and_then(Value::as_str) else { continue };
+    for (j, net) in spec
+        .get("networks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(name) = net.get("name").and_then(Value::as_str) else {
+            continue;
+        };
         let source = if net.get("pod").is_some() {
             NetSource::Pod
-        } else if let Some(n) = net.get("multus").and_then(|m| m.get("networkName")).and_then(Value::as_str) {
-            NetSource::Multus { network_name: n, index: j }
+        } else if let Some(n) = net
+            .get("multus")
+            .and_then(|m| m.get("networkName"))
+            .and_then(Value::as_str)
+        {
+            NetSource::Multus {
+                network_name: n,
+                index: j,
+            }
         } else {
             NetSource::Other
         };
@@ -111,16 +160,29 @@ pub fn check(
     }
 
     let mut configs: Vec<(String, NetworkData)> = Vec::new();
-    for (i, volume) in spec.get("volumes").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, volume) in spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         for source_key in ["cloudInitNoCloud", "cloudInitConfigDrive"] {
-            let Some(ci) = volume.get(source_key) else { continue };
+            let Some(ci) = volume.get(source_key) else {
+                continue;
+            };
             let vpath = join_key(&join_index(&format!("{base}.volumes"), i), source_key);
             if let Some((path, text)) = embedded(ci, &vpath, "userData", out) {
                 check_user_data(&text, &path, out);
             }
             if let Some((path, text)) = embedded(ci, &vpath, "networkData", out) {
                 let parsed = network_data::parse(&text);
-                out.extend(parsed.diagnostics.into_iter().map(|d| rebase(d, &path, "networkData")));
+                out.extend(
+                    parsed
+                        .diagnostics
+                        .into_iter()
+                        .map(|d| rebase(d, &path, "networkData")),
+                );
                 if let Some(config) = parsed.config {
                     check_network_data(&config, &path, &ifaces, &nets, settings, out);
                     configs.push((path, config));
@@ -135,15 +197,26 @@ pub fn check(
 }
 
 /// The text of `userData`/`networkData` (or its `...Base64` form) with its path.
-fn embedded(ci: &Value, vpath: &str, key: &str, out: &mut Vec<Diagnostic>) -> Option<(String, String)> {
+fn embedded(
+    ci: &Value,
+    vpath: &str,
+    key: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(String, String)> {
     if let Some(v) = ci.get(key) {
         let path = join_key(vpath, key);
         return match v {
             Value::String(s) => Some((path, s.clone())),
             other => {
                 out.push(
-                    Diagnostic::new(Code::WrongType, path, format!("`{key}` must be a string, not {}", kind_of(other)))
-                        .with_hint("write the YAML as a block string: `|` followed by the indented text"),
+                    Diagnostic::new(
+                        Code::WrongType,
+                        path,
+                        format!("`{key}` must be a string, not {}", kind_of(other)),
+                    )
+                    .with_hint(
+                        "write the YAML as a block string: `|` followed by the indented text",
+                    ),
                 );
                 None
             }
@@ -152,13 +225,27 @@ fn embedded(ci: &Value, vpath: &str, key: &str, out: &mut Vec<Diagnostic>) -> Op
     let b64_key = format!("{key}Base64");
     let v = ci.get(&b64_key)?;
     let path = join_key(vpath, &b64_key);
-    match v.as_str().and_then(decode_base64).and_then(|b| String::from_utf8(b).ok()) {
+    match v
+        .as_str()
+        .and_then(decode_base64)
+        .and_then(|b| String::from_utf8(b).ok())
+    {
         Some(text) => Some((path, text)),
         None => {
-            let code = if key == "networkData" { Code::NetworkDataInvalid } else { Code::WrongType };
+            let code = if key == "networkData" {
+                Code::NetworkDataInvalid
+            } else {
+                Code::WrongType
+            };
             out.push(
-                Diagnostic::new(code, path, format!("`{b64_key}` is not base64 of UTF-8 text"))
-                    .with_hint(format!("encode the text with `base64 -w0`, or write it plainly in `{key}`")),
+                Diagnostic::new(
+                    code,
+                    path,
+                    format!("`{b64_key}` is not base64 of UTF-8 text"),
+                )
+                .with_hint(format!(
+                    "encode the text with `base64 -w0`, or write it plainly in `{key}`"
+                )),
             );
             None
         }
@@ -171,7 +258,11 @@ fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
     if d.line > 0 {
         d.message = format!("{} ({field} line {})", d.message, d.line);
     }
-    d.path = if d.path.is_empty() { field_path.to_string() } else { format!("{field_path}.{}", d.path) };
+    d.path = if d.path.is_empty() {
+        field_path.to_string()
+    } else {
+        format!("{field_path}.{}", d.path)
+    };
     d.set_span(Span::default());
     d.at_key = false;
     d
@@ -190,9 +281,15 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
         return;
     }
     let stream = source::parse(text);
-    let Some(doc) = stream.documents.first() else { return };
+    let Some(doc) = stream.documents.first() else {
+        return;
+    };
     if doc.value.get("network").is_some() {
-        let line = doc.spans.get("network").and_then(|n| n.key).map_or(0, |k| k.line);
+        let line = doc
+            .spans
+            .get("network")
+            .and_then(|n| n.key)
+            .map_or(0, |k| k.line);
         out.push(
             Diagnostic::new(
                 Code::NetworkInUserData,
@@ -232,24 +329,42 @@ fn check_network_data(
                     }
                 }
                 Err(MacError::Malformed) => out.push(
-                    Diagnostic::new(Code::InvalidMac, mpath, format!("`{}` is not a MAC address", m.escape_debug()))
-                        .with_hint("write six hex pairs separated by colons, quoted: \"52:54:00:12:34:56\""),
+                    Diagnostic::new(
+                        Code::InvalidMac,
+                        mpath,
+                        format!("`{}` is not a MAC address", m.escape_debug()),
+                    )
+                    .with_hint(
+                        "write six hex pairs separated by colons, quoted: \"52:54:00:12:34:56\"",
+                    ),
                 ),
                 Err(_) => out.push(
-                    Diagnostic::new(Code::UnusableMac, mpath, format!("{m} is a multicast or all-zero MAC; no NIC has it"))
-                        .with_hint("match the unicast MAC pinned on the VM's interface"),
+                    Diagnostic::new(
+                        Code::UnusableMac,
+                        mpath,
+                        format!("{m} is a multicast or all-zero MAC; no NIC has it"),
+                    )
+                    .with_hint("match the unicast MAC pinned on the VM's interface"),
                 ),
             }
         }
         if !settings.allow_static_ip && !e.addresses.is_empty() {
-            out.push(static_not_allowed(format!("{epath}.addresses"), &format!("networkData entry `{}` has static addresses", e.id)));
+            out.push(static_not_allowed(
+                format!("{epath}.addresses"),
+                &format!("networkData entry `{}` has static addresses", e.id),
+            ));
         }
     }
     // The pod network's NIC: once networkData exists, cloud-init no longer runs its fallback
     // DHCP, so an entry must configure it.
-    let pod = ifaces.iter().find(|(_, i)| matches!(nets.get(i.name), Some(NetSource::Pod)));
+    let pod = ifaces
+        .iter()
+        .find(|(_, i)| matches!(nets.get(i.name), Some(NetSource::Pod)));
     if let Some((_, iface)) = pod {
-        let configured = config.ethernets.iter().any(|e| e.configures_address() && iface.matched_by(e));
+        let configured = config
+            .ethernets
+            .iter()
+            .any(|e| e.configures_address() && iface.matched_by(e));
         if !configured {
             let [eth, pci] = iface.guest_names();
             let how = match iface.mac {
@@ -282,7 +397,10 @@ fn check_nads(
     let mut multus: Vec<(&str, &str, usize)> = nets
         .iter()
         .filter_map(|(name, s)| match s {
-            NetSource::Multus { network_name, index } => Some((*name, *network_name, *index)),
+            NetSource::Multus {
+                network_name,
+                index,
+            } => Some((*name, *network_name, *index)),
             _ => None,
         })
         .collect();
@@ -314,10 +432,18 @@ fn check_nads(
                 continue;
             }
         };
-        let Some(ipam_type) = nad_ipam(&nad) else { continue };
-        let Some((_, iface)) = ifaces.iter().find(|(_, i)| i.name == net_name) else { continue };
+        let Some(ipam_type) = nad_ipam(&nad) else {
+            continue;
+        };
+        let Some((_, iface)) = ifaces.iter().find(|(_, i)| i.name == net_name) else {
+            continue;
+        };
         for (nd_path, config) in configs {
-            for e in config.ethernets.iter().filter(|e| e.dhcp4 && iface.matched_by(e)) {
+            for e in config
+                .ethernets
+                .iter()
+                .filter(|e| e.dhcp4 && iface.matched_by(e))
+            {
                 out.push(
                     Diagnostic::new(
                         Code::DhcpOnIpamNad,
@@ -416,14 +542,21 @@ mod tests {
 
     const GOOD_ND: &str = "network:\n  version: 2\n  ethernets:\n    eth0:\n      match: {macaddress: \"02:00:00:00:00:01\"}\n      set-name: eth0\n      dhcp4: true\n    eth1:\n      match: {macaddress: \"02:00:00:00:00:02\"}\n      set-name: eth1\n      dhcp4: true\n";
 
-    fn run(object: &Value, settings: &Settings, lookup: &mut dyn ResourceLookup) -> Vec<Diagnostic> {
+    fn run(
+        object: &Value,
+        settings: &Settings,
+        lookup: &mut dyn ResourceLookup,
+    ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         check(object, false, "lab", settings, lookup, &mut out);
         out
     }
 
     fn codes(object: &Value) -> Vec<(Code, String)> {
-        run(object, &Settings::default(), &mut NoLookup).into_iter().map(|d| (d.code, d.path)).collect()
+        run(object, &Settings::default(), &mut NoLookup)
+            .into_iter()
+            .map(|d| (d.code, d.path))
+            .collect()
     }
 
     const ND: &str = "spec.template.spec.volumes[0].cloudInitNoCloud.networkData";
@@ -436,22 +569,44 @@ mod tests {
         // A VMI has its spec at the top.
         let mut out = Vec::new();
         let vmi = json!({"spec": {"domain": {"devices": {"interfaces": good_interfaces()}}, "networks": networks(), "volumes": nd(GOOD_ND)}});
-        check(&vmi, true, "lab", &Settings::default(), &mut NoLookup, &mut out);
+        check(
+            &vmi,
+            true,
+            "lab",
+            &Settings::default(),
+            &mut NoLookup,
+            &mut out,
+        );
         assert!(out.is_empty(), "{out:#?}");
     }
 
     #[test]
     fn network_in_user_data() {
         let vols = json!([{"name": "c", "cloudInitNoCloud": {"userData": "#cloud-config\nuser: x\nnetwork:\n  version: 2\n"}}]);
-        let ds = run(&vm(good_interfaces(), networks(), vols), &Settings::default(), &mut NoLookup);
+        let ds = run(
+            &vm(good_interfaces(), networks(), vols),
+            &Settings::default(),
+            &mut NoLookup,
+        );
         assert_eq!(ds.len(), 1, "{ds:#?}");
         assert_eq!(ds[0].code, Code::NetworkInUserData);
-        assert_eq!(ds[0].path, "spec.template.spec.volumes[0].cloudInitNoCloud.userData.network");
-        assert!(ds[0].message.contains("userData line 3"), "{}", ds[0].message);
+        assert_eq!(
+            ds[0].path,
+            "spec.template.spec.volumes[0].cloudInitNoCloud.userData.network"
+        );
+        assert!(
+            ds[0].message.contains("userData line 3"),
+            "{}",
+            ds[0].message
+        );
         // Base64 user-data is decoded; scripts are not cloud-config.
         let b64 = json!([{"name": "c", "cloudInitNoCloud": {"userDataBase64": "bmV0d29yazoge3ZlcnNpb246IDJ9Cg=="}}]);
-        assert_eq!(codes(&vm(good_interfaces(), networks(), b64))[0].0, Code::NetworkInUserData);
-        let script = json!([{"name": "c", "cloudInitNoCloud": {"userData": "#!/bin/sh\nnetwork: x\n"}}]);
+        assert_eq!(
+            codes(&vm(good_interfaces(), networks(), b64))[0].0,
+            Code::NetworkInUserData
+        );
+        let script =
+            json!([{"name": "c", "cloudInitNoCloud": {"userData": "#!/bin/sh\nnetwork: x\n"}}]);
         assert!(codes(&vm(good_interfaces(), networks(), script)).is_empty());
         let clean = json!([{"name": "c", "cloudInitNoCloud": {"userData": "#cloud-config\npackages: [vim]\n"}}]);
         assert!(codes(&vm(good_interfaces(), networks(), clean)).is_empty());
@@ -459,36 +614,83 @@ mod tests {
 
     #[test]
     fn network_data_must_parse_as_v2() {
-        let ds = codes(&vm(good_interfaces(), networks(), nd("network: {version: 1, config: []}\n")));
-        assert_eq!(ds, vec![(Code::NetworkDataInvalid, format!("{ND}.network.version"))]);
-        let ds = run(&vm(good_interfaces(), networks(), nd("network:\n  version: 2\n  ethernets: [\n")), &Settings::default(), &mut NoLookup);
+        let ds = codes(&vm(
+            good_interfaces(),
+            networks(),
+            nd("network: {version: 1, config: []}\n"),
+        ));
+        assert_eq!(
+            ds,
+            vec![(Code::NetworkDataInvalid, format!("{ND}.network.version"))]
+        );
+        let ds = run(
+            &vm(
+                good_interfaces(),
+                networks(),
+                nd("network:\n  version: 2\n  ethernets: [\n"),
+            ),
+            &Settings::default(),
+            &mut NoLookup,
+        );
         assert_eq!(ds[0].code, Code::YamlSyntax);
         assert_eq!(ds[0].path, ND);
-        assert!(ds[0].message.contains("networkData line"), "{}", ds[0].message);
+        assert!(
+            ds[0].message.contains("networkData line"),
+            "{}",
+            ds[0].message
+        );
         assert_eq!(ds[0].line, 0, "inner lines are not the object's");
-        let bad64 = json!([{"name": "c", "cloudInitNoCloud": {"networkDataBase64": "not base64!"}}]);
-        assert_eq!(codes(&vm(good_interfaces(), networks(), bad64))[0].0, Code::NetworkDataInvalid);
-        let good64 = json!([{"name": "c", "cloudInitConfigDrive": {"networkDataBase64": encode(GOOD_ND)}}]);
+        let bad64 =
+            json!([{"name": "c", "cloudInitNoCloud": {"networkDataBase64": "not base64!"}}]);
+        assert_eq!(
+            codes(&vm(good_interfaces(), networks(), bad64))[0].0,
+            Code::NetworkDataInvalid
+        );
+        let good64 =
+            json!([{"name": "c", "cloudInitConfigDrive": {"networkDataBase64": encode(GOOD_ND)}}]);
         assert!(codes(&vm(good_interfaces(), networks(), good64)).is_empty());
     }
 
     #[test]
     fn mac_matches_must_be_pinned() {
         let unpinned = json!([{"name": "default", "masquerade": {}, "macAddress": POD_MAC}, {"name": "external", "bridge": {}}]);
-        let ds = run(&vm(unpinned.clone(), networks(), nd(GOOD_ND)), &Settings::default(), &mut NoLookup);
+        let ds = run(
+            &vm(unpinned.clone(), networks(), nd(GOOD_ND)),
+            &Settings::default(),
+            &mut NoLookup,
+        );
         assert_eq!(ds.len(), 1, "{ds:#?}");
-        assert_eq!((ds[0].code, ds[0].severity), (Code::MacNotPinned, Severity::Error));
-        assert_eq!(ds[0].path, format!("{ND}.network.ethernets.eth1.match.macaddress"));
+        assert_eq!(
+            (ds[0].code, ds[0].severity),
+            (Code::MacNotPinned, Severity::Error)
+        );
+        assert_eq!(
+            ds[0].path,
+            format!("{ND}.network.ethernets.eth1.match.macaddress")
+        );
         assert!(ds[0].hint.as_deref().unwrap_or("").contains(EXT_MAC));
-        let relaxed = Settings { require_pinned_macs: false, ..Settings::default() };
-        let ds = run(&vm(unpinned, networks(), nd(GOOD_ND)), &relaxed, &mut NoLookup);
-        assert_eq!((ds[0].code, ds[0].severity), (Code::MacNotPinned, Severity::Warning));
+        let relaxed = Settings {
+            require_pinned_macs: false,
+            ..Settings::default()
+        };
+        let ds = run(
+            &vm(unpinned, networks(), nd(GOOD_ND)),
+            &relaxed,
+            &mut NoLookup,
+        );
+        assert_eq!(
+            (ds[0].code, ds[0].severity),
+            (Code::MacNotPinned, Severity::Warning)
+        );
         // A MAC written in another case is the same MAC.
         let lower = json!([{"name": "default", "masquerade": {}, "macAddress": POD_MAC}, {"name": "external", "bridge": {}, "macAddress": "02:00:00:00:00:ab"}]);
         let upper = GOOD_ND.replace("02:00:00:00:00:02", "02:00:00:00:00:AB");
         assert!(codes(&vm(lower, networks(), nd(&upper))).is_empty());
         let malformed = GOOD_ND.replace("02:00:00:00:00:02", "02-00-00-00-00-02");
-        assert_eq!(codes(&vm(good_interfaces(), networks(), nd(&malformed)))[0].0, Code::InvalidMac);
+        assert_eq!(
+            codes(&vm(good_interfaces(), networks(), nd(&malformed)))[0].0,
+            Code::InvalidMac
+        );
     }
 
     #[test]
@@ -496,7 +698,13 @@ mod tests {
         let ifaces = json!([{"name": "default", "masquerade": {}, "macAddress": POD_MAC}, {"name": "external", "bridge": {}, "macAddress": "52:54:00:12:34:56"}]);
         let text = GOOD_ND.replace("\"02:00:00:00:00:02\"", "52:54:00:12:34:56");
         let ds = codes(&vm(ifaces.clone(), networks(), nd(&text)));
-        assert_eq!(ds, vec![(Code::UnquotedMac, format!("{ND}.network.ethernets.eth1.match.macaddress"))]);
+        assert_eq!(
+            ds,
+            vec![(
+                Code::UnquotedMac,
+                format!("{ND}.network.ethernets.eth1.match.macaddress")
+            )]
+        );
         let quoted = GOOD_ND.replace("02:00:00:00:00:02", "52:54:00:12:34:56");
         assert!(codes(&vm(ifaces, networks(), nd(&quoted))).is_empty());
     }
@@ -505,37 +713,68 @@ mod tests {
     fn masquerade_only_on_the_pod_network() {
         let ifaces = json!([{"name": "default", "masquerade": {}, "macAddress": POD_MAC}, {"name": "external", "masquerade": {}, "macAddress": EXT_MAC}]);
         let ds = codes(&vm(ifaces, networks(), nd(GOOD_ND)));
-        assert_eq!(ds, vec![(Code::MasqueradeOnMultus, "spec.template.spec.domain.devices.interfaces[1].masquerade".to_string())]);
+        assert_eq!(
+            ds,
+            vec![(
+                Code::MasqueradeOnMultus,
+                "spec.template.spec.domain.devices.interfaces[1].masquerade".to_string()
+            )]
+        );
     }
 
     #[test]
     fn pod_interface_left_unconfigured_warns() {
         let only_ext = "network:\n  version: 2\n  ethernets:\n    eth1:\n      match: {macaddress: \"02:00:00:00:00:02\"}\n      dhcp4: true\n";
-        let ds = run(&vm(good_interfaces(), networks(), nd(only_ext)), &Settings::default(), &mut NoLookup);
+        let ds = run(
+            &vm(good_interfaces(), networks(), nd(only_ext)),
+            &Settings::default(),
+            &mut NoLookup,
+        );
         assert_eq!(ds.len(), 1, "{ds:#?}");
-        assert_eq!((ds[0].code, ds[0].severity, ds[0].path.as_str()), (Code::PodInterfaceUnconfigured, Severity::Warning, ND));
+        assert_eq!(
+            (ds[0].code, ds[0].severity, ds[0].path.as_str()),
+            (Code::PodInterfaceUnconfigured, Severity::Warning, ND)
+        );
         // Unpinned pod NIC configured by name, or by a glob, is fine.
         let ifaces = json!([{"name": "default", "masquerade": {}}, {"name": "external", "bridge": {}, "macAddress": EXT_MAC}]);
         let by_name = format!("{only_ext}    eth0: {{dhcp4: true}}\n");
         assert!(codes(&vm(ifaces.clone(), networks(), nd(&by_name))).is_empty());
-        let by_glob = format!("{only_ext}    pod:\n      match: {{name: \"enp1*\"}}\n      dhcp4: true\n");
+        let by_glob =
+            format!("{only_ext}    pod:\n      match: {{name: \"enp1*\"}}\n      dhcp4: true\n");
         assert!(codes(&vm(ifaces.clone(), networks(), nd(&by_glob))).is_empty());
         // Named, but configured with nothing.
         let empty = format!("{only_ext}    eth0: {{dhcp4: false}}\n");
-        assert_eq!(codes(&vm(ifaces, networks(), nd(&empty)))[0].0, Code::PodInterfaceUnconfigured);
+        assert_eq!(
+            codes(&vm(ifaces, networks(), nd(&empty)))[0].0,
+            Code::PodInterfaceUnconfigured
+        );
         // No pod network (a primary Multus network): nothing to warn about.
-        let multus_only = json!([{"name": "external", "multus": {"networkName": "ext-nad", "default": true}}]);
+        let multus_only =
+            json!([{"name": "external", "multus": {"networkName": "ext-nad", "default": true}}]);
         let ifaces = json!([{"name": "external", "bridge": {}, "macAddress": EXT_MAC}]);
         assert!(codes(&vm(ifaces, multus_only, nd(only_ext))).is_empty());
     }
 
     #[test]
     fn static_addresses_obey_the_setting() {
-        let text = GOOD_ND.replace("      dhcp4: true\n", "      addresses: [192.168.0.10/24]\n");
+        let text = GOOD_ND.replace(
+            "      dhcp4: true\n",
+            "      addresses: [192.168.0.10/24]\n",
+        );
         assert!(codes(&vm(good_interfaces(), networks(), nd(&text))).is_empty());
-        let no_static = Settings { allow_static_ip: false, ..Settings::default() };
-        let ds = run(&vm(good_interfaces(), networks(), nd(&text)), &no_static, &mut NoLookup);
-        assert!(ds.iter().all(|d| d.code == Code::StaticIpNotAllowed) && ds.len() == 2, "{ds:#?}");
+        let no_static = Settings {
+            allow_static_ip: false,
+            ..Settings::default()
+        };
+        let ds = run(
+            &vm(good_interfaces(), networks(), nd(&text)),
+            &no_static,
+            &mut NoLookup,
+        );
+        assert!(
+            ds.iter().all(|d| d.code == Code::StaticIpNotAllowed) && ds.len() == 2,
+            "{ds:#?}"
+        );
     }
 
     fn nad(name: &str, config: &str) -> Value {
@@ -544,27 +783,61 @@ mod tests {
 
     #[test]
     fn context_aware_lookups() {
-        let aware = Settings { context_aware: true, ..Settings::default() };
+        let aware = Settings {
+            context_aware: true,
+            ..Settings::default()
+        };
         let object = vm(good_interfaces(), networks(), nd(GOOD_ND));
         // Missing NAD.
         let ds = run(&object, &aware, &mut Resources::new(vec![]));
         assert_eq!(ds.len(), 1, "{ds:#?}");
-        assert_eq!((ds[0].code, ds[0].path.as_str()), (Code::NadNotFound, "spec.template.spec.networks[1].multus.networkName"));
+        assert_eq!(
+            (ds[0].code, ds[0].path.as_str()),
+            (
+                Code::NadNotFound,
+                "spec.template.spec.networks[1].multus.networkName"
+            )
+        );
         assert!(ds[0].message.contains("lab/ext-nad"), "{}", ds[0].message);
         // L2-only NAD: fine.
-        let mut l2 = Resources::new(vec![nad("ext-nad", r#"{"cniVersion":"0.3.1","type":"bridge","bridge":"br-ext","ipam":{}}"#)]);
+        let mut l2 = Resources::new(vec![nad(
+            "ext-nad",
+            r#"{"cniVersion":"0.3.1","type":"bridge","bridge":"br-ext","ipam":{}}"#,
+        )]);
         assert!(run(&object, &aware, &mut l2).is_empty());
         // IPAM NAD under a DHCP NIC.
         let ipam = r#"{"cniVersion":"0.3.1","type":"bridge","bridge":"br-ext","ipam":{"type":"host-local","subnet":"10.0.0.0/24"}}"#;
-        let ds = run(&object, &aware, &mut Resources::new(vec![nad("ext-nad", ipam)]));
+        let ds = run(
+            &object,
+            &aware,
+            &mut Resources::new(vec![nad("ext-nad", ipam)]),
+        );
         assert_eq!(ds.len(), 1, "{ds:#?}");
-        assert_eq!((ds[0].code, ds[0].path.as_str()), (Code::DhcpOnIpamNad, format!("{ND}.network.ethernets.eth1.dhcp4").as_str()));
+        assert_eq!(
+            (ds[0].code, ds[0].path.as_str()),
+            (
+                Code::DhcpOnIpamNad,
+                format!("{ND}.network.ethernets.eth1.dhcp4").as_str()
+            )
+        );
         // The same NAD under a static NIC is what the generator makes for static networks.
-        let stat = GOOD_ND.replace("      set-name: eth1\n      dhcp4: true\n", "      set-name: eth1\n      addresses: [10.0.0.5/24]\n");
-        assert!(run(&vm(good_interfaces(), networks(), nd(&stat)), &aware, &mut Resources::new(vec![nad("ext-nad", ipam)])).is_empty());
+        let stat = GOOD_ND.replace(
+            "      set-name: eth1\n      dhcp4: true\n",
+            "      set-name: eth1\n      addresses: [10.0.0.5/24]\n",
+        );
+        assert!(run(
+            &vm(good_interfaces(), networks(), nd(&stat)),
+            &aware,
+            &mut Resources::new(vec![nad("ext-nad", ipam)])
+        )
+        .is_empty());
         // Another namespace, named explicitly.
         let other_ns = json!([{"name": "default", "pod": {}}, {"name": "external", "multus": {"networkName": "net/ext-nad"}}]);
-        let ds = run(&vm(good_interfaces(), other_ns, nd(GOOD_ND)), &aware, &mut l2);
+        let ds = run(
+            &vm(good_interfaces(), other_ns, nd(GOOD_ND)),
+            &aware,
+            &mut l2,
+        );
         assert!(ds[0].message.contains("net/ext-nad"), "{ds:#?}");
         // Off by default: no lookups at all.
         struct Panics;
@@ -575,14 +848,21 @@ mod tests {
         }
         assert!(run(&object, &Settings::default(), &mut Panics).is_empty());
         let ds = run(&object, &aware, &mut Panics);
-        assert_eq!((ds[0].code, ds[0].severity), (Code::NadLookupFailed, Severity::Warning));
+        assert_eq!(
+            (ds[0].code, ds[0].severity),
+            (Code::NadLookupFailed, Severity::Warning)
+        );
     }
 
     fn encode(text: &str) -> String {
         const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut out = String::new();
         for chunk in text.as_bytes().chunks(3) {
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
             let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
             for i in 0..4 {
                 if i <= chunk.len() {

@@ -14,7 +14,10 @@ use serde_json::Value;
 pub fn check(object: &Value, settings: &Settings, out: &mut Vec<Diagnostic>) {
     // The object is already a tree: load it as a document without text (no locations; shells
     // that have the text locate the paths themselves).
-    let doc = Document { value: object.clone(), spans: SpanMap::default() };
+    let doc = Document {
+        value: object.clone(),
+        spans: SpanMap::default(),
+    };
     let mut found = Vec::new();
     if let Loaded::Wukong(w) = load(&doc, &mut found) {
         found.extend(check_wukong(&w));
@@ -29,7 +32,11 @@ fn policy_limits(w: &Wukong, settings: &Settings, out: &mut Vec<Diagnostic>) {
         if net.makes_nad() {
             let bridge = net.bridge();
             if !settings.bridge_allowed(&bridge) {
-                let path = if net.bridge_name.is_some() { format!("{base}.bridgeName") } else { format!("{base}.name") };
+                let path = if net.bridge_name.is_some() {
+                    format!("{base}.bridgeName")
+                } else {
+                    format!("{base}.name")
+                };
                 out.push(not_allowed_bridge(&path, &bridge, settings));
             }
             if let Some(nic) = net.physical_interface.as_deref().filter(|n| !n.is_empty()) {
@@ -45,8 +52,16 @@ fn policy_limits(w: &Wukong, settings: &Settings, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if !settings.allow_static_ip && net.ip_config.as_ref().is_some_and(|ip| ip.mode == IpMode::Static) {
-            out.push(static_not_allowed(format!("{base}.ipConfig.mode"), &format!("network `{}` is static", net.name)));
+        if !settings.allow_static_ip
+            && net
+                .ip_config
+                .as_ref()
+                .is_some_and(|ip| ip.mode == IpMode::Static)
+        {
+            out.push(static_not_allowed(
+                format!("{base}.ipConfig.mode"),
+                &format!("network `{}` is static", net.name),
+            ));
         }
     }
 }

@@ -40,7 +40,10 @@ impl Policy {
     pub fn load() -> Result<Policy, String> {
         let path = wasm_path();
         let bytes = std::fs::read(&path).map_err(|e| {
-            format!("cannot read {}: {e}. Build the policy first: `make policy` (or `policy/build.sh`)", path.display())
+            format!(
+                "cannot read {}: {e}. Build the policy first: `make policy` (or `policy/build.sh`)",
+                path.display()
+            )
         })?;
         Policy::from_bytes(&bytes)
     }
@@ -51,17 +54,26 @@ impl Policy {
             .module_bytes(bytes)
             .build_pre()
             .map_err(|e| format!("wasmtime cannot compile the policy: {e}"))?;
-        Ok(Policy { pre, size: bytes.len(), compile_time: start.elapsed() })
+        Ok(Policy {
+            pre,
+            size: bytes.len(),
+            compile_time: start.elapsed(),
+        })
     }
 
     /// A fresh instance with its own host.
     pub fn instance(&self, host: Host) -> Result<Instance, String> {
-        let engine = self.pre.rehydrate(None).map_err(|e| format!("cannot instantiate the policy: {e}"))?;
+        let engine = self
+            .pre
+            .rehydrate(None)
+            .map_err(|e| format!("cannot instantiate the policy: {e}"))?;
         let calls = host.calls.clone();
-        let callback = move |_id: u64, binding: &str, namespace: &str, operation: &str, payload: &[u8]| {
-            host.answer(binding, namespace, operation, payload)
-        };
-        let wapc = WapcHost::new(Box::new(engine), Some(Box::new(callback))).map_err(|e| format!("waPC host: {e}"))?;
+        let callback =
+            move |_id: u64, binding: &str, namespace: &str, operation: &str, payload: &[u8]| {
+                host.answer(binding, namespace, operation, payload)
+            };
+        let wapc = WapcHost::new(Box::new(engine), Some(Box::new(callback)))
+            .map_err(|e| format!("waPC host: {e}"))?;
         Ok(Instance { wapc, calls })
     }
 }
@@ -98,10 +110,20 @@ impl Host {
     /// A host serving `objects`, letting the policy read the `(apiVersion, kind)` pairs in
     /// `allowed` (a ClusterAdmissionPolicy's `contextAwareResources`).
     pub fn new(objects: Vec<Value>, allowed: Vec<(String, String)>) -> Host {
-        Host { objects: Arc::new(objects), allowed: Arc::new(allowed), calls: Arc::default() }
+        Host {
+            objects: Arc::new(objects),
+            allowed: Arc::new(allowed),
+            calls: Arc::default(),
+        }
     }
 
-    fn answer(&self, binding: &str, namespace: &str, operation: &str, payload: &[u8]) -> HostResult {
+    fn answer(
+        &self,
+        binding: &str,
+        namespace: &str,
+        operation: &str,
+        payload: &[u8],
+    ) -> HostResult {
         if let Ok(mut calls) = self.calls.lock() {
             calls.push(HostCall {
                 binding: binding.to_string(),
@@ -120,7 +142,11 @@ impl Host {
 
     fn get_resource(&self, payload: &[u8]) -> HostResult {
         let req: GetResourceRequest = serde_json::from_slice(payload)?;
-        if !self.allowed.iter().any(|(v, k)| *v == req.api_version && *k == req.kind) {
+        if !self
+            .allowed
+            .iter()
+            .any(|(v, k)| *v == req.api_version && *k == req.kind)
+        {
             // The policy server's wording for a kind the policy was not granted.
             return Err(format!(
                 "Policy has not been granted access to Kubernetes {}/{} resources. The violation has been reported.",
@@ -129,7 +155,12 @@ impl Host {
             .into());
         }
         let namespace = req.namespace.unwrap_or_default();
-        let field = |o: &Value, path: &[&str]| path.iter().try_fold(o, |v, k| v.get(k)).and_then(Value::as_str).map(str::to_string);
+        let field = |o: &Value, path: &[&str]| {
+            path.iter()
+                .try_fold(o, |v, k| v.get(k))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
         let found = self.objects.iter().find(|o| {
             field(o, &["apiVersion"]).as_deref() == Some(req.api_version.as_str())
                 && field(o, &["kind"]).as_deref() == Some(req.kind.as_str())
@@ -158,12 +189,19 @@ pub struct Instance {
 impl Instance {
     /// Calls a waPC operation with raw bytes.
     pub fn call(&self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, String> {
-        self.wapc.call(operation, payload).map_err(|e| format!("{operation}: {e}"))
+        self.wapc
+            .call(operation, payload)
+            .map_err(|e| format!("{operation}: {e}"))
     }
 
     fn call_json(&self, operation: &str, payload: &[u8]) -> Result<Value, String> {
         let raw = self.call(operation, payload)?;
-        serde_json::from_slice(&raw).map_err(|e| format!("{operation} answered non-JSON ({e}): {}", String::from_utf8_lossy(&raw)))
+        serde_json::from_slice(&raw).map_err(|e| {
+            format!(
+                "{operation} answered non-JSON ({e}): {}",
+                String::from_utf8_lossy(&raw)
+            )
+        })
     }
 
     /// `validate` with `{"settings", "request"}`, as the policy server sends it.
@@ -186,7 +224,10 @@ impl Instance {
 
     /// The host calls made so far (and forgets them).
     pub fn take_calls(&self) -> Vec<HostCall> {
-        self.calls.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default()
+        self.calls
+            .lock()
+            .map(|mut c| std::mem::take(&mut *c))
+            .unwrap_or_default()
     }
 }
 
@@ -202,11 +243,24 @@ pub fn declared_resources() -> Result<Vec<(String, String)>, String> {
     let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../metadata.yml"));
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let stream = wukong_net::source::parse(&text);
-    let doc = stream.documents.first().ok_or_else(|| format!("{} is empty", path.display()))?;
-    let list = doc.value.get("contextAwareResources").and_then(Value::as_array).cloned().unwrap_or_default();
+    let doc = stream
+        .documents
+        .first()
+        .ok_or_else(|| format!("{} is empty", path.display()))?;
+    let list = doc
+        .value
+        .get("contextAwareResources")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     Ok(list
         .iter()
-        .filter_map(|r| Some((r.get("apiVersion")?.as_str()?.to_string(), r.get("kind")?.as_str()?.to_string())))
+        .filter_map(|r| {
+            Some((
+                r.get("apiVersion")?.as_str()?.to_string(),
+                r.get("kind")?.as_str()?.to_string(),
+            ))
+        })
         .collect())
 }
 

@@ -36,13 +36,20 @@ fn us(d: Duration) -> String {
 
 fn run() -> Result<bool, String> {
     let calls: usize = match std::env::args().nth(1) {
-        Some(n) => n.parse().map_err(|_| format!("CALLS must be a number, not {n}"))?,
+        Some(n) => n
+            .parse()
+            .map_err(|_| format!("CALLS must be a number, not {n}"))?,
         None => 5000,
     };
     if calls < 100 {
         return Err("CALLS must be at least 100 for a p99".to_string());
     }
-    let bytes = std::fs::read(wasm_path()).map_err(|e| format!("{}: {e}; build it with `make policy`", wasm_path().display()))?;
+    let bytes = std::fs::read(wasm_path()).map_err(|e| {
+        format!(
+            "{}: {e}; build it with `make policy`",
+            wasm_path().display()
+        )
+    })?;
 
     // Cold compiles: each with a fresh engine, as a policy server starting up.
     let mut compiles = Vec::new();
@@ -60,8 +67,16 @@ fn run() -> Result<bool, String> {
     let instantiate = start.elapsed();
 
     println!("wukong-net policy through wapc 2.2 + wasmtime-provider 2.25.0 (the policy server's engine)");
-    println!("module                 {} ({} bytes)", wasm_path().display(), policy.size);
-    println!("cold compile           first {}  median of 5 {}", ms(compiles[0]), ms(compiles[2]));
+    println!(
+        "module                 {} ({} bytes)",
+        wasm_path().display(),
+        policy.size
+    );
+    println!(
+        "cold compile           first {}  median of 5 {}",
+        ms(compiles[0]),
+        ms(compiles[2])
+    );
     println!("instantiate            {}", us(instantiate));
     // The engine's own cost per call: a waPC round trip that does almost nothing in the guest.
     let mut floor = Vec::with_capacity(calls);
@@ -71,22 +86,43 @@ fn run() -> Result<bool, String> {
         floor.push(t.elapsed());
     }
     floor.sort();
-    println!("waPC round trip        median {} (protocol_version, {calls} calls)", us(percentile(&floor, 0.5)));
+    println!(
+        "waPC round trip        median {} (protocol_version, {calls} calls)",
+        us(percentile(&floor, 0.5))
+    );
     println!("validate, {calls} calls each after 200 warm-up calls:");
-    println!("  {:<34} {:>10} {:>10} {:>10}", "request", "median", "p99", "max");
+    println!(
+        "  {:<34} {:>10} {:>10} {:>10}",
+        "request", "median", "p99", "max"
+    );
 
     let cases = [
         ("Wukong, DHCP (accepted)", "wukong-dhcp.json", json!({})),
-        ("NAD, host-local (accepted)", "nad-static-host-local.json", json!({})),
+        (
+            "NAD, host-local (accepted)",
+            "nad-static-host-local.json",
+            json!({}),
+        ),
         ("VM, networkData (accepted)", "vm-good.json", json!({})),
-        ("VM, context-aware lookup", "vm-good.json", json!({"contextAware": true})),
-        ("VM, 2 errors (rejected)", "vm-mac-not-pinned.json", json!({})),
+        (
+            "VM, context-aware lookup",
+            "vm-good.json",
+            json!({"contextAware": true}),
+        ),
+        (
+            "VM, 2 errors (rejected)",
+            "vm-mac-not-pinned.json",
+            json!({}),
+        ),
     ];
     let mut ok = policy.size < TARGET_SIZE;
     for (i, (label, file, settings)) in cases.into_iter().enumerate() {
         let request = fixture(file)?;
-        let payload = json!({"settings": settings, "request": request}).to_string().into_bytes();
-        let expect: Value = serde_json::from_slice(&instance.call("validate", &payload)?).map_err(|e| e.to_string())?;
+        let payload = json!({"settings": settings, "request": request})
+            .to_string()
+            .into_bytes();
+        let expect: Value = serde_json::from_slice(&instance.call("validate", &payload)?)
+            .map_err(|e| e.to_string())?;
         for _ in 0..200 {
             instance.call("validate", &payload)?;
         }
@@ -97,7 +133,10 @@ fn run() -> Result<bool, String> {
             times.push(t.elapsed());
             // Cheap guard that every timed call did the real work.
             if out.len() < 16 {
-                return Err(format!("{label}: short answer {}", String::from_utf8_lossy(&out)));
+                return Err(format!(
+                    "{label}: short answer {}",
+                    String::from_utf8_lossy(&out)
+                ));
             }
         }
         instance.take_calls();
@@ -107,7 +146,14 @@ fn run() -> Result<bool, String> {
         if i < 3 {
             ok &= median < TARGET_MEDIAN;
         }
-        println!("  {:<34} {:>10} {:>10} {:>10}   accepted={}", label, us(median), us(percentile(&times, 0.99)), us(times[times.len() - 1]), expect["accepted"]);
+        println!(
+            "  {:<34} {:>10} {:>10} {:>10}   accepted={}",
+            label,
+            us(median),
+            us(percentile(&times, 0.99)),
+            us(times[times.len() - 1]),
+            expect["accepted"]
+        );
     }
     println!(
         "targets: median < {} per call (Wukong, NAD, VM), module < {} bytes: {}",
