@@ -53,6 +53,28 @@ enum Command {
     },
     /// Print the Wukong CustomResourceDefinition this build reads (config/crd/).
     Crd,
+    /// Explain a diagnostic code, or list them all (`--all`, Markdown: docs/diagnostics.md).
+    Explain {
+        /// A code such as `dhcp-with-address`.
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        #[arg(long, conflicts_with = "code")]
+        all: bool,
+    },
+    /// Answer as the Kubewarden policy does, for an AdmissionReview, an AdmissionRequest, a
+    /// policy payload or a bare object (checked as a CREATE) in FILE; prints the verdict JSON.
+    /// Exit 0 accepted, 1 rejected.
+    Admit {
+        /// The request, YAML or JSON; `-` or nothing reads stdin.
+        #[arg(default_value = "-")]
+        file: String,
+        /// Policy settings (YAML or JSON); default: the payload's own, else the defaults.
+        #[arg(long)]
+        settings: Option<String>,
+        /// Objects (a YAML/JSON stream, e.g. NADs) that answer context-aware lookups.
+        #[arg(long)]
+        cluster: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -95,6 +117,12 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Render { file, only, format } => render(&file, only, format),
         Command::Check { files, format } => check(&files, format),
+        Command::Explain { code, all } => explain(code.as_deref(), all),
+        Command::Admit {
+            file,
+            settings,
+            cluster,
+        } => admit(&file, settings.as_deref(), cluster.as_deref()),
         Command::Crd => {
             print!("{}", emit::to_yaml(&wukong_net::crd::wukong_crd()));
             Ok(OK)
@@ -210,6 +238,27 @@ fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
     Ok(if any_error { FOUND_ERRORS } else { OK })
 }
 
+fn explain(code: Option<&str>, all: bool) -> Result<u8, String> {
+    if all {
+        write_stdout(&wukong_net::diagnostic::catalog_markdown())?;
+        return Ok(OK);
+    }
+    let name = code.unwrap_or_default();
+    match wukong_net::Code::from_name(name) {
+        Some(c) => {
+            write_stdout(&format!("{} ({}): {}\n", c.as_str(), c.severity(), c.summary()))?;
+            Ok(OK)
+        }
+        None => {
+            let names: Vec<&str> = wukong_net::Code::ALL.iter().map(|c| c.as_str()).collect();
+            let hint = wukong_net::load::closest(name, &names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            Err(format!("unknown diagnostic code `{name}`{hint} (`wukong-net explain --all` lists them)"))
+        }
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -231,4 +280,46 @@ fn write_stdout(s: &str) -> Result<(), String> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(format!("cannot write output: {e}")),
     }
+}
+
+/// `admit`: read the request, the settings and the cluster objects; the core decides.
+fn admit(file: &str, settings: Option<&str>, cluster: Option<&str>) -> Result<u8, String> {
+    use wukong_net::admission::{self, NoLookup, ResourceLookup, Resources};
+    let text_of = |path: &str| -> Result<String, String> {
+        let bytes = read_input(path)?;
+        wukong_net::source::decode(&bytes)
+            .map(str::to_string)
+            .map_err(|d| format!("{path}: {}", d.message))
+    };
+    let settings = match settings {
+        None => None,
+        Some(path) => {
+            let stream = wukong_net::source::parse(&text_of(path)?);
+            if let Some(d) = stream.diagnostics.first() {
+                return Err(format!("{path}:{}:{}: {}", d.line, d.column, d.message));
+            }
+            let value = stream
+                .documents
+                .into_iter()
+                .next()
+                .map(|d| d.value)
+                .unwrap_or_default();
+            Some(admission::validate_settings(&value).map_err(|e| format!("{path}: {e}"))?)
+        }
+    };
+    let mut resources;
+    let lookup: &mut dyn ResourceLookup = match cluster {
+        None => &mut NoLookup,
+        Some(path) => {
+            let (r, diags) = Resources::from_text(&text_of(path)?);
+            if let Some(d) = diags.first() {
+                return Err(format!("{path}:{}:{}: {}", d.line, d.column, d.message));
+            }
+            resources = r;
+            &mut resources
+        }
+    };
+    let verdict = admission::validate_document(&text_of(file)?, settings.as_ref(), lookup);
+    write_stdout(&format!("{}\n", emit::to_json(&verdict)))?;
+    Ok(if verdict.accepted { OK } else { FOUND_ERRORS })
 }

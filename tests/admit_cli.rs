@@ -1,0 +1,109 @@
+//! `wukong-net admit`: the policy's answer from the command line, for the same fixtures the
+//! policy is tested on (policy/test_data/).
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wukong-net");
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/test_data");
+
+fn admit(args: &[&str], stdin: Option<&str>) -> (i32, Value, String) {
+    let mut child = Command::new(BIN)
+        .arg("admit")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wukong-net runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("wukong-net finishes");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn codes(v: &Value) -> Vec<&str> {
+    v["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d["code"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_bare_wukong_is_checked_as_a_create() {
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed-dhcp.yaml");
+    let (code, v, _) = admit(&[seed], None);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["accepted"], Value::Bool(true));
+}
+
+#[test]
+fn a_rejected_request_exits_1_with_located_diagnostics() {
+    let (code, v, _) = admit(&[&format!("{DATA}/vm-mac-not-pinned.json")], None);
+    assert_eq!(code, 1);
+    assert_eq!(v["accepted"], Value::Bool(false));
+    assert_eq!(v["code"], Value::from(400));
+    assert_eq!(
+        codes(&v),
+        [
+            "mac-not-pinned",
+            "mac-not-pinned",
+            "pod-interface-unconfigured"
+        ]
+    );
+    // Located at the networkData string of the request file.
+    assert!(
+        v["diagnostics"][0]["line"].as_u64().is_some_and(|l| l > 50),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn settings_and_cluster_files_drive_context_aware_checks() {
+    let vm = format!("{DATA}/vm-dhcp-on-ipam-nad.json");
+    let cluster = format!("{DATA}/cluster.json");
+    let (code, v, _) = admit(
+        &["--settings", "-", "--cluster", &cluster, &vm],
+        Some("contextAware: true\n"),
+    );
+    // `--settings -` reads stdin; the request comes from its file.
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(codes(&v), ["dhcp-on-ipam-nad"]);
+    let (code, v, _) = admit(&[&vm], None);
+    assert_eq!(code, 0, "not context-aware by default: {v:#}");
+}
+
+#[test]
+fn bad_settings_are_a_usage_error() {
+    let (code, _, err) = admit(
+        &["--settings", "-", &format!("{DATA}/nad-l2.json")],
+        Some("allowStaticIP: false\n"),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `allowStaticIp`?"), "{err}");
+}
+
+#[test]
+fn an_admission_review_on_stdin() {
+    let request: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DATA}/nad-dhcp-ipam.json")).expect("fixture"),
+    )
+    .expect("json");
+    let review = serde_json::json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": request});
+    let (code, v, _) = admit(&[], Some(&review.to_string()));
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(codes(&v), ["dhcp-ipam"]);
+}
