@@ -1,0 +1,81 @@
+# wukong-net: every entry point. `make demo` and `make test` do all set-up themselves
+# (scripts/setup.sh installs only what is missing).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+export CARGO_TERM_PROGRESS_WHEN = never
+
+.PHONY: demo test setup setup-core setup-web build crd docs policy npm web \
+        test-core test-wasm-core test-policy test-npm test-web bench bench-policy bench-web lint clean
+
+## Set-up ------------------------------------------------------------------------------------
+setup:
+	@scripts/setup.sh all
+setup-core:
+	@scripts/setup.sh core
+setup-web:
+	@scripts/setup.sh web
+
+## The main job: the live previewer on http://127.0.0.1:8080 ---------------------------------
+demo: setup-web web
+	@node web-demo/serve.mjs
+
+## Builds ---------------------------------------------------------------------------------------
+build:
+	$(CARGO) build --release
+crd:
+	$(CARGO) run -q -- crd > config/crd/wukongs.vm.novasphere.dev.yaml
+docs:
+	$(CARGO) run -q -- explain --all > docs/diagnostics.md
+policy:
+	@policy/build.sh
+npm:
+	@bindings/wasm/build.sh
+web: npm
+	@cd web-demo && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+
+## Tests ----------------------------------------------------------------------------------------
+test: setup test-core test-wasm-core test-policy test-npm test-web
+	@echo "make test: all suites passed"
+
+# The core, the CLI, the real consumers (root), the cluster-side parsers, the CRD, the docs.
+test-core:
+	@echo "==> core: cargo test (root tests drive netplan, cloud-init, the CNI bridge plugin, dnsmasq)"
+	$(CARGO) test -p wukong-net
+
+# The core must build for both wasm targets without the CLI (what the policy and npm package use).
+test-wasm-core:
+	@echo "==> core: compile check for wasm32-unknown-unknown and wasm32-wasip1"
+	$(CARGO) check -p wukong-net --lib --no-default-features --target wasm32-unknown-unknown
+	$(CARGO) check -p wukong-net --lib --no-default-features --target wasm32-wasip1
+
+test-policy: policy
+	@echo "==> policy: native tests, then policy.wasm end to end in wapc + wasmtime"
+	$(CARGO) test -p wukong-net-policy
+	$(CARGO) test --profile e2e -p wukong-net-policy-e2e
+
+test-npm: npm
+	@echo "==> npm package: node --test, ESM and CommonJS; wasm-bindgen-test in headless Chromium"
+	node --test bindings/wasm/tests/
+	CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+		$(CARGO) test -p wukong-net-wasm --target wasm32-unknown-unknown
+
+test-web: web
+	@echo "==> previewer: end to end in headless Chromium"
+	cd web-demo && node --test tests/
+
+## Benchmarks (figures in README.md and policy/README.md) --------------------------------------
+bench:
+	$(CARGO) bench -p wukong-net --bench render
+bench-policy: policy
+	$(CARGO) run -q --profile e2e -p wukong-net-policy-e2e --bin policy-bench
+bench-web: web
+	cd web-demo && node bench.mjs
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) fmt --check
+
+clean:
+	$(CARGO) clean
+	rm -rf pkg web-demo/dist policy/policy.wasm
