@@ -5,6 +5,7 @@
 // Usage: node bench.mjs (after `make web`); LOADS=n sets the number of page loads.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
@@ -28,6 +29,7 @@ const wasm = readFileSync(`${dist}wukong_net_wasm_bg.wasm`);
 const wasmGz = gzipSync(wasm, { level: 9 }).length;
 const app = readFileSync(`${dist}app.js`);
 
+const loadAtStart = loadavg()[0];
 const { server, url } = await serve({ port: 0 });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 const version = browser.version();
@@ -73,6 +75,8 @@ if (keyToPreviewMs.length !== EDITS || !networkData.includes('dhcp4: true')) {
 const first = median(firstPreview);
 const key = median(keyToPreviewMs);
 console.log(`wukong-net previewer benchmark: Chromium ${version}, headless, ${url}`);
+// Other work on the machine slows a browser a lot on few cores: say how busy it was.
+console.log(`machine:               ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at start`);
 console.log(`wasm size:             ${kb(wasm.length)} raw, ${kb(wasmGz)} gzipped   (target < 300 KB gzipped: ${verdict(wasmGz < 300_000)})`);
 console.log(`app.js (CodeMirror):   ${kb(app.length)} raw, ${kb(gzipSync(app, { level: 9 }).length)} gzipped`);
 console.log(`first preview:         median ${ms(first)} over ${LOADS} cold loads (min ${ms(Math.min(...firstPreview))}, max ${ms(Math.max(...firstPreview))})   (target < 300 ms: ${verdict(first < 300)})`);
