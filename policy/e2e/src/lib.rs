@@ -49,9 +49,28 @@ impl Policy {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Policy, String> {
+        Policy::compile(bytes, None)
+    }
+
+    /// Compiles with the caller's wasmtime engine (its own `Config`), as the policy server
+    /// does; the long run (src/bin/long-run.rs) uses one that reports the guest's memory.
+    pub fn from_bytes_with_engine(
+        bytes: &[u8],
+        engine: wasmtime_provider::wasmtime::Engine,
+    ) -> Result<Policy, String> {
+        Policy::compile(bytes, Some(engine))
+    }
+
+    fn compile(
+        bytes: &[u8],
+        engine: Option<wasmtime_provider::wasmtime::Engine>,
+    ) -> Result<Policy, String> {
         let start = Instant::now();
-        let pre = WasmtimeEngineProviderBuilder::new()
-            .module_bytes(bytes)
+        let mut builder = WasmtimeEngineProviderBuilder::new().module_bytes(bytes);
+        if let Some(engine) = engine {
+            builder = builder.engine(engine);
+        }
+        let pre = builder
             .build_pre()
             .map_err(|e| format!("wasmtime cannot compile the policy: {e}"))?;
         Ok(Policy {
