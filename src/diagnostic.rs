@@ -6,6 +6,7 @@ use std::fmt;
 
 /// How bad a finding is. Only `Error` blocks rendering and admission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -30,11 +31,11 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident; )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $sev:ident; )*) => {
         /// Stable diagnostic codes. The kebab-case name is the public identifier: it appears in
         /// JSON output, in policy settings and in `docs/diagnostics.md`; never rename one.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Code { $( $(#[$doc])* $variant, )* }
+        pub enum Code { $( $(#[doc = $doc])* $variant, )* }
 
         impl Code {
             /// Every code, in documentation order.
@@ -52,7 +53,22 @@ macro_rules! codes {
             pub fn from_name(name: &str) -> Option<Code> {
                 match name { $( $name => Some(Code::$variant), )* _ => None }
             }
+
+            /// What the code means: its doc comment, for `wukong-net explain` and the docs.
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => concat!($($doc),*).trim(), )* }
+            }
         }
+
+        // The TypeScript union of every code, generated from this list for the JS binding's
+        // declarations (so the .d.ts cannot drift from the enum).
+        #[cfg(feature = "tsify")]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const CODE_TS: &'static str = concat!(
+            "/** A stable diagnostic code: the kebab-case names of docs/diagnostics.md. */\nexport type Code =",
+            $( "\n    | \"", $name, "\"", )*
+            ";\n"
+        );
     };
 }
 
@@ -154,6 +170,99 @@ codes! {
     IgnoredField = "ignored-field", Warning;
     /// No metadata.uid, so the generated objects carry no ownerReference.
     NoOwnerUid = "no-owner-uid", Info;
+
+    // Admission (src/admission/, the Kubewarden policy). Owned by the policy; append below.
+    /// The admission request (or the policy payload) cannot be read.
+    MalformedRequest = "malformed-request", Error;
+    /// A bridge outside the policy's `allowedBridges`.
+    BridgeNotAllowed = "bridge-not-allowed", Error;
+    /// A physical NIC outside the policy's `allowedPhysicalInterfaces`.
+    PhysicalInterfaceNotAllowed = "physical-interface-not-allowed", Error;
+    /// A static address while the policy's `allowStaticIp` is false.
+    StaticIpNotAllowed = "static-ip-not-allowed", Error;
+    /// A NAD without spec.config: Multus reads a file on the node that the policy cannot see.
+    NadConfigAbsent = "nad-config-absent", Warning;
+    /// NAD spec.config is not a CNI config (JSON object with `type` or `plugins`).
+    CniConfigInvalid = "cni-config-invalid", Error;
+    /// The bridge plugin with IPAM and `disableContainerInterface: true`, which it refuses.
+    IpamWithDisabledContainerInterface = "ipam-with-disabled-container-interface", Error;
+    /// `ipam.type: dhcp` on a bridge NAD: VM guests get DHCP from the network, not the CNI daemon.
+    DhcpIpam = "dhcp-ipam", Error;
+    /// A bridge plugin without `ipam` (`{}` is the L2-only form).
+    MissingIpam = "missing-ipam", Warning;
+    /// host-local: a missing or non-CIDR subnet.
+    IpamInvalidSubnet = "ipam-invalid-subnet", Error;
+    /// host-local: rangeStart, rangeEnd or gateway is not an IP address.
+    IpamInvalidAddress = "ipam-invalid-address", Error;
+    /// host-local: rangeStart, rangeEnd or gateway outside the subnet.
+    IpamOutsideSubnet = "ipam-outside-subnet", Error;
+    /// host-local: rangeStart after rangeEnd.
+    IpamRangeReversed = "ipam-range-reversed", Error;
+    /// IPAM routes: dst not CIDR or gw not an IP.
+    IpamInvalidRoute = "ipam-invalid-route", Error;
+    /// A `network:` key in cloud-init userData, which cloud-init ignores.
+    NetworkInUserData = "network-in-user-data", Error;
+    /// networkData is not Netplan/cloud-init v2 that parses.
+    NetworkDataInvalid = "network-data-invalid", Error;
+    /// A networkData MAC match that no VM interface pins.
+    MacNotPinned = "mac-not-pinned", Error;
+    /// An unquoted MAC that YAML 1.1 (cloud-init's PyYAML) reads as a number.
+    UnquotedMac = "unquoted-mac", Error;
+    /// A Multus network bound with masquerade (only the pod network can be).
+    MasqueradeOnMultus = "masquerade-on-multus", Error;
+    /// networkData leaves the pod network's interface without an address.
+    PodInterfaceUnconfigured = "pod-interface-unconfigured", Warning;
+    /// A Multus network names a NAD that does not exist (context-aware).
+    NadNotFound = "nad-not-found", Error;
+    /// A NIC on DHCP in networkData whose NAD assigns addresses with IPAM (context-aware).
+    DhcpOnIpamNad = "dhcp-on-ipam-nad", Error;
+    /// A NAD lookup failed (no permission, API unreachable); nothing was checked against it.
+    NadLookupFailed = "nad-lookup-failed", Warning;
+
+    // Network-config linter (src/network_config/): bare cloud-init network-configs and VM
+    // networkData. It also reports network-data-invalid, unquoted-mac, invalid-mac,
+    // address-not-cidr, dns-server-not-ip, gateway-not-ip, mtu-out-of-range, wrong-type and
+    // missing-field, which mean the same there. Owned by the linter; append below.
+    /// An unquoted value YAML 1.1 (cloud-init's PyYAML) reads as another type or number than netplan: `on`, `0755`, `1:30`.
+    Yaml11Ambiguous = "yaml11-ambiguous", Error;
+    /// A boolean netplan and cloud-init read differently: a quoted `"no"`, or `y`/`n`.
+    Yaml11Boolean = "yaml11-boolean", Error;
+    /// A key netplan does not know: it refuses the file (cloud-init ignores the key).
+    UnknownKey = "unknown-key", Error;
+    /// A value netplan refuses: not a boolean, a number or one of the words it allows.
+    InvalidValue = "invalid-value", Error;
+    /// A bond, bridge, VLAN, VRF or tunnel names an interface no device in the file defines.
+    UndefinedDevice = "undefined-device", Error;
+    /// One device ID defined twice (in two sections).
+    DuplicateDeviceId = "duplicate-device-id", Error;
+    /// One interface in two bonds or bridges.
+    InterfaceInTwoParents = "interface-in-two-parents", Error;
+    /// A route `via` (or gateway4/6) that no address of the NIC reaches, without `on-link: true`.
+    RouteViaUnreachable = "route-via-unreachable", Error;
+    /// DHCP together with static addresses of the same family on one NIC.
+    DhcpWithStaticAddress = "dhcp-with-static-address", Warning;
+    /// Two devices match, or set, the same MAC address.
+    MacUsedTwice = "mac-used-twice", Error;
+    /// `set-name` without `match`: netplan refuses it.
+    SetNameWithoutMatch = "set-name-without-match", Error;
+    /// `set-name` matched without `macaddress`: cloud-init renames only by MAC.
+    SetNameWithoutMac = "set-name-without-mac", Warning;
+    /// `routes: [{to: default}]`: cloud-init 22.4's own renderers refuse it; write 0.0.0.0/0, or gateway6 for IPv6.
+    RouteToDefault = "route-to-default", Warning;
+    /// `gateway4`: deprecated by netplan in favour of a `to: 0.0.0.0/0` route.
+    GatewayDeprecated = "gateway-deprecated", Warning;
+    /// `gateway6`: deprecated by netplan, yet the one IPv6 default route cloud-init 22.4 renders right.
+    Gateway6Deprecated = "gateway6-deprecated", Info;
+    /// A `to: ::/0` route: cloud-init 22.4's own renderers write it as a route to ::/64.
+    Ipv6DefaultRoute = "ipv6-default-route", Warning;
+    /// Something cloud-init 22.4's own renderers (sysconfig, networkd, eni) refuse; guests where netplan renders accept it.
+    CloudInitRefuses = "cloud-init-refuses", Warning;
+    /// A key outside cloud-init's documented v2 subset: its own renderers ignore it.
+    CloudInitIgnores = "cloud-init-ignores", Warning;
+    /// A key or value netplan 0.106 (Debian 12, Ubuntu 22.04) refuses; newer netplan accepts it.
+    NeedsNewerNetplan = "needs-newer-netplan", Warning;
+    /// Open vSwitch settings: netplan refuses them where Open vSwitch is not installed.
+    NeedsOpenvswitch = "needs-openvswitch", Warning;
 }
 
 impl fmt::Display for Code {
@@ -182,8 +291,10 @@ pub struct Span {
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostic {
+    #[cfg_attr(feature = "tsify", tsify(type = "Code"))]
     pub code: Code,
     pub severity: Severity,
     pub message: String,
@@ -247,6 +358,20 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// The catalogue of every code as Markdown: docs/diagnostics.md is this text (a test keeps
+/// them equal), and `wukong-net explain` prints one entry.
+pub fn catalog_markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\nGenerated by `wukong-net explain --all` from `src/diagnostic.rs`; do not edit by hand.\n\
+         Codes are stable: scripts, the policy's `treatAsWarnings` setting and the previewer refer to\n\
+         them by name.\n\n| code | severity | meaning |\n|---|---|---|\n",
+    );
+    for c in Code::ALL {
+        out.push_str(&format!("| `{}` | {} | {} |\n", c.as_str(), c.severity(), c.summary().replace('|', "\\|")));
+    }
+    out
 }
 
 /// True when any diagnostic is an error.

@@ -21,6 +21,7 @@
 //! assert!(report.manifests[0].network_data.contains("dhcp4: true"));
 //! ```
 
+pub mod admission;
 pub mod checks;
 pub mod diagnostic;
 pub mod emit;
@@ -33,6 +34,7 @@ pub mod model;
 pub mod nad;
 pub mod names;
 pub mod netplan;
+pub mod network_config;
 pub mod nic;
 pub mod nmstate;
 pub mod render;

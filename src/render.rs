@@ -8,6 +8,7 @@ use crate::load::{load, Loaded};
 use crate::model::Wukong;
 use crate::nad::{self, NetworkAttachmentDefinition};
 use crate::netplan::{self, NetworkData};
+use crate::network_config;
 use crate::nic::nics;
 use crate::nmstate::{self, NodeNetworkConfigurationPolicy};
 use crate::source;
@@ -48,7 +49,11 @@ pub fn check(text: &str) -> Report {
     let mut report = Report { diagnostics: stream.diagnostics, ..Report::default() };
     for doc in &stream.documents {
         let mut found = Vec::new();
-        if let Loaded::Wukong(w) = load(doc, &mut found) {
+        // A bare cloud-init network-config (as KubeVirt's networkData carries it) is linted
+        // as such rather than skipped as "not a Wukong".
+        if network_config::is_network_config(&doc.value) {
+            found.extend(network_config::lint_document(doc, text).1);
+        } else if let Loaded::Wukong(w) = load(doc, &mut found) {
             found.extend(check_wukong(&w));
             report.wukongs.push(*w);
         }

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::limits;
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 
@@ -121,10 +121,9 @@ impl<'a> Positions<'a> {
     }
 
     fn span(&self, s: &YSpan) -> Span {
-        let line = s.start.line() as u32;
-        let column = s.start.col() as u32 + 1;
+        let (line, column) = self.line_column(&s.start);
         let (end_line, end_column) = if s.end.index() > s.start.index() {
-            (s.end.line() as u32, s.end.col() as u32 + 1)
+            self.line_column(&s.end)
         } else {
             (line, column)
         };
@@ -138,11 +137,27 @@ impl<'a> Positions<'a> {
         }
     }
 
+    /// 1-based line and column of a marker. saphyr puts the end of a text that lacks a final
+    /// line break at column 0 of the line after it, a line that does not exist (found by
+    /// fuzzing); that position is the end of the last line.
+    fn line_column(&self, m: &Marker) -> (u32, u32) {
+        let at_end = self.byte(m.index()) >= self.text.len();
+        if at_end && m.col() == 0 && !self.text.is_empty() && !self.text.ends_with(['\n', '\r']) {
+            let last = self.text.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let breaks = self.text.matches('\n').count() + self.text.matches('\r').count()
+                - self.text.matches("\r\n").count();
+            return (breaks as u32 + 1, self.text[last..].chars().count() as u32 + 1);
+        }
+        (m.line() as u32, m.col() as u32 + 1)
+    }
+
     /// Location of a byte offset (used for UTF-8 errors, before any parsing).
     pub fn of_byte(bytes: &[u8], offset: usize) -> Span {
         let before = &bytes[..offset.min(bytes.len())];
-        let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // Line breaks as YAML (and the parser's other locations) count them: LF, CRLF, lone CR.
+        let crlf = before.windows(2).filter(|w| w == b"\r\n").count();
+        let line = (before.iter().filter(|&&b| b == b'\n' || b == b'\r').count() - crlf) as u32 + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u32 + 1;
         Span {
             start: offset,
@@ -632,6 +647,20 @@ mod tests {
         assert!(parse(&ok).diagnostics.is_empty());
         let bad = "a: 1\n---\n".repeat(limits::MAX_DOCUMENTS + 1);
         assert_eq!(parse(&bad).diagnostics[0].code, Code::TooManyDocuments);
+    }
+
+    #[test]
+    fn errors_at_the_end_of_a_text_without_a_final_newline_stay_on_its_last_line() {
+        for (text, line, column) in [("a: [1, 2", 1, 9), ("x: 1\r\né: [1, 2", 2, 9), ("a: [1, 2\n", 2, 1)] {
+            let d = &parse(text).diagnostics[0];
+            assert_eq!((d.code, d.line, d.column, d.span.start), (Code::YamlSyntax, line, column, text.len()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn not_utf8_is_located_counting_lone_cr_as_a_line_break() {
+        let d = decode(b"a: 1\rb: 2\r\nc: \xff").unwrap_err();
+        assert_eq!((d.code, d.line, d.column, d.span.start), (Code::NotUtf8, 3, 4, 14));
     }
 
     #[test]

@@ -32,7 +32,11 @@ pub enum Privilege {
 /// plugin binary.
 pub fn ready(test: &str, privilege: Privilege, tools: &[&str]) -> bool {
     let mut missing: Vec<String> = Vec::new();
-    let absent: Vec<String> = tools.iter().filter(|t| find_tool(t).is_none()).map(|t| format!("`{t}`")).collect();
+    let absent: Vec<String> = tools
+        .iter()
+        .filter(|t| find_tool(t).is_none())
+        .map(|t| format!("`{t}`"))
+        .collect();
     if !absent.is_empty() {
         missing.push(format!(
             "{} (Debian: apt-get install netplan.io cloud-init containernetworking-plugins dnsmasq-base isc-dhcp-client iproute2)",
@@ -53,7 +57,10 @@ pub fn ready(test: &str, privilege: Privilege, tools: &[&str]) -> bool {
         return true;
     }
     let why = format!("{test}: needs {}", missing.join(" and "));
-    assert!(!in_ci(), "{why}; CI=true, so this fails instead of skipping");
+    assert!(
+        !in_ci(),
+        "{why}; CI=true, so this fails instead of skipping"
+    );
     eprintln!("SKIPPED {why}");
     false
 }
@@ -70,11 +77,22 @@ fn netns_capable() -> Result<(), String> {
                 return Err("`ip`".to_string());
             };
             let probe = unique("probe");
-            let made = try_run(Command::new(&ip).args(["netns", "add", &probe]), None, COMMAND_LIMIT);
-            let _ = try_run(Command::new(&ip).args(["netns", "del", &probe]), None, COMMAND_LIMIT);
+            let made = try_run(
+                Command::new(&ip).args(["netns", "add", &probe]),
+                None,
+                COMMAND_LIMIT,
+            );
+            let _ = try_run(
+                Command::new(&ip).args(["netns", "del", &probe]),
+                None,
+                COMMAND_LIMIT,
+            );
             match made {
                 Ok(r) if r.status.success() => Ok(()),
-                Ok(r) => Err(format!("network namespaces (`ip netns add` failed: {})", r.stderr.trim())),
+                Ok(r) => Err(format!(
+                    "network namespaces (`ip netns add` failed: {})",
+                    r.stderr.trim()
+                )),
                 Err(e) => Err(format!("network namespaces ({e})")),
             }
         })
@@ -90,11 +108,18 @@ fn effective_uid() -> Option<u32> {
 /// Where a tool lives, or None.
 pub fn find_tool(name: &str) -> Option<PathBuf> {
     if let Some(plugin) = name.strip_prefix("cni/") {
-        return ["/usr/lib/cni", "/opt/cni/bin"].iter().map(|d| Path::new(d).join(plugin)).find(|p| p.is_file());
+        return ["/usr/lib/cni", "/opt/cni/bin"]
+            .iter()
+            .map(|d| Path::new(d).join(plugin))
+            .find(|p| p.is_file());
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin", "/usr/bin", "/bin"].iter().map(PathBuf::from))
+        .chain(
+            ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+                .iter()
+                .map(PathBuf::from),
+        )
         .map(|d| d.join(name))
         .find(|p| p.is_file())
 }
@@ -121,10 +146,16 @@ impl Run {
 /// Runs a command to completion, feeding it `stdin`, killing it after `limit`.
 pub fn try_run(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Result<Run, String> {
     let what = format!("{cmd:?}");
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start {what}: {e}"))?;
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {what}: {e}"))?;
     // Feed and drain on threads so neither side can block the other on a full pipe.
     let feeder = stdin.map(|input| {
         let input = input.to_vec();
@@ -153,7 +184,11 @@ pub fn try_run(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Resu
     if let Some(f) = feeder {
         let _ = f.join();
     }
-    Ok(Run { status, stdout: out.join().unwrap_or_default(), stderr: err.join().unwrap_or_default() })
+    Ok(Run {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
 }
 
 fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
@@ -187,7 +222,8 @@ pub fn ip_json(args: &[&str]) -> Value {
     if out.trim().is_empty() {
         return Value::Array(Vec::new());
     }
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("ip {}: not JSON ({e}): {out}", all.join(" ")))
+    serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("ip {}: not JSON ({e}): {out}", all.join(" ")))
 }
 
 /// Polls `probe` until it yields a value; fails the test after `limit`.
@@ -197,7 +233,10 @@ pub fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Optio
         if let Some(v) = probe() {
             return v;
         }
-        assert!(Instant::now() < deadline, "gave up after {limit:?} waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "gave up after {limit:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -206,7 +245,11 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// A name no other test, and no other run of this binary, uses at the same time.
 pub fn unique(role: &str) -> String {
-    format!("wkrc-{}-{}-{role}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "wkrc-{}-{}-{role}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A network namespace, deleted on drop along with its /etc overlay.
@@ -245,7 +288,11 @@ impl Drop for Netns {
     fn drop(&mut self) {
         // Deleting the namespace destroys its links (and veth peers elsewhere).
         if let Some(ip) = find_tool("ip") {
-            let _ = try_run(Command::new(ip).args(["netns", "del", &self.name]), None, COMMAND_LIMIT);
+            let _ = try_run(
+                Command::new(ip).args(["netns", "del", &self.name]),
+                None,
+                COMMAND_LIMIT,
+            );
         }
         let _ = std::fs::remove_dir_all(self.etc());
         // And /etc/netns itself once empty (remove_dir refuses otherwise).
@@ -265,7 +312,9 @@ impl Daemon {
     pub fn spawn(mut cmd: Command, log: &Path) -> Daemon {
         let what = format!("{cmd:?}");
         let file = std::fs::File::create(log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
-        let file2 = file.try_clone().unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+        let file2 = file
+            .try_clone()
+            .unwrap_or_else(|e| panic!("{}: {e}", log.display()));
         let child = cmd
             .stdin(Stdio::null())
             .stdout(file)
