@@ -16,7 +16,7 @@ WASM_BINDGEN_VERSION=0.2.130
 
 # The real programs the tests drive (see ../shared/notes/real-consumers.md), a browser for the
 # previewer's tests, and PyYAML (YAML 1.1, as cloud-init reads).
-APT_CORE=(netplan.io cloud-init containernetworking-plugins dnsmasq-base isc-dhcp-client iproute2 python3-yaml)
+APT_CORE=(netplan.io cloud-init containernetworking-plugins dnsmasq-base isc-dhcp-client iproute2 python3-yaml time)
 APT_WEB=(chromium chromium-driver)
 
 apt_install() {
