@@ -289,6 +289,11 @@ pub struct Span {
     pub end_column: u32,
 }
 
+impl Span {
+    /// The very start of the input: where findings about the input as a whole point.
+    pub const START: Span = Span { start: 0, end: 0, line: 1, column: 1, end_line: 1, end_column: 1 };
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]

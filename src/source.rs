@@ -197,7 +197,7 @@ fn too_large(len: usize) -> Diagnostic {
         ),
     )
     .with_hint("split the stream into several files, one Wukong each")
-    .with_span(Span { start: 0, end: 0, line: 1, column: 1, end_line: 1, end_column: 1 })
+    .with_span(Span::START)
 }
 
 enum Frame {

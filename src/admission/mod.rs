@@ -21,7 +21,7 @@ mod wukong;
 
 pub use settings::{validate_settings, Settings};
 
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::source;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -471,7 +471,8 @@ pub fn validate_document(
         return verdict(stream.diagnostics, &Settings::default(), "the request");
     }
     let Some(doc) = stream.documents.into_iter().next() else {
-        return rejected(malformed("", "the input holds no document".to_string()));
+        // Nothing to point at but the start of the input.
+        return rejected(malformed("", "the input holds no document".to_string()).with_span(Span::START));
     };
     let (request_path, object_path) = if doc.value.get("request").is_some() {
         ("request", "request.object")
@@ -489,10 +490,8 @@ pub fn validate_document(
                 &own_settings
             }
             Err(e) => {
-                return rejected(malformed(
-                    "settings",
-                    format!("invalid policy settings: {e}"),
-                ))
+                let d = malformed("settings", format!("invalid policy settings: {e}"));
+                return rejected(d.with_span(doc.spans.locate("settings", false)));
             }
         },
     };
@@ -788,6 +787,28 @@ mod tests {
         let v = validate_document("a: [", None, &mut NoLookup);
         assert_eq!(v.diagnostics[0].code, Code::YamlSyntax);
         assert!(!v.accepted);
+    }
+
+    /// Found by fuzzing: the early rejections of a text were not located (line 0).
+    #[test]
+    fn early_rejections_of_a_text_are_located() {
+        let v = validate_document("", None, &mut NoLookup);
+        assert_eq!(
+            (
+                v.diagnostics[0].code,
+                v.diagnostics[0].line,
+                v.diagnostics[0].column
+            ),
+            (Code::MalformedRequest, 1, 1)
+        );
+        let text = "request: {}\nsettings:\n  allowStatic: true\n";
+        let v = validate_document(text, None, &mut NoLookup);
+        let d = &v.diagnostics[0];
+        assert_eq!(
+            (d.code, d.path.as_str(), d.line),
+            (Code::MalformedRequest, "settings", 3),
+            "{d:?}"
+        );
     }
 
     /// What wukong-net renders must pass its own policy: every fixture's NADs and VM, with

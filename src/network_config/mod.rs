@@ -20,7 +20,7 @@ mod values;
 mod walk;
 pub mod yaml11;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{self, join_key, Document};
 use serde_json::{Map, Value};
 
@@ -103,7 +103,9 @@ pub fn parse(text: &str) -> Parsed {
     let Some(doc) = stream.documents.into_iter().next() else {
         out.diagnostics.push(
             Diagnostic::new(Code::NetworkDataInvalid, "", "the network-config is empty")
-                .with_hint("write `network: {version: 2, ethernets: {...}}`"),
+                .with_hint("write `network: {version: 2, ethernets: {...}}`")
+                // Nothing to point at but the start (found by fuzzing: it was unlocated).
+                .with_span(Span::START),
         );
         return out;
     };
