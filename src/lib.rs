@@ -21,6 +21,12 @@
 //! assert!(report.manifests[0].network_data.contains("dhcp4: true"));
 //! ```
 
+// Input must never crash a shell: no unwrap, expect or panic outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+// A Diagnostic is the error of every fallible step; it is returned once per input, so its size
+// (about 150 bytes) costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 pub mod admission;
 pub mod checks;
 pub mod diagnostic;

@@ -231,7 +231,7 @@ fn alias_bombs_are_stopped() {
 
 #[test]
 fn deep_nesting_is_stopped() {
-    for deep in ["[".repeat(100_000), "a:\n".repeat(1) + &"{b: ".repeat(50_000), "- ".repeat(50_000)] {
+    for deep in ["[".repeat(100_000), "a:\n".to_string() + &"{b: ".repeat(50_000), "- ".repeat(50_000)] {
         let (o, diags) = check_json(deep.as_bytes());
         status(&o, 1);
         let code = diags[0]["code"].as_str().unwrap();

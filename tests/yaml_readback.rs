@@ -3,6 +3,8 @@
 //! parser reads must equal the value we serialized. This is where an unquoted MAC would turn
 //! into an integer, or a network named `on` into `true`.
 
+#![allow(clippy::print_stderr)] // says why a test skipped
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;

@@ -14,6 +14,7 @@ pub use crate::network_config::{
 use crate::diagnostic::{Code, Diagnostic};
 
 #[cfg(test)]
+#[allow(clippy::print_stderr)] // says why a test skipped
 mod tests {
     use super::*;
 

@@ -6,6 +6,9 @@
 //! Nothing here panics on any input: bad input is diagnostics. The JS wrapper (npm/) still
 //! resets the instance if a trap ever happens, so one bug cannot break the next call.
 
+// Input must never crash the shell: no unwrap, expect or panic outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
