@@ -92,7 +92,7 @@ pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
     let stat = net.ip_config.as_ref().filter(|ip| ip.mode == IpMode::Static);
     let ipam = match stat.and_then(|ip| ip.address.as_deref()?.parse::<IpNet>().ok().map(|a| (ip, a))) {
         Some((ip, addr)) => {
-            let gateway = ip.gateway.clone();
+            let gateway = ip.gateway.clone().or_else(|| host_local_default_gateway_clash(addr));
             let default = match addr {
                 IpNet::V4(_) => "0.0.0.0/0",
                 IpNet::V6(_) => "::/0",
@@ -127,6 +127,19 @@ pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
     }
 }
 
+/// host-local takes the subnet's first host as the gateway when none is given, and never hands
+/// its gateway out: a static address that is that first host would get "no IP addresses
+/// available" (found by the property tests). Naming the network address as the gateway, which
+/// is never a usable host in the range either, leaves the address allocatable. `None` when
+/// there is no clash.
+fn host_local_default_gateway_clash(addr: IpNet) -> Option<String> {
+    let first_host = match addr.network() {
+        std::net::IpAddr::V4(n) => std::net::IpAddr::from(u32::from(n).checked_add(1)?.to_be_bytes()),
+        std::net::IpAddr::V6(n) => std::net::IpAddr::from(u128::from(n).checked_add(1)?.to_be_bytes()),
+    };
+    (first_host == addr.addr()).then(|| addr.network().to_string())
+}
+
 /// The NADs of a checked Wukong: one per network without `nadName` that wukong-net can build.
 pub fn nads(w: &Wukong) -> Vec<NetworkAttachmentDefinition> {
     let owner = w.metadata.name.as_deref().unwrap_or("");
@@ -146,4 +159,19 @@ pub fn nads(w: &Wukong) -> Vec<NetworkAttachmentDefinition> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_local_default_gateway_clash as clash;
+
+    #[test]
+    fn names_a_gateway_only_when_the_address_is_host_locals_default_gateway() {
+        assert_eq!(clash("10.1.31.17/30".parse().unwrap()), Some("10.1.31.16".to_string()));
+        assert_eq!(clash("192.168.0.1/24".parse().unwrap()), Some("192.168.0.0".to_string()));
+        assert_eq!(clash("2001:db8::1/64".parse().unwrap()), Some("2001:db8::".to_string()));
+        assert_eq!(clash("192.168.0.200/24".parse().unwrap()), None);
+        assert_eq!(clash("10.0.0.5/32".parse().unwrap()), None);
+        assert_eq!(clash("10.0.0.4/31".parse().unwrap()), None);
+    }
 }
