@@ -260,6 +260,9 @@ fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
     }
     d.path = if d.path.is_empty() {
         field_path.to_string()
+    } else if d.path.starts_with('[') {
+        // A quoted key or an index at the embedded document's root: no dot (found by fuzzing).
+        format!("{field_path}{}", d.path)
     } else {
         format!("{field_path}.{}", d.path)
     };
@@ -552,6 +555,17 @@ mod tests {
     }
 
     const ND: &str = "spec.template.spec.volumes[0].cloudInitNoCloud.networkData";
+
+    /// Found by fuzzing: a finding at a quoted key of the embedded document's root got a
+    /// path with `.[` in it.
+    #[test]
+    fn findings_at_quoted_root_keys_keep_a_well_formed_path() {
+        let text = format!("{GOOD_ND}\"net work\": 1\n");
+        let found = codes(&vm(good_interfaces(), networks(), nd(&text)));
+        let path = format!("{ND}[\"net work\"]");
+        assert!(found.iter().any(|(_, p)| *p == path), "{found:?}");
+        assert!(found.iter().all(|(_, p)| !p.contains(".[")), "{found:?}");
+    }
 
     #[test]
     fn a_well_wired_vm_passes() {

@@ -234,7 +234,10 @@ pub fn references(lint: &mut Lint<'_>, root: &Root<'_>, devices: &[DeviceRef<'_>
     let mut parent_of: HashMap<String, String> = HashMap::new();
     for r in refs {
         if !defined.contains_key(r.name.as_str()) && !patch_ports.contains(&r.name) {
-            let known: Vec<&str> = defined.keys().copied().collect();
+            // Sorted: a HashMap's order differs per run, and so would the hint on a tie
+            // (found by fuzzing).
+            let mut known: Vec<&str> = defined.keys().copied().collect();
+            known.sort_unstable();
             let hint = match crate::load::closest(&r.name, &known) {
                 Some(s) => format!(
                     "did you mean `{s}`? Otherwise define `{}` (e.g. under `ethernets`)",

@@ -483,3 +483,22 @@ fn globs() {
     assert!(!glob_match("eth[!0]", "eth0"));
     assert!(!glob_match("eth?", "eth10"));
 }
+
+/// Found by fuzzing: the finding for an empty network-config had no location.
+#[test]
+fn an_empty_network_config_is_located_at_its_start() {
+    for text in ["", "# only a comment\n"] {
+        let d = one(text, Code::NetworkDataInvalid);
+        assert_eq!((d.line, d.column, d.span.start), (1, 1, 0), "{text:?}");
+    }
+}
+
+/// Found by fuzzing: with two equally close devices the hint named either, by HashMap order.
+#[test]
+fn undefined_device_hints_do_not_depend_on_hash_order() {
+    let text = "network:\n  version: 2\n  ethernets:\n    eth0: {dhcp4: true}\n    eth2: {dhcp4: true}\n  bonds:\n    bond0:\n      interfaces: [eth1]\n";
+    for _ in 0..20 {
+        let d = one(text, Code::UndefinedDevice);
+        assert_eq!(hint(&d), "did you mean `eth0`? Otherwise define `eth1` (e.g. under `ethernets`)");
+    }
+}
