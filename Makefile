@@ -6,7 +6,8 @@ CARGO ?= cargo
 export CARGO_TERM_PROGRESS_WHEN = never
 
 .PHONY: demo test setup setup-core setup-web build crd docs policy npm web \
-        test-core test-wasm-core test-policy test-npm test-web bench bench-policy bench-web lint clean
+        test-core test-wasm-core test-policy test-npm test-web test-fuzz test-long-run \
+        fuzz long-run bench bench-policy bench-web lint clean
 
 ## Set-up ------------------------------------------------------------------------------------
 setup:
@@ -35,7 +36,7 @@ web: npm
 	@cd web-demo && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
 ## Tests ----------------------------------------------------------------------------------------
-test: setup test-core test-wasm-core test-policy test-npm test-web
+test: setup test-core test-wasm-core test-policy test-npm test-web test-long-run test-fuzz
 	@echo "make test: all suites passed"
 
 # The core, the CLI, the real consumers (root), the cluster-side parsers, the CRD, the docs.
@@ -63,6 +64,20 @@ test-npm: npm
 test-web: web
 	@echo "==> previewer: end to end in headless Chromium"
 	cd web-demo && node --test tests/
+
+# 100,000 validate calls in wapc + wasmtime and 100,000 renders in Node: answers identical,
+# linear memory and RSS flat.
+test-long-run: long-run
+long-run: policy npm
+	@echo "==> long runs: policy.wasm in wasmtime, the npm package in Node"
+	$(CARGO) run -q --profile e2e -p wukong-net-policy-e2e --bin long-run
+	node --expose-gc bindings/wasm/tests/long-run.mjs
+
+# Every fuzz target for 30 s (libFuzzer, nightly): a smoke run; `make fuzz` runs 10 minutes each.
+test-fuzz:
+	@FUZZ_SECONDS=30 scripts/fuzz.sh
+fuzz:
+	@scripts/fuzz.sh
 
 ## Benchmarks (figures in README.md and policy/README.md) --------------------------------------
 bench:
