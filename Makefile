@@ -75,6 +75,8 @@ long-run: policy npm
 
 # Every fuzz target for 30 s (libFuzzer, nightly): a smoke run; `make fuzz` runs 10 minutes each.
 test-fuzz:
+	@echo "==> fuzz: seeds and regressions through every target's invariants (stable), then 30 s per target"
+	$(CARGO) test --manifest-path fuzz/Cargo.toml
 	@FUZZ_SECONDS=30 scripts/fuzz.sh
 fuzz:
 	@scripts/fuzz.sh
