@@ -28,18 +28,27 @@ fn spec(n: usize) -> String {
 }
 
 fn pipeline(c: &mut Criterion) {
-    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed-dhcp.yaml"))
-        .unwrap_or_default();
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/seed-dhcp.yaml"
+    ))
+    .unwrap_or_default();
     assert!(!wukong_net::render(&seed).has_errors());
     c.bench_function("seed dhcp example (2 networks)", |b| {
         b.iter(|| wukong_net::render(black_box(&seed)))
     });
     // Where the time goes, phase by phase.
     let mut g = c.benchmark_group("seed phases");
-    g.bench_function("parse", |b| b.iter(|| wukong_net::source::parse(black_box(&seed))));
-    g.bench_function("parse + load + check", |b| b.iter(|| wukong_net::check(black_box(&seed))));
+    g.bench_function("parse", |b| {
+        b.iter(|| wukong_net::source::parse(black_box(&seed)))
+    });
+    g.bench_function("parse + load + check", |b| {
+        b.iter(|| wukong_net::check(black_box(&seed)))
+    });
     let w = wukong_net::check(&seed).wukongs.remove(0);
-    g.bench_function("render (generators only)", |b| b.iter(|| wukong_net::render::render_wukong(black_box(&w))));
+    g.bench_function("render (generators only)", |b| {
+        b.iter(|| wukong_net::render::render_wukong(black_box(&w)))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("networks per spec");
@@ -59,20 +68,32 @@ fn hostile(c: &mut Criterion) {
     let mut g = c.benchmark_group("hostile");
     g.sample_size(10);
     let big = "# padding\n".repeat(1_000_000);
-    g.bench_function("10 MB input", |b| b.iter(|| wukong_net::check(black_box(&big))));
+    g.bench_function("10 MB input", |b| {
+        b.iter(|| wukong_net::check(black_box(&big)))
+    });
     // About 80,000 list items: the largest input accepted, fully parsed.
     let near_limit = "- abcdefghij\n".repeat(wukong_net::limits::MAX_INPUT_BYTES / 13 - 1);
-    assert!(wukong_net::source::parse(&near_limit).diagnostics.is_empty());
-    g.bench_function("1 MiB of YAML", |b| b.iter(|| wukong_net::check(black_box(&near_limit))));
+    assert!(wukong_net::source::parse(&near_limit)
+        .diagnostics
+        .is_empty());
+    g.bench_function("1 MiB of YAML", |b| {
+        b.iter(|| wukong_net::check(black_box(&near_limit)))
+    });
     let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
     let names: Vec<char> = ('a'..='i').collect();
     for w in names.windows(2) {
         let (p, q) = (w[0], w[1]);
-        bomb.push_str(&format!("{q}: &{q} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+        bomb.push_str(&format!(
+            "{q}: &{q} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
     }
-    g.bench_function("alias bomb", |b| b.iter(|| wukong_net::check(black_box(&bomb))));
+    g.bench_function("alias bomb", |b| {
+        b.iter(|| wukong_net::check(black_box(&bomb)))
+    });
     let deep = "[".repeat(100_000);
-    g.bench_function("100k nesting", |b| b.iter(|| wukong_net::check(black_box(&deep))));
+    g.bench_function("100k nesting", |b| {
+        b.iter(|| wukong_net::check(black_box(&deep)))
+    });
     g.finish();
 }
 

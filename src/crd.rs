@@ -43,7 +43,15 @@ pub fn wukong_crd() -> Value {
 /// (Kubernetes forbids it next to `properties`).
 fn structural(v: &mut Value) {
     let Value::Object(m) = v else { return };
-    for k in ["$schema", "title", "nullable", "default", "definitions", "$defs", "examples"] {
+    for k in [
+        "$schema",
+        "title",
+        "nullable",
+        "default",
+        "definitions",
+        "$defs",
+        "examples",
+    ] {
         m.remove(k);
     }
     // `oneOf` of single-value enums (documented enum variants) -> one string enum.
@@ -62,10 +70,16 @@ fn structural(v: &mut Value) {
     if let Some(Value::Array(values)) = m.get_mut("enum") {
         values.retain(|e| !e.is_null());
     }
-    if matches!(m.get("format").and_then(Value::as_str), Some("uint16" | "uint32")) {
+    if matches!(
+        m.get("format").and_then(Value::as_str),
+        Some("uint16" | "uint32")
+    ) {
         m.remove("format");
     }
-    if m.get("required").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+    if m.get("required")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty)
+    {
         m.remove("required");
     }
     if let Some(Value::Object(props)) = m.get_mut("properties") {

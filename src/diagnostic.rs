@@ -291,7 +291,14 @@ pub struct Span {
 
 impl Span {
     /// The very start of the input: where findings about the input as a whole point.
-    pub const START: Span = Span { start: 0, end: 0, line: 1, column: 1, end_line: 1, end_column: 1 };
+    pub const START: Span = Span {
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+    };
 }
 
 /// One finding.
@@ -374,7 +381,12 @@ pub fn catalog_markdown() -> String {
          them by name.\n\n| code | severity | meaning |\n|---|---|---|\n",
     );
     for c in Code::ALL {
-        out.push_str(&format!("| `{}` | {} | {} |\n", c.as_str(), c.severity(), c.summary().replace('|', "\\|")));
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            c.as_str(),
+            c.severity(),
+            c.summary().replace('|', "\\|")
+        ));
     }
     out
 }

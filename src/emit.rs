@@ -26,5 +26,6 @@ pub fn to_yaml_stream<T: Serialize>(items: &[T]) -> String {
 }
 
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
+    serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
 }

@@ -56,7 +56,12 @@ impl Metadata {
 
     /// Metadata of a cluster-scoped object (no namespace, and so no namespaced owner).
     pub fn cluster_scoped(name: String) -> Metadata {
-        Metadata { name, namespace: None, labels: labels(), owner_references: Vec::new() }
+        Metadata {
+            name,
+            namespace: None,
+            labels: labels(),
+            owner_references: Vec::new(),
+        }
     }
 }
 

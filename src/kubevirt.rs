@@ -93,7 +93,12 @@ pub struct DiskTarget {
 pub struct Interface {
     pub name: String,
     #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Partial<Record<\"masquerade\" | \"bridge\" | \"sriov\", Record<string, never>>>"))]
+    #[cfg_attr(
+        feature = "tsify",
+        tsify(
+            type = "Partial<Record<\"masquerade\" | \"bridge\" | \"sriov\", Record<string, never>>>"
+        )
+    )]
     pub binding: Map<String, Value>,
     pub mac_address: String,
 }
@@ -155,7 +160,11 @@ pub fn virtual_machine(w: &Wukong, nics: &[Nic<'_>], network_data: String) -> Vi
             mac_address: nic.mac.to_string(),
         });
         networks.push(if net.is_pod_network() {
-            VmNetwork { name: net.name.clone(), pod: Some(Map::new()), multus: None }
+            VmNetwork {
+                name: net.name.clone(),
+                pod: Some(Map::new()),
+                multus: None,
+            }
         } else {
             let nad = match net.nad_name.as_deref() {
                 Some(n) if !n.is_empty() => n.to_string(),
@@ -164,14 +173,22 @@ pub fn virtual_machine(w: &Wukong, nics: &[Nic<'_>], network_data: String) -> Vi
             VmNetwork {
                 name: net.name.clone(),
                 pod: None,
-                multus: Some(Multus { network_name: nad, default: net.is_primary().then_some(true) }),
+                multus: Some(Multus {
+                    network_name: nad,
+                    default: net.is_primary().then_some(true),
+                }),
             }
         });
     }
     let start = w.spec.start_strategy.as_ref();
-    let run_strategy = start.and_then(|s| s.run_strategy).map(|r| r.as_str().to_string()).or_else(|| {
-        start.and_then(|s| s.auto_start).map(|a| if a { "Always" } else { "Halted" }.to_string())
-    });
+    let run_strategy = start
+        .and_then(|s| s.run_strategy)
+        .map(|r| r.as_str().to_string())
+        .or_else(|| {
+            start
+                .and_then(|s| s.auto_start)
+                .map(|a| if a { "Always" } else { "Halted" }.to_string())
+        });
     VirtualMachine {
         api_version: "kubevirt.io/v1".to_string(),
         kind: "VirtualMachine".to_string(),
@@ -186,7 +203,9 @@ pub fn virtual_machine(w: &Wukong, nics: &[Nic<'_>], network_data: String) -> Vi
                         devices: Devices {
                             disks: vec![Disk {
                                 name: CLOUD_INIT_DISK.to_string(),
-                                disk: DiskTarget { bus: "virtio".to_string() },
+                                disk: DiskTarget {
+                                    bus: "virtio".to_string(),
+                                },
                             }],
                             interfaces,
                         },

@@ -22,7 +22,10 @@
 //! ```
 
 // Input must never crash a shell: no unwrap, expect or panic outside tests.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 // A Diagnostic is the error of every fallible step; it is returned once per input, so its size
 // (about 150 bytes) costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]

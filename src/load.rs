@@ -34,8 +34,12 @@ pub fn load(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
         (Some(API_VERSION), Some(KIND)) => true,
         (Some(v), Some(KIND)) if v.starts_with(API_GROUP) => {
             diagnostics.push(
-                Diagnostic::new(Code::WrongType, "apiVersion", format!("unsupported Wukong version `{v}`"))
-                    .with_hint(format!("write `apiVersion: {API_VERSION}`")),
+                Diagnostic::new(
+                    Code::WrongType,
+                    "apiVersion",
+                    format!("unsupported Wukong version `{v}`"),
+                )
+                .with_hint(format!("write `apiVersion: {API_VERSION}`")),
             );
             return Loaded::Broken;
         }
@@ -49,8 +53,14 @@ pub fn load(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             _ => "a document without apiVersion and kind".to_string(),
         };
         diagnostics.push(
-            Diagnostic::new(Code::NotAWukong, "", format!("{what} is not a Wukong; skipped"))
-                .with_hint(format!("wukong-net reads `apiVersion: {API_VERSION}`, `kind: {KIND}`")),
+            Diagnostic::new(
+                Code::NotAWukong,
+                "",
+                format!("{what} is not a Wukong; skipped"),
+            )
+            .with_hint(format!(
+                "wukong-net reads `apiVersion: {API_VERSION}`, `kind: {KIND}`"
+            )),
         );
         return Loaded::Other;
     }
@@ -85,9 +95,41 @@ fn type_name(v: &Value) -> &'static str {
 /// Known fields per parent, for "did you mean" hints.
 const KNOWN: &[(&str, &[&str])] = &[
     ("", &["apiVersion", "kind", "metadata", "spec", "status"]),
-    ("spec", &["cpu", "memory", "osImage", "sshKeySecret", "cloudInitUser", "networks", "disks", "highAvailability", "startStrategy", "gpus", "restoreFromSnapshot"]),
-    ("spec.networks[]", &["name", "type", "nadName", "vlanId", "bridgeName", "physicalInterface", "ipConfig", "primary", "macAddress", "mtu"]),
-    ("spec.networks[].ipConfig", &["mode", "address", "gateway", "dnsServers"]),
+    (
+        "spec",
+        &[
+            "cpu",
+            "memory",
+            "osImage",
+            "sshKeySecret",
+            "cloudInitUser",
+            "networks",
+            "disks",
+            "highAvailability",
+            "startStrategy",
+            "gpus",
+            "restoreFromSnapshot",
+        ],
+    ),
+    (
+        "spec.networks[]",
+        &[
+            "name",
+            "type",
+            "nadName",
+            "vlanId",
+            "bridgeName",
+            "physicalInterface",
+            "ipConfig",
+            "primary",
+            "macAddress",
+            "mtu",
+        ],
+    ),
+    (
+        "spec.networks[].ipConfig",
+        &["mode", "address", "gateway", "dnsServers"],
+    ),
 ];
 
 fn unknown_field(path: &str) -> Diagnostic {
@@ -100,7 +142,12 @@ fn unknown_field(path: &str) -> Diagnostic {
         .iter()
         .find(|(p, _)| *p == shape)
         .and_then(|(_, keys)| closest(key, keys));
-    let d = Diagnostic::new(Code::UnknownField, path, format!("unknown field `{key}`; it is ignored")).at_key();
+    let d = Diagnostic::new(
+        Code::UnknownField,
+        path,
+        format!("unknown field `{key}`; it is ignored"),
+    )
+    .at_key();
     match suggestion {
         Some(s) => d.with_hint(format!("did you mean `{s}`?")),
         None => d.with_hint("remove it, or check the spelling against the Wukong API"),
@@ -141,7 +188,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -154,9 +203,9 @@ fn ignored_path(p: &serde_ignored::Path<'_>) -> String {
         Path::Root => String::new(),
         Path::Seq { parent, index } => join_index(&ignored_path(parent), *index),
         Path::Map { parent, key } => join_key(&ignored_path(parent), key),
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            ignored_path(parent)
-        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => ignored_path(parent),
     }
 }
 
@@ -177,24 +226,44 @@ fn type_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
     let path = error_path(e.path());
     let msg = e.inner().to_string();
     // serde_json appends " at line L column C" for text input; our input is a Value, so no.
-    if let Some(field) = msg.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+    if let Some(field) = msg
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
         let full = join_key(&path, field);
         let (code, hint) = if field == "mode" {
-            (Code::InvalidIpMode, "write `mode: dhcp` (address from the network's DHCP server) or `mode: static`".to_string())
+            (
+                Code::InvalidIpMode,
+                "write `mode: dhcp` (address from the network's DHCP server) or `mode: static`"
+                    .to_string(),
+            )
         } else {
             (Code::MissingField, format!("add `{field}:` here"))
         };
-        return Diagnostic::new(code, full, format!("missing required field `{field}`")).with_hint(hint);
+        return Diagnostic::new(code, full, format!("missing required field `{field}`"))
+            .with_hint(hint);
     }
     let field = path.rsplit(['.', '[']).next().unwrap_or("");
     let (code, hint) = match field {
-        "mode" => (Code::InvalidIpMode, "write `mode: dhcp` or `mode: static`".to_string()),
-        "type" if path.starts_with("spec.networks") => {
-            (Code::WrongType, "write one of bridge, macvlan, sriov, ovs".to_string())
-        }
-        _ => (Code::WrongType, "check this value against the Wukong API (see config/crd/)".to_string()),
+        "mode" => (
+            Code::InvalidIpMode,
+            "write `mode: dhcp` or `mode: static`".to_string(),
+        ),
+        "type" if path.starts_with("spec.networks") => (
+            Code::WrongType,
+            "write one of bridge, macvlan, sriov, ovs".to_string(),
+        ),
+        _ => (
+            Code::WrongType,
+            "check this value against the Wukong API (see config/crd/)".to_string(),
+        ),
     };
-    Diagnostic::new(code, path.clone(), format!("`{path}`: {}", tidy_serde_message(&msg))).with_hint(hint)
+    Diagnostic::new(
+        code,
+        path.clone(),
+        format!("`{path}`: {}", tidy_serde_message(&msg)),
+    )
+    .with_hint(hint)
 }
 
 /// serde speaks Rust ("expected i64", "struct Network"); users write YAML.

@@ -71,7 +71,11 @@ impl MacAddress {
 impl fmt::Display for MacAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let b = self.0;
-        write!(f, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3], b[4], b[5])
+        write!(
+            f,
+            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            b[0], b[1], b[2], b[3], b[4], b[5]
+        )
     }
 }
 
@@ -81,13 +85,34 @@ mod tests {
 
     #[test]
     fn parses_and_refuses() {
-        assert_eq!(MacAddress::parse("52:54:00:AB:cd:0f").unwrap().to_string(), "52:54:00:ab:cd:0f");
-        assert_eq!(MacAddress::parse("52-54-00-ab-cd-0f"), Err(MacError::Malformed));
-        assert_eq!(MacAddress::parse("52:54:00:ab:cd"), Err(MacError::Malformed));
-        assert_eq!(MacAddress::parse("52:54:00:ab:cd:0g"), Err(MacError::Malformed));
-        assert_eq!(MacAddress::parse("+2:00:00:00:00:01"), Err(MacError::Malformed));
-        assert_eq!(MacAddress::parse("01:00:5e:00:00:01"), Err(MacError::Multicast));
-        assert_eq!(MacAddress::parse("00:00:00:00:00:00"), Err(MacError::AllZero));
+        assert_eq!(
+            MacAddress::parse("52:54:00:AB:cd:0f").unwrap().to_string(),
+            "52:54:00:ab:cd:0f"
+        );
+        assert_eq!(
+            MacAddress::parse("52-54-00-ab-cd-0f"),
+            Err(MacError::Malformed)
+        );
+        assert_eq!(
+            MacAddress::parse("52:54:00:ab:cd"),
+            Err(MacError::Malformed)
+        );
+        assert_eq!(
+            MacAddress::parse("52:54:00:ab:cd:0g"),
+            Err(MacError::Malformed)
+        );
+        assert_eq!(
+            MacAddress::parse("+2:00:00:00:00:01"),
+            Err(MacError::Malformed)
+        );
+        assert_eq!(
+            MacAddress::parse("01:00:5e:00:00:01"),
+            Err(MacError::Multicast)
+        );
+        assert_eq!(
+            MacAddress::parse("00:00:00:00:00:00"),
+            Err(MacError::AllZero)
+        );
     }
 
     #[test]
@@ -104,6 +129,9 @@ mod tests {
                 }
             }
         }
-        assert_ne!(MacAddress::derive("a", "bc", "d", 0), MacAddress::derive("ab", "c", "d", 0));
+        assert_ne!(
+            MacAddress::derive("a", "bc", "d", 0),
+            MacAddress::derive("ab", "c", "d", 0)
+        );
     }
 }

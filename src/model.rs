@@ -100,7 +100,10 @@ pub struct WukongSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory is the memory size for the virtual machine (e.g., "8Gi", "4G")
-    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|K|M|G|T|P|E)?$")))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|K|M|G|T|P|E)?$"))
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// OSImage is the operating system image for Cloud-Init configuration
@@ -113,10 +116,18 @@ pub struct WukongSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_init_user: Option<CloudInitUser>,
     /// Networks defines the network interfaces for the virtual machine
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub networks: Vec<Network>,
     /// Disks defines the storage disks for the virtual machine
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub disks: Vec<DiskConfig>,
     /// HighAvailability defines high availability configuration
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,7 +136,11 @@ pub struct WukongSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_strategy: Option<StartStrategy>,
     /// GPUs defines the GPU devices to be passed through to the virtual machine
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub gpus: Vec<GpuDevice>,
     /// RestoreFromSnapshot specifies the name of a WukongSnapshot to restore from
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,7 +170,11 @@ pub struct CloudInitUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,
     /// Groups are additional groups the user should belong to
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub groups: Vec<String>,
     /// LockPasswd indicates whether to lock the password
     /// Default: false
@@ -169,7 +188,10 @@ pub struct CloudInitUser {
 #[serde(rename_all = "camelCase")]
 pub struct Network {
     /// Name is the unique name of the network interface
-    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+    )]
     pub name: String,
     /// Type is the network type: bridge, macvlan, sriov, or ovs
     /// For "default" network, this field is optional (uses Pod network)
@@ -204,8 +226,15 @@ pub struct Network {
     /// MACAddress pins the guest NIC's MAC (e.g. "02:00:00:00:00:01"). When absent, wukong-net
     /// derives a stable, locally administered MAC from the namespace, the Wukong and the network
     /// name, so the guest's network config matches the NIC on every boot.
-    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")))]
-    #[serde(default, rename = "macAddress", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$"))
+    )]
+    #[serde(
+        default,
+        rename = "macAddress",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mac_address: Option<String>,
     /// MTU of the guest NIC, the bridge port and the node bridge (68-65535).
     #[cfg_attr(feature = "schema", schemars(range(min = 68, max = 65535), transform = go_int))]
@@ -250,7 +279,12 @@ pub struct IpConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// DNSServers is a list of DNS server addresses
-    #[serde(default, rename = "dnsServers", deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "dnsServers",
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub dns_servers: Vec<String>,
 }
 
@@ -268,10 +302,16 @@ pub enum IpMode {
 #[serde(rename_all = "camelCase")]
 pub struct DiskConfig {
     /// Name is the unique name of the disk
-    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"))
+    )]
     pub name: String,
     /// Size is the disk size (e.g., "80Gi", "500G")
-    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|K|M|G|T|P|E)?$")))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|K|M|G|T|P|E)?$"))
+    )]
     pub size: String,
     /// StorageClassName is the name of the StorageClass to use
     pub storage_class_name: String,
@@ -299,7 +339,11 @@ pub struct HighAvailability {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
     /// Tolerations are tolerations for node taints
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub tolerations: Vec<Toleration>,
 }
 
@@ -384,10 +428,18 @@ pub struct GpuDevice {
 pub struct WukongStatus {
     /// Conditions represent the current state of the Wukong resource
     #[cfg_attr(feature = "schema", schemars(extend("x-kubernetes-list-map-keys" = ["type"], "x-kubernetes-list-type" = "map")))]
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub conditions: Vec<Condition>,
     /// Networks represents the status of network interfaces
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub networks: Vec<NetworkStatus>,
     /// NodeName is the name of the node where the VM is running
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,7 +451,11 @@ pub struct WukongStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_name: Option<String>,
     /// Volumes represents the status of storage volumes
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub volumes: Vec<VolumeStatus>,
 }
 
@@ -429,12 +485,26 @@ pub struct Condition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// reason contains a programmatic identifier indicating the reason for the condition's last transition.
-    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 1024), regex(pattern = r"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$")))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(
+            length(min = 1, max = 1024),
+            regex(pattern = r"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$")
+        )
+    )]
     pub reason: String,
     /// status of the condition, one of True, False, Unknown.
     pub status: ConditionStatus,
     /// type of condition in CamelCase or in foo.example.com/CamelCase.
-    #[cfg_attr(feature = "schema", schemars(length(max = 316), regex(pattern = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(
+            length(max = 316),
+            regex(
+                pattern = r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"
+            )
+        )
+    )]
     #[serde(rename = "type")]
     pub condition_type: String,
 }
@@ -459,7 +529,11 @@ pub struct NetworkStatus {
     #[serde(default, rename = "ipAddress", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// MACAddress is the MAC address of this interface
-    #[serde(default, rename = "macAddress", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "macAddress",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mac_address: Option<String>,
     /// NADName is the name of the NetworkAttachmentDefinition used
     #[serde(default, rename = "nadName", skip_serializing_if = "Option::is_none")]
@@ -504,7 +578,10 @@ impl Network {
     pub fn makes_nad(&self) -> bool {
         !self.is_pod_network()
             && self.nad_name.as_deref().is_none_or(str::is_empty)
-            && matches!(self.effective_type(), NetworkType::Bridge | NetworkType::Ovs)
+            && matches!(
+                self.effective_type(),
+                NetworkType::Bridge | NetworkType::Ovs
+            )
     }
 
     /// The node bridge: `bridgeName`, or `br-<network name>` as the original defaults it.

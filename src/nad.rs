@@ -89,10 +89,22 @@ pub struct NadSpec {
 
 /// The CNI config of a network wukong-net makes a NAD for.
 pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
-    let stat = net.ip_config.as_ref().filter(|ip| ip.mode == IpMode::Static);
-    let ipam = match stat.and_then(|ip| ip.address.as_deref()?.parse::<IpNet>().ok().map(|a| (ip, a))) {
+    let stat = net
+        .ip_config
+        .as_ref()
+        .filter(|ip| ip.mode == IpMode::Static);
+    let ipam = match stat.and_then(|ip| {
+        ip.address
+            .as_deref()?
+            .parse::<IpNet>()
+            .ok()
+            .map(|a| (ip, a))
+    }) {
         Some((ip, addr)) => {
-            let gateway = ip.gateway.clone().or_else(|| host_local_default_gateway_clash(addr));
+            let gateway = ip
+                .gateway
+                .clone()
+                .or_else(|| host_local_default_gateway_clash(addr));
             let default = match addr {
                 IpNet::V4(_) => "0.0.0.0/0",
                 IpNet::V6(_) => "::/0",
@@ -106,7 +118,10 @@ pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
                     gateway: gateway.clone(),
                 }]],
                 routes: gateway
-                    .map(|gw| CniRoute { dst: default.to_string(), gw })
+                    .map(|gw| CniRoute {
+                        dst: default.to_string(),
+                        gw,
+                    })
                     .into_iter()
                     .collect(),
             })
@@ -134,8 +149,12 @@ pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
 /// there is no clash.
 fn host_local_default_gateway_clash(addr: IpNet) -> Option<String> {
     let first_host = match addr.network() {
-        std::net::IpAddr::V4(n) => std::net::IpAddr::from(u32::from(n).checked_add(1)?.to_be_bytes()),
-        std::net::IpAddr::V6(n) => std::net::IpAddr::from(u128::from(n).checked_add(1)?.to_be_bytes()),
+        std::net::IpAddr::V4(n) => {
+            std::net::IpAddr::from(u32::from(n).checked_add(1)?.to_be_bytes())
+        }
+        std::net::IpAddr::V6(n) => {
+            std::net::IpAddr::from(u128::from(n).checked_add(1)?.to_be_bytes())
+        }
     };
     (first_host == addr.addr()).then(|| addr.network().to_string())
 }
@@ -155,7 +174,9 @@ pub fn nads(w: &Wukong) -> Vec<NetworkAttachmentDefinition> {
                 kind: "NetworkAttachmentDefinition".to_string(),
                 metadata: Metadata::owned_by(w, name),
                 // Serializing plain structs of strings and numbers cannot fail.
-                spec: NadSpec { config: serde_json::to_string(&config).unwrap_or_default() },
+                spec: NadSpec {
+                    config: serde_json::to_string(&config).unwrap_or_default(),
+                },
             }
         })
         .collect()
@@ -167,9 +188,18 @@ mod tests {
 
     #[test]
     fn names_a_gateway_only_when_the_address_is_host_locals_default_gateway() {
-        assert_eq!(clash("10.1.31.17/30".parse().unwrap()), Some("10.1.31.16".to_string()));
-        assert_eq!(clash("192.168.0.1/24".parse().unwrap()), Some("192.168.0.0".to_string()));
-        assert_eq!(clash("2001:db8::1/64".parse().unwrap()), Some("2001:db8::".to_string()));
+        assert_eq!(
+            clash("10.1.31.17/30".parse().unwrap()),
+            Some("10.1.31.16".to_string())
+        );
+        assert_eq!(
+            clash("192.168.0.1/24".parse().unwrap()),
+            Some("192.168.0.0".to_string())
+        );
+        assert_eq!(
+            clash("2001:db8::1/64".parse().unwrap()),
+            Some("2001:db8::".to_string())
+        );
         assert_eq!(clash("192.168.0.200/24".parse().unwrap()), None);
         assert_eq!(clash("10.0.0.5/32".parse().unwrap()), None);
         assert_eq!(clash("10.0.0.4/31".parse().unwrap()), None);

@@ -95,7 +95,9 @@ pub fn network_data(nics: &[Nic<'_>]) -> NetworkData {
         };
         let dns: Vec<String> = ip.map(|ip| ip.dns_servers.clone()).unwrap_or_default();
         let mut eth = Ethernet {
-            matches: Match { macaddress: nic.mac.to_string() },
+            matches: Match {
+                macaddress: nic.mac.to_string(),
+            },
             set_name: nic.guest_name.clone(),
             dhcp4: mode == IpMode::Dhcp,
             dhcp6: false,
@@ -103,7 +105,9 @@ pub fn network_data(nics: &[Nic<'_>]) -> NetworkData {
             addresses: Vec::new(),
             routes: Vec::new(),
             gateway6: None,
-            nameservers: (!dns.is_empty()).then(|| Nameservers { addresses: dns.clone() }),
+            nameservers: (!dns.is_empty()).then(|| Nameservers {
+                addresses: dns.clone(),
+            }),
             mtu: net.mtu.and_then(|m| u32::try_from(m).ok()),
         };
         match mode {
@@ -113,12 +117,17 @@ pub fn network_data(nics: &[Nic<'_>]) -> NetworkData {
                 }
             }
             IpMode::Static => {
-                let address = ip.and_then(|ip| ip.address.as_deref()).and_then(|a| a.parse::<IpNet>().ok());
+                let address = ip
+                    .and_then(|ip| ip.address.as_deref())
+                    .and_then(|a| a.parse::<IpNet>().ok());
                 if let Some(a) = address {
                     eth.addresses.push(a.to_string());
                     if let Some(gw) = ip.and_then(|ip| ip.gateway.clone()) {
                         match a {
-                            IpNet::V4(_) => eth.routes.push(Route { to: "0.0.0.0/0".to_string(), via: gw }),
+                            IpNet::V4(_) => eth.routes.push(Route {
+                                to: "0.0.0.0/0".to_string(),
+                                via: gw,
+                            }),
                             IpNet::V6(_) => eth.gateway6 = Some(gw),
                         }
                     }
@@ -127,5 +136,10 @@ pub fn network_data(nics: &[Nic<'_>]) -> NetworkData {
         }
         ethernets.insert(nic.guest_name.clone(), eth);
     }
-    NetworkData { network: NetworkConfig { version: 2, ethernets } }
+    NetworkData {
+        network: NetworkConfig {
+            version: 2,
+            ethernets,
+        },
+    }
 }

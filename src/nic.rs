@@ -21,14 +21,22 @@ pub struct Nic<'a> {
 /// report) is replaced by a derived one.
 pub fn nics(w: &Wukong) -> Vec<Nic<'_>> {
     let nets = &w.spec.networks;
-    let first = nets.iter().position(|n| n.is_pod_network() || n.is_primary());
-    let order = first.into_iter().chain((0..nets.len()).filter(|&i| Some(i) != first));
+    let first = nets
+        .iter()
+        .position(|n| n.is_pod_network() || n.is_primary());
+    let order = first
+        .into_iter()
+        .chain((0..nets.len()).filter(|&i| Some(i) != first));
     let namespace = w.metadata.namespace.as_deref().unwrap_or("default");
     let name = w.metadata.name.as_deref().unwrap_or("");
 
     let pinned: Vec<Option<MacAddress>> = nets
         .iter()
-        .map(|n| n.mac_address.as_deref().and_then(|m| MacAddress::parse(m).ok()))
+        .map(|n| {
+            n.mac_address
+                .as_deref()
+                .and_then(|m| MacAddress::parse(m).ok())
+        })
         .collect();
     let mut taken: HashSet<MacAddress> = pinned.iter().flatten().copied().collect();
 
@@ -46,7 +54,12 @@ pub fn nics(w: &Wukong) -> Vec<Nic<'_>> {
                     salt += 1;
                 }
             });
-            Nic { network, spec_index: i, guest_name: names::guest_nic(slot), mac }
+            Nic {
+                network,
+                spec_index: i,
+                guest_name: names::guest_nic(slot),
+                mac,
+            }
         })
         .collect()
 }

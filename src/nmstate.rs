@@ -126,10 +126,18 @@ pub fn policies(w: &Wukong) -> Vec<NodeNetworkConfigurationPolicy> {
                 kind: "linux-bridge".to_string(),
                 state: "up".to_string(),
                 mtu,
-                ipv4: NmIpv4 { enabled: true, dhcp: Some(true) },
+                ipv4: NmIpv4 {
+                    enabled: true,
+                    dhcp: Some(true),
+                },
                 bridge: Some(NmBridge {
-                    options: NmBridgeOptions { stp: NmStp { enabled: false } },
-                    port: vec![NmBridgePort { name: nic.clone(), vlan }],
+                    options: NmBridgeOptions {
+                        stp: NmStp { enabled: false },
+                    },
+                    port: vec![NmBridgePort {
+                        name: nic.clone(),
+                        vlan,
+                    }],
                 }),
             };
             let port = NmInterface {
@@ -137,14 +145,21 @@ pub fn policies(w: &Wukong) -> Vec<NodeNetworkConfigurationPolicy> {
                 kind: "ethernet".to_string(),
                 state: "up".to_string(),
                 mtu,
-                ipv4: NmIpv4 { enabled: false, dhcp: None },
+                ipv4: NmIpv4 {
+                    enabled: false,
+                    dhcp: None,
+                },
                 bridge: None,
             };
             Some(NodeNetworkConfigurationPolicy {
                 api_version: "nmstate.io/v1".to_string(),
                 kind: "NodeNetworkConfigurationPolicy".to_string(),
                 metadata: Metadata::cluster_scoped(names::nncp(owner, &net.name)),
-                spec: NncpSpec { desired_state: DesiredState { interfaces: vec![bridge, port] } },
+                spec: NncpSpec {
+                    desired_state: DesiredState {
+                        interfaces: vec![bridge, port],
+                    },
+                },
             })
         })
         .collect()

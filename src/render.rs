@@ -46,7 +46,10 @@ impl Report {
 /// Parses and checks; renders nothing.
 pub fn check(text: &str) -> Report {
     let stream = source::parse(text);
-    let mut report = Report { diagnostics: stream.diagnostics, ..Report::default() };
+    let mut report = Report {
+        diagnostics: stream.diagnostics,
+        ..Report::default()
+    };
     for doc in &stream.documents {
         let mut found = Vec::new();
         // A bare cloud-init network-config (as KubeVirt's networkData carries it) is linted
@@ -60,7 +63,9 @@ pub fn check(text: &str) -> Report {
         doc.spans.locate_all(&mut found);
         report.diagnostics.extend(found);
     }
-    report.diagnostics.sort_by_key(|d| (d.span.start, d.line, d.column));
+    report
+        .diagnostics
+        .sort_by_key(|d| (d.span.start, d.line, d.column));
     report
 }
 
@@ -77,7 +82,10 @@ pub fn render(text: &str) -> Report {
 pub fn check_bytes(bytes: &[u8]) -> Report {
     match source::decode(bytes) {
         Ok(text) => check(text),
-        Err(d) => Report { diagnostics: vec![d], ..Report::default() },
+        Err(d) => Report {
+            diagnostics: vec![d],
+            ..Report::default()
+        },
     }
 }
 
@@ -85,7 +93,10 @@ pub fn check_bytes(bytes: &[u8]) -> Report {
 pub fn render_bytes(bytes: &[u8]) -> Report {
     match source::decode(bytes) {
         Ok(text) => render(text),
-        Err(d) => Report { diagnostics: vec![d], ..Report::default() },
+        Err(d) => Report {
+            diagnostics: vec![d],
+            ..Report::default()
+        },
     }
 }
 

@@ -36,7 +36,11 @@ impl SpanMap {
         let mut p = path;
         loop {
             if let Some(n) = self.nodes.get(p) {
-                return if at_key { n.key.unwrap_or(n.value) } else { n.value };
+                return if at_key {
+                    n.key.unwrap_or(n.value)
+                } else {
+                    n.value
+                };
             }
             match parent_path(p) {
                 Some(parent) => p = parent,
@@ -146,7 +150,10 @@ impl<'a> Positions<'a> {
             let last = self.text.rfind(['\n', '\r']).map_or(0, |i| i + 1);
             let breaks = self.text.matches('\n').count() + self.text.matches('\r').count()
                 - self.text.matches("\r\n").count();
-            return (breaks as u32 + 1, self.text[last..].chars().count() as u32 + 1);
+            return (
+                breaks as u32 + 1,
+                self.text[last..].chars().count() as u32 + 1,
+            );
         }
         (m.line() as u32, m.col() as u32 + 1)
     }
@@ -157,8 +164,14 @@ impl<'a> Positions<'a> {
         // Line breaks as YAML (and the parser's other locations) count them: LF, CRLF, lone CR.
         let crlf = before.windows(2).filter(|w| w == b"\r\n").count();
         let line = (before.iter().filter(|&&b| b == b'\n' || b == b'\r').count() - crlf) as u32 + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u32 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count() as u32
+            + 1;
         Span {
             start: offset,
             end: offset + 1,
@@ -180,7 +193,10 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
         Diagnostic::new(
             Code::NotUtf8,
             "",
-            format!("the input is not UTF-8 text: invalid byte 0x{:02x} at offset {at}", bytes[at]),
+            format!(
+                "the input is not UTF-8 text: invalid byte 0x{:02x} at offset {at}",
+                bytes[at]
+            ),
         )
         .with_hint("save the file as UTF-8 YAML or JSON")
         .with_span(Positions::of_byte(bytes, at))
@@ -201,8 +217,17 @@ fn too_large(len: usize) -> Diagnostic {
 }
 
 enum Frame {
-    Seq { items: Vec<Value>, path: String, anchor: usize },
-    Map { map: Map<String, Value>, path: String, anchor: usize, key: Option<(String, Span)> },
+    Seq {
+        items: Vec<Value>,
+        path: String,
+        anchor: usize,
+    },
+    Map {
+        map: Map<String, Value>,
+        path: String,
+        anchor: usize,
+        key: Option<(String, Span)>,
+    },
 }
 
 struct Anchored {
@@ -229,9 +254,13 @@ pub fn parse(text: &str) -> Stream {
                 let at = YSpan::empty(*m);
                 let span = pos.span(&at);
                 stream.diagnostics.push(
-                    Diagnostic::new(Code::YamlSyntax, "", format!("YAML syntax error: {}", e.info()))
-                        .with_hint("fix the YAML at this position (indentation, quotes, a missing ':')")
-                        .with_span(span),
+                    Diagnostic::new(
+                        Code::YamlSyntax,
+                        "",
+                        format!("YAML syntax error: {}", e.info()),
+                    )
+                    .with_hint("fix the YAML at this position (indentation, quotes, a missing ':')")
+                    .with_span(span),
                 );
                 // Documents completed before the error are kept; the broken one is dropped.
                 break;
@@ -244,7 +273,10 @@ pub fn parse(text: &str) -> Stream {
                         Diagnostic::new(
                             Code::TooManyDocuments,
                             "",
-                            format!("more than {} documents in one stream", limits::MAX_DOCUMENTS),
+                            format!(
+                                "more than {} documents in one stream",
+                                limits::MAX_DOCUMENTS
+                            ),
                         )
                         .with_hint("split the stream into several files")
                         .with_span(pos.span(&yspan)),
@@ -292,7 +324,10 @@ impl<'p, 'a> Builder<'p, 'a> {
         let span = self.pos.span(yspan);
         match event {
             Event::DocumentStart(_) => {
-                self.spans = SpanMap { root: span, ..SpanMap::default() };
+                self.spans = SpanMap {
+                    root: span,
+                    ..SpanMap::default()
+                };
                 self.root = None;
                 self.anchors.clear();
                 Ok(None)
@@ -301,7 +336,9 @@ impl<'p, 'a> Builder<'p, 'a> {
                 let value = self.root.take();
                 let spans = std::mem::take(&mut self.spans);
                 // An empty document (only comments) is no document.
-                Ok(value.filter(|v| !v.is_null()).map(|value| Document { value, spans }))
+                Ok(value
+                    .filter(|v| !v.is_null())
+                    .map(|value| Document { value, spans }))
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let value = scalar(&text, style, tag.as_deref().map(|t| t.suffix.as_str()));
@@ -310,8 +347,12 @@ impl<'p, 'a> Builder<'p, 'a> {
             }
             Event::Alias(id) => {
                 let Some(a) = self.anchors.get(&id) else {
-                    return Err(Diagnostic::new(Code::YamlSyntax, "", "alias to an unknown anchor")
-                        .with_span(span));
+                    return Err(Diagnostic::new(
+                        Code::YamlSyntax,
+                        "",
+                        "alias to an unknown anchor",
+                    )
+                    .with_span(span));
                 };
                 let (value, nodes) = (a.value.clone(), a.nodes);
                 self.count(nodes, span)?;
@@ -332,22 +373,39 @@ impl<'p, 'a> Builder<'p, 'a> {
                 let path = self.child_path(span)?;
                 self.record(&path, span, false);
                 self.stack.push(if is_map {
-                    Frame::Map { map: Map::new(), path, anchor, key: None }
+                    Frame::Map {
+                        map: Map::new(),
+                        path,
+                        anchor,
+                        key: None,
+                    }
                 } else {
-                    Frame::Seq { items: Vec::new(), path, anchor }
+                    Frame::Seq {
+                        items: Vec::new(),
+                        path,
+                        anchor,
+                    }
                 });
                 self.frame_nodes.push(1);
                 Ok(None)
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else { return Ok(None) };
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(None);
+                };
                 let nodes = self.frame_nodes.pop().unwrap_or(1);
                 let (value, anchor) = match frame {
                     Frame::Seq { items, anchor, .. } => (Value::Array(items), anchor),
                     Frame::Map { map, anchor, .. } => (Value::Object(map), anchor),
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, Anchored { value: value.clone(), nodes });
+                    self.anchors.insert(
+                        anchor,
+                        Anchored {
+                            value: value.clone(),
+                            nodes,
+                        },
+                    );
                 }
                 self.attach(value, nodes, span)
             }
@@ -377,8 +435,14 @@ impl<'p, 'a> Builder<'p, 'a> {
         Ok(match self.stack.last() {
             None => String::new(),
             Some(Frame::Seq { items, path, .. }) => join_index(path, items.len()),
-            Some(Frame::Map { key: Some((k, _)), path, .. }) => join_key(path, k),
-            Some(Frame::Map { key: None, path, .. }) => {
+            Some(Frame::Map {
+                key: Some((k, _)),
+                path,
+                ..
+            }) => join_key(path, k),
+            Some(Frame::Map {
+                key: None, path, ..
+            }) => {
                 return Err(Diagnostic::new(
                     Code::ComplexKey,
                     path.clone(),
@@ -391,10 +455,19 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     fn record(&mut self, path: &str, value: Span, plain_scalar: bool) {
         let key = match self.stack.last() {
-            Some(Frame::Map { key: Some((_, k)), .. }) => Some(*k),
+            Some(Frame::Map {
+                key: Some((_, k)), ..
+            }) => Some(*k),
             _ => None,
         };
-        self.spans.nodes.insert(path.to_string(), NodeSpan { value, key, plain_scalar });
+        self.spans.nodes.insert(
+            path.to_string(),
+            NodeSpan {
+                value,
+                key,
+                plain_scalar,
+            },
+        );
     }
 
     /// A scalar or an expanded alias.
@@ -451,13 +524,24 @@ impl<'p, 'a> Builder<'p, 'a> {
         let path = self.child_path(span)?;
         self.record(&path, span, plain);
         if anchor > 0 {
-            self.anchors.insert(anchor, Anchored { value: value.clone(), nodes });
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: value.clone(),
+                    nodes,
+                },
+            );
         }
         self.attach(value, nodes, span)
     }
 
     /// Puts a finished value into its parent (or makes it the document root).
-    fn attach(&mut self, value: Value, nodes: usize, _span: Span) -> Result<Option<Document>, Diagnostic> {
+    fn attach(
+        &mut self,
+        value: Value,
+        nodes: usize,
+        _span: Span,
+    ) -> Result<Option<Document>, Diagnostic> {
         if let Some(n) = self.frame_nodes.last_mut() {
             *n = n.saturating_add(nodes);
         }
@@ -560,7 +644,8 @@ mod tests {
 
     #[test]
     fn resolves_core_schema_scalars() {
-        let d = one("a: 52:54:00:12:34:56\nb: on\nc: 0x1f\nd: 1.5\ne: ~\nf: '12'\ng: True\nh: 010\n");
+        let d =
+            one("a: 52:54:00:12:34:56\nb: on\nc: 0x1f\nd: 1.5\ne: ~\nf: '12'\ng: True\nh: 010\n");
         assert_eq!(d.value["a"], "52:54:00:12:34:56");
         assert_eq!(d.value["b"], "on");
         assert_eq!(d.value["c"], 31);
@@ -620,10 +705,21 @@ mod tests {
     fn stops_deep_nesting() {
         let deep = "[".repeat(10_000);
         let s = parse(&deep);
-        assert!(matches!(s.diagnostics[0].code, Code::TooDeep | Code::YamlSyntax));
-        let deep_ok = format!("{}{}", "[".repeat(limits::MAX_DEPTH), "]".repeat(limits::MAX_DEPTH));
+        assert!(matches!(
+            s.diagnostics[0].code,
+            Code::TooDeep | Code::YamlSyntax
+        ));
+        let deep_ok = format!(
+            "{}{}",
+            "[".repeat(limits::MAX_DEPTH),
+            "]".repeat(limits::MAX_DEPTH)
+        );
         assert!(parse(&deep_ok).diagnostics.is_empty());
-        let deep_bad = format!("{}{}", "[".repeat(limits::MAX_DEPTH + 1), "]".repeat(limits::MAX_DEPTH + 1));
+        let deep_bad = format!(
+            "{}{}",
+            "[".repeat(limits::MAX_DEPTH + 1),
+            "]".repeat(limits::MAX_DEPTH + 1)
+        );
         assert_eq!(parse(&deep_bad).diagnostics[0].code, Code::TooDeep);
     }
 
@@ -651,16 +747,27 @@ mod tests {
 
     #[test]
     fn errors_at_the_end_of_a_text_without_a_final_newline_stay_on_its_last_line() {
-        for (text, line, column) in [("a: [1, 2", 1, 9), ("x: 1\r\né: [1, 2", 2, 9), ("a: [1, 2\n", 2, 1)] {
+        for (text, line, column) in [
+            ("a: [1, 2", 1, 9),
+            ("x: 1\r\né: [1, 2", 2, 9),
+            ("a: [1, 2\n", 2, 1),
+        ] {
             let d = &parse(text).diagnostics[0];
-            assert_eq!((d.code, d.line, d.column, d.span.start), (Code::YamlSyntax, line, column, text.len()), "{text:?}");
+            assert_eq!(
+                (d.code, d.line, d.column, d.span.start),
+                (Code::YamlSyntax, line, column, text.len()),
+                "{text:?}"
+            );
         }
     }
 
     #[test]
     fn not_utf8_is_located_counting_lone_cr_as_a_line_break() {
         let d = decode(b"a: 1\rb: 2\r\nc: \xff").unwrap_err();
-        assert_eq!((d.code, d.line, d.column, d.span.start), (Code::NotUtf8, 3, 4, 14));
+        assert_eq!(
+            (d.code, d.line, d.column, d.span.start),
+            (Code::NotUtf8, 3, 4, 14)
+        );
     }
 
     #[test]

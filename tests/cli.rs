@@ -11,7 +11,11 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_wukong-net");
 
 fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 /// Runs the CLI with `stdin` piped in, killing it if it hangs.
@@ -55,13 +59,20 @@ fn stderr(o: &Output) -> String {
 /// Asserts a clean failure: the given status, and no panic message.
 #[track_caller]
 fn status(o: &Output, code: i32) {
-    assert_eq!(o.status.code(), Some(code), "stdout: {}\nstderr: {}", stdout(o), stderr(o));
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
     assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
 }
 
 fn check_json(input: &[u8]) -> (Output, Vec<Value>) {
     let o = run(&["check", "-", "--format", "json"], input);
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
     let diags = v[0]["diagnostics"].as_array().unwrap().clone();
     (o, diags)
 }
@@ -73,7 +84,10 @@ fn help_and_version() {
     assert!(stdout(&o).contains("render") && stdout(&o).contains("check"));
     let o = run(&["--version"], b"");
     status(&o, 0);
-    assert_eq!(stdout(&o).trim(), format!("wukong-net {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("wukong-net {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -83,7 +97,11 @@ fn usage_and_io_errors_exit_2() {
     status(&run(&["check"], b""), 2);
     let o = run(&["check", "/nonexistent/spec.yaml"], b"");
     status(&o, 2);
-    assert!(stderr(&o).contains("cannot read /nonexistent/spec.yaml"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read /nonexistent/spec.yaml"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -91,13 +109,26 @@ fn render_yaml_stream_of_the_seed() {
     let o = run(&["render", &fixture("seed-dhcp.yaml")], b"");
     status(&o, 0);
     let docs = wukong_net::source::parse(&stdout(&o)).documents;
-    let kinds: Vec<&str> = docs.iter().map(|d| d.value["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["NetworkAttachmentDefinition", "VirtualMachine", "NodeNetworkConfigurationPolicy"]);
+    let kinds: Vec<&str> = docs
+        .iter()
+        .map(|d| d.value["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "NetworkAttachmentDefinition",
+            "VirtualMachine",
+            "NodeNetworkConfigurationPolicy"
+        ]
+    );
 }
 
 #[test]
 fn render_only_networkdata_is_bare_network_config() {
-    let o = run(&["render", "-", "--only", "networkdata"], std::fs::read(fixture("seed-dhcp.yaml")).unwrap().as_slice());
+    let o = run(
+        &["render", "-", "--only", "networkdata"],
+        std::fs::read(fixture("seed-dhcp.yaml")).unwrap().as_slice(),
+    );
     status(&o, 0);
     let docs = wukong_net::source::parse(&stdout(&o)).documents;
     assert_eq!(docs.len(), 1);
@@ -107,13 +138,38 @@ fn render_only_networkdata_is_bare_network_config() {
 
 #[test]
 fn render_json_has_the_documented_shape() {
-    let o = run(&["render", &fixture("seed-static.yaml"), "--format", "json"], b"");
+    let o = run(
+        &["render", &fixture("seed-static.yaml"), "--format", "json"],
+        b"",
+    );
     status(&o, 0);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["networkData", "networkAttachmentDefinitions", "virtualMachine", "nodeNetworkConfigurationPolicies", "diagnostics"]);
-    assert!(v["networkData"].as_str().unwrap().contains("192.168.0.200/24"));
-    let o = run(&["render", &fixture("seed-static.yaml"), "--format", "json", "--only", "nad"], b"");
+    assert_eq!(
+        keys,
+        [
+            "networkData",
+            "networkAttachmentDefinitions",
+            "virtualMachine",
+            "nodeNetworkConfigurationPolicies",
+            "diagnostics"
+        ]
+    );
+    assert!(v["networkData"]
+        .as_str()
+        .unwrap()
+        .contains("192.168.0.200/24"));
+    let o = run(
+        &[
+            "render",
+            &fixture("seed-static.yaml"),
+            "--format",
+            "json",
+            "--only",
+            "nad",
+        ],
+        b"",
+    );
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["networkAttachmentDefinitions", "diagnostics"]);
@@ -121,14 +177,21 @@ fn render_json_has_the_documented_shape() {
 
 #[test]
 fn errors_render_nothing_and_exit_1() {
-    let spec = std::fs::read_to_string(fixture("seed-dhcp.yaml")).unwrap()
-        .replace("mode: dhcp  #", "mode: dhcp\n        address: 10.0.0.5/24  #");
+    let spec = std::fs::read_to_string(fixture("seed-dhcp.yaml"))
+        .unwrap()
+        .replace(
+            "mode: dhcp  #",
+            "mode: dhcp\n        address: 10.0.0.5/24  #",
+        );
     let o = run(&["render", "-"], spec.as_bytes());
     status(&o, 1);
     assert!(stdout(&o).is_empty());
     let err = stderr(&o);
     assert!(err.contains("error[dhcp-with-address]"), "{err}");
-    assert!(err.contains("address: 10.0.0.5/24"), "the snippet shows the line: {err}");
+    assert!(
+        err.contains("address: 10.0.0.5/24"),
+        "the snippet shows the line: {err}"
+    );
     assert!(err.contains("nothing rendered"), "{err}");
     let o = run(&["render", "-", "--format", "json"], spec.as_bytes());
     status(&o, 1);
@@ -143,7 +206,10 @@ fn check_human_shows_a_located_snippet() {
     let o = run(&["check", "-"], spec.as_bytes());
     status(&o, 1);
     let out = stdout(&o);
-    assert!(out.contains("error[vlan-out-of-range]: VLAN id 5000 is outside 1-4094"), "{out}");
+    assert!(
+        out.contains("error[vlan-out-of-range]: VLAN id 5000 is outside 1-4094"),
+        "{out}"
+    );
     assert!(out.contains("--> <stdin>:8:13"), "{out}");
     assert!(out.contains("8 |     vlanId: 5000"), "{out}");
     assert!(out.contains("  |             ^^^^"), "{out}");
@@ -153,7 +219,16 @@ fn check_human_shows_a_located_snippet() {
 
 #[test]
 fn check_json_lists_files() {
-    let o = run(&["check", &fixture("seed-dhcp.yaml"), &fixture("seed-static.yaml"), "--format", "json"], b"");
+    let o = run(
+        &[
+            "check",
+            &fixture("seed-dhcp.yaml"),
+            &fixture("seed-static.yaml"),
+            "--format",
+            "json",
+        ],
+        b"",
+    );
     status(&o, 0);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
@@ -218,11 +293,15 @@ fn a_10_mb_file_is_refused_with_a_diagnostic() {
 
 #[test]
 fn alias_bombs_are_stopped() {
-    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     let names: Vec<char> = ('a'..='i').collect();
     for w in names.windows(2) {
         let (p, c) = (w[0], w[1]);
-        bomb.push_str(&format!("{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+        bomb.push_str(&format!(
+            "{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
     }
     let (o, diags) = check_json(bomb.as_bytes());
     status(&o, 1);
@@ -231,7 +310,11 @@ fn alias_bombs_are_stopped() {
 
 #[test]
 fn deep_nesting_is_stopped() {
-    for deep in ["[".repeat(100_000), "a:\n".to_string() + &"{b: ".repeat(50_000), "- ".repeat(50_000)] {
+    for deep in [
+        "[".repeat(100_000),
+        "a:\n".to_string() + &"{b: ".repeat(50_000),
+        "- ".repeat(50_000),
+    ] {
         let (o, diags) = check_json(deep.as_bytes());
         status(&o, 1);
         let code = diags[0]["code"].as_str().unwrap();
@@ -266,9 +349,15 @@ fn other_kinds_are_skipped_with_a_warning() {
 fn multi_document_streams_render_every_wukong() {
     let a = std::fs::read_to_string(fixture("seed-dhcp.yaml")).unwrap();
     let b = std::fs::read_to_string(fixture("seed-static.yaml")).unwrap();
-    let o = run(&["render", "-", "--format", "json"], format!("{a}---\n{b}").as_bytes());
+    let o = run(
+        &["render", "-", "--format", "json"],
+        format!("{a}---\n{b}").as_bytes(),
+    );
     status(&o, 0);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
-    assert_eq!(v[1]["virtualMachine"]["metadata"]["name"], "ubuntu-static-vm");
+    assert_eq!(
+        v[1]["virtualMachine"]["metadata"]["name"],
+        "ubuntu-static-vm"
+    );
 }

@@ -34,12 +34,18 @@ fn rendered_fixtures() -> Vec<(String, Vec<(Wukong, Manifests)>)> {
     files
         .into_iter()
         .map(|path| {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let report = wukong_net::render(&read(&path));
             let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
             assert!(errors.is_empty(), "{name} does not render: {errors:#?}");
             assert_eq!(report.wukongs.len(), report.manifests.len(), "{name}");
-            (name, report.wukongs.into_iter().zip(report.manifests).collect())
+            (
+                name,
+                report.wukongs.into_iter().zip(report.manifests).collect(),
+            )
         })
         .collect()
 }
@@ -53,12 +59,18 @@ type Keyfile = BTreeMap<String, BTreeMap<String, String>>;
 fn parse_keyfile(text: &str) -> Keyfile {
     let mut out = Keyfile::new();
     let mut section = String::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
             section = name.to_string();
             out.entry(section.clone()).or_default();
         } else if let Some((k, v)) = line.split_once('=') {
-            out.entry(section.clone()).or_default().insert(k.to_string(), v.to_string());
+            out.entry(section.clone())
+                .or_default()
+                .insert(k.to_string(), v.to_string());
         } else {
             panic!("not a keyfile line: {line:?}\n{text}");
         }
@@ -72,10 +84,16 @@ fn get<'a>(kf: &'a Keyfile, section: &str, key: &str) -> Option<&'a str> {
 
 /// What nmstate makes of a desiredState: its keyfiles by file name, or nmstate's error.
 fn nmstate_keyfiles(desired_state_yaml: &str) -> Result<BTreeMap<String, Keyfile>, String> {
-    let state = nmstate::NetworkState::new_from_yaml(desired_state_yaml).map_err(|e| e.to_string())?;
+    let state =
+        nmstate::NetworkState::new_from_yaml(desired_state_yaml).map_err(|e| e.to_string())?;
     let mut conf = state.gen_conf().map_err(|e| e.to_string())?;
-    let files = conf.remove("NetworkManager").ok_or("gen_conf wrote no NetworkManager config")?;
-    Ok(files.into_iter().map(|(name, text)| (name, parse_keyfile(&text))).collect())
+    let files = conf
+        .remove("NetworkManager")
+        .ok_or("gen_conf wrote no NetworkManager config")?;
+    Ok(files
+        .into_iter()
+        .map(|(name, text)| (name, parse_keyfile(&text)))
+        .collect())
 }
 
 /// The network an NNCP was made for.
@@ -95,10 +113,18 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
         for (w, m) in &rendered {
             // One policy per operator-made bridge.
             let owner = w.metadata.name.as_deref().unwrap_or("");
-            let mut expected: Vec<String> =
-                w.spec.networks.iter().filter(|n| n.makes_nad()).map(|n| names::nncp(owner, &n.name)).collect();
-            let mut made: Vec<String> =
-                m.node_network_configuration_policies.iter().map(|p| p.metadata.name.clone()).collect();
+            let mut expected: Vec<String> = w
+                .spec
+                .networks
+                .iter()
+                .filter(|n| n.makes_nad())
+                .map(|n| names::nncp(owner, &n.name))
+                .collect();
+            let mut made: Vec<String> = m
+                .node_network_configuration_policies
+                .iter()
+                .map(|p| p.metadata.name.clone())
+                .collect();
             expected.sort();
             made.sort();
             assert_eq!(made, expected, "{fixture}: policies");
@@ -109,7 +135,8 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
                 let bridge = net.bridge();
                 let nic = net.physical_interface.clone().unwrap_or_default();
                 let yaml = emit::to_yaml(&nncp.spec.desired_state);
-                let files = nmstate_keyfiles(&yaml).unwrap_or_else(|e| panic!("{at}: nmstate refuses it: {e}\n{yaml}"));
+                let files = nmstate_keyfiles(&yaml)
+                    .unwrap_or_else(|e| panic!("{at}: nmstate refuses it: {e}\n{yaml}"));
                 policies += 1;
 
                 assert_eq!(files.len(), 2, "{at}: {:?}", files.keys());
@@ -117,20 +144,39 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
                     .get(&format!("{bridge}.nmconnection"))
                     .unwrap_or_else(|| panic!("{at}: no keyfile for {bridge}: {:?}", files.keys()));
                 assert_eq!(get(br, "connection", "type"), Some("bridge"), "{at}");
-                assert_eq!(get(br, "connection", "interface-name"), Some(bridge.as_str()), "{at}");
+                assert_eq!(
+                    get(br, "connection", "interface-name"),
+                    Some(bridge.as_str()),
+                    "{at}"
+                );
                 assert_eq!(get(br, "bridge", "stp"), Some("false"), "{at}");
-                assert_eq!(get(br, "ipv4", "method"), Some("auto"), "{at}: the node's own address by DHCP");
+                assert_eq!(
+                    get(br, "ipv4", "method"),
+                    Some("auto"),
+                    "{at}: the node's own address by DHCP"
+                );
 
                 let port = files
                     .get(&format!("{nic}.nmconnection"))
                     .unwrap_or_else(|| panic!("{at}: no keyfile for {nic}: {:?}", files.keys()));
-                assert_eq!(get(port, "connection", "interface-name"), Some(nic.as_str()), "{at}");
-                let controller = get(port, "connection", "controller").or(get(port, "connection", "master"));
-                assert_eq!(controller, Some(bridge.as_str()), "{at}: the NIC is the bridge's port");
-                let port_type = get(port, "connection", "port-type").or(get(port, "connection", "slave-type"));
+                assert_eq!(
+                    get(port, "connection", "interface-name"),
+                    Some(nic.as_str()),
+                    "{at}"
+                );
+                let controller =
+                    get(port, "connection", "controller").or(get(port, "connection", "master"));
+                assert_eq!(
+                    controller,
+                    Some(bridge.as_str()),
+                    "{at}: the NIC is the bridge's port"
+                );
+                let port_type =
+                    get(port, "connection", "port-type").or(get(port, "connection", "slave-type"));
                 assert_eq!(port_type, Some("bridge"), "{at}");
                 assert!(
-                    port.get("ipv4").is_none_or(|s| s.get("method").is_none_or(|m| m == "disabled")),
+                    port.get("ipv4")
+                        .is_none_or(|s| s.get("method").is_none_or(|m| m == "disabled")),
                     "{at}: the port has no IP"
                 );
 
@@ -140,8 +186,16 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
                         assert_eq!(get(br, "bridge", "vlan-filtering"), Some("true"), "{at}");
                         // The uplink carries the tag (trunk), and untagged traffic stays on the
                         // native VLAN 1 so the node's own DHCP on the bridge keeps working.
-                        let want = if id == 1 { "1".to_string() } else { format!("1 pvid untagged,{id}") };
-                        assert_eq!(get(port, "bridge-port", "vlans"), Some(want.as_str()), "{at}");
+                        let want = if id == 1 {
+                            "1".to_string()
+                        } else {
+                            format!("1 pvid untagged,{id}")
+                        };
+                        assert_eq!(
+                            get(port, "bridge-port", "vlans"),
+                            Some(want.as_str()),
+                            "{at}"
+                        );
                     }
                     None => {
                         assert_eq!(get(br, "bridge", "vlan-filtering"), Some("false"), "{at}");
@@ -152,14 +206,28 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
                 if mtu.is_some() {
                     with_mtu += 1;
                 }
-                assert_eq!(get(br, "ethernet", "mtu"), mtu.as_deref(), "{at}: bridge MTU");
-                assert_eq!(get(port, "ethernet", "mtu"), mtu.as_deref(), "{at}: port MTU");
+                assert_eq!(
+                    get(br, "ethernet", "mtu"),
+                    mtu.as_deref(),
+                    "{at}: bridge MTU"
+                );
+                assert_eq!(
+                    get(port, "ethernet", "mtu"),
+                    mtu.as_deref(),
+                    "{at}: port MTU"
+                );
             }
         }
     }
     assert!(policies >= 2, "only {policies} policies were checked");
-    assert!(with_vlan >= 1, "no fixture in tests/fixtures has a vlanId: the VLAN form is unproven");
-    assert!(with_mtu >= 1, "no fixture in tests/fixtures has an mtu: the MTU form is unproven");
+    assert!(
+        with_vlan >= 1,
+        "no fixture in tests/fixtures has a vlanId: the VLAN form is unproven"
+    );
+    assert!(
+        with_mtu >= 1,
+        "no fixture in tests/fixtures has an mtu: the MTU form is unproven"
+    );
 }
 
 fn seed_desired_state(fixture: &str) -> String {
@@ -188,13 +256,18 @@ fn nmstate_refuses_misspelt_keys_and_wrong_values() {
         (&vlan, "mode: trunk", "mode: trunc"),
         (&vlan, "- id: 100", "- id: tenant"),
     ] {
-        assert!(base.contains(from), "the generated desiredState has no `{from}`:\n{base}");
+        assert!(
+            base.contains(from),
+            "the generated desiredState has no `{from}`:\n{base}"
+        );
         let broken = base.replacen(from, to, 1);
         let result = nmstate_keyfiles(&broken);
         assert!(result.is_err(), "nmstate accepted `{to}`:\n{broken}");
     }
     // The error names the offending key, as the operator would report it.
-    let err = nmstate_keyfiles(&dhcp.replacen("stp:", "stpp:", 1)).err().unwrap_or_default();
+    let err = nmstate_keyfiles(&dhcp.replacen("stp:", "stpp:", 1))
+        .err()
+        .unwrap_or_default();
     assert!(err.contains("stpp"), "{err}");
 }
 
@@ -204,7 +277,9 @@ fn nmstate_refuses_misspelt_keys_and_wrong_values() {
 /// Closes every object schema that lists its properties (unknown fields become errors, as with
 /// `kubectl apply --validate=strict`), walking only schema positions.
 fn close_objects(schema: &mut Value) {
-    let Some(m) = schema.as_object_mut() else { return };
+    let Some(m) = schema.as_object_mut() else {
+        return;
+    };
     if m.contains_key("properties") && !m.contains_key("additionalProperties") {
         m.insert("additionalProperties".into(), Value::Bool(false));
     }
@@ -240,18 +315,27 @@ fn kubevirt_vm_validator() -> jsonschema::Validator {
             path.display()
         )
     });
-    let swagger: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let swagger: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut definitions = swagger["definitions"].clone();
-    assert!(definitions.get("v1.VirtualMachine").is_some(), "no v1.VirtualMachine in {}", path.display());
+    assert!(
+        definitions.get("v1.VirtualMachine").is_some(),
+        "no v1.VirtualMachine in {}",
+        path.display()
+    );
     if let Some(defs) = definitions.as_object_mut() {
         defs.values_mut().for_each(close_objects);
     }
-    let schema = json!({"definitions": definitions, "allOf": [{"$ref": "#/definitions/v1.VirtualMachine"}]});
-    jsonschema::draft4::new(&schema).unwrap_or_else(|e| panic!("the KubeVirt schema does not compile: {e}"))
+    let schema =
+        json!({"definitions": definitions, "allOf": [{"$ref": "#/definitions/v1.VirtualMachine"}]});
+    jsonschema::draft4::new(&schema)
+        .unwrap_or_else(|e| panic!("the KubeVirt schema does not compile: {e}"))
 }
 
 fn vm_errors(v: &jsonschema::Validator, vm: &Value) -> Vec<String> {
-    v.iter_errors(vm).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    v.iter_errors(vm)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -260,9 +344,13 @@ fn every_virtual_machine_is_valid_against_kubevirts_schema() {
     let mut vms = 0;
     for (fixture, rendered) in rendered_fixtures() {
         for (_, m) in &rendered {
-            let vm = serde_json::to_value(&m.virtual_machine).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+            let vm = serde_json::to_value(&m.virtual_machine)
+                .unwrap_or_else(|e| panic!("{fixture}: {e}"));
             let errors = vm_errors(&validator, &vm);
-            assert!(errors.is_empty(), "{fixture}: KubeVirt's schema rejects the VirtualMachine: {errors:#?}\n{vm:#}");
+            assert!(
+                errors.is_empty(),
+                "{fixture}: KubeVirt's schema rejects the VirtualMachine: {errors:#?}\n{vm:#}"
+            );
             vms += 1;
         }
     }
@@ -285,44 +373,70 @@ fn kubevirt_schema_rejects_misspelt_fields_and_wrong_types() {
     let spec = "/spec/template/spec";
     type Case = (&'static str, &'static str, fn(&mut Value));
     let cases: [Case; 7] = [
-        ("macaddress instead of macAddress", "/domain/devices/interfaces/1", |vm| {
-            let iface = &mut vm["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"][1];
-            if let Some(m) = iface.as_object_mut() {
-                let mac = m.remove("macAddress").unwrap_or_default();
-                m.insert("macaddress".into(), mac);
-            }
-        }),
-        ("networkdata instead of networkData", "/volumes/0/cloudInitNoCloud", |vm| {
-            let src = &mut vm["spec"]["template"]["spec"]["volumes"][0]["cloudInitNoCloud"];
-            if let Some(m) = src.as_object_mut() {
-                let data = m.remove("networkData").unwrap_or_default();
-                m.insert("networkdata".into(), data);
-            }
-        }),
+        (
+            "macaddress instead of macAddress",
+            "/domain/devices/interfaces/1",
+            |vm| {
+                let iface =
+                    &mut vm["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"][1];
+                if let Some(m) = iface.as_object_mut() {
+                    let mac = m.remove("macAddress").unwrap_or_default();
+                    m.insert("macaddress".into(), mac);
+                }
+            },
+        ),
+        (
+            "networkdata instead of networkData",
+            "/volumes/0/cloudInitNoCloud",
+            |vm| {
+                let src = &mut vm["spec"]["template"]["spec"]["volumes"][0]["cloudInitNoCloud"];
+                if let Some(m) = src.as_object_mut() {
+                    let data = m.remove("networkData").unwrap_or_default();
+                    m.insert("networkdata".into(), data);
+                }
+            },
+        ),
         ("cores as a string", "/domain/cpu/cores", |vm| {
             vm["spec"]["template"]["spec"]["domain"]["cpu"]["cores"] = json!("2")
         }),
-        ("macAddress as a number", "/domain/devices/interfaces/0/macAddress", |vm| {
-            vm["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"][0]["macAddress"] = json!(41135085296_i64)
-        }),
-        ("multus default as a string", "/networks/1/multus/default", |vm| {
-            vm["spec"]["template"]["spec"]["networks"][1]["multus"]["default"] = json!("true")
-        }),
+        (
+            "macAddress as a number",
+            "/domain/devices/interfaces/0/macAddress",
+            |vm| {
+                vm["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"][0]["macAddress"] =
+                    json!(41135085296_i64)
+            },
+        ),
+        (
+            "multus default as a string",
+            "/networks/1/multus/default",
+            |vm| vm["spec"]["template"]["spec"]["networks"][1]["multus"]["default"] = json!("true"),
+        ),
         ("multus without networkName", "/networks/1/multus", |vm| {
             vm["spec"]["template"]["spec"]["networks"][1]["multus"] = json!({})
         }),
-        ("interfaces not a list", "/domain/devices/interfaces", |vm| {
-            vm["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"] = json!({"name": "default"})
-        }),
+        (
+            "interfaces not a list",
+            "/domain/devices/interfaces",
+            |vm| {
+                vm["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"] =
+                    json!({"name": "default"})
+            },
+        ),
     ];
     for (what, at, edit) in cases {
         let mut broken = vm.clone();
         edit(&mut broken);
         assert_ne!(broken, vm, "{what}: the edit changed nothing");
-        let errors: Vec<(String, String)> =
-            validator.iter_errors(&broken).map(|e| (e.instance_path().to_string(), e.to_string())).collect();
+        let errors: Vec<(String, String)> = validator
+            .iter_errors(&broken)
+            .map(|e| (e.instance_path().to_string(), e.to_string()))
+            .collect();
         assert!(!errors.is_empty(), "{what}: the KubeVirt schema accepts it");
         let want = format!("{spec}{at}");
-        assert!(errors.iter().any(|(p, _)| *p == want), "{what}: no error at {want}: {errors:#?}");
+        assert!(
+            errors.iter().any(|(p, _)| *p == want),
+            "{what}: no error at {want}: {errors:#?}"
+        );
     }
 }

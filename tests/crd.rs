@@ -26,7 +26,11 @@ fn read(path: &Path) -> String {
 /// One YAML document, read with the project's own YAML 1.2 parser.
 fn parse_one(text: &str, what: &str) -> Value {
     let mut stream = source::parse(text);
-    assert!(stream.diagnostics.is_empty(), "{what} does not parse: {:?}", stream.diagnostics);
+    assert!(
+        stream.diagnostics.is_empty(),
+        "{what} does not parse: {:?}",
+        stream.diagnostics
+    );
     assert_eq!(stream.documents.len(), 1, "{what}: expected one document");
     stream.documents.remove(0).value
 }
@@ -52,7 +56,9 @@ fn validator(schema: &Value) -> jsonschema::Validator {
 }
 
 fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
-    v.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    v.iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -69,14 +75,20 @@ fn committed_crd_is_what_the_model_generates() {
     // And the file reads back (YAML 1.2) as exactly the generated object: no string such as
     // "True" or "False" in the Condition status enum turned into a boolean.
     let diff = first_difference("", &parse_one(&committed, CRD_FILE), &wukong_crd());
-    assert!(diff.is_none(), "{CRD_FILE} reads back differently: {diff:?}");
+    assert!(
+        diff.is_none(),
+        "{CRD_FILE} reads back differently: {diff:?}"
+    );
 }
 
 /// kubectl reads manifests with a YAML 1.1 parser; PyYAML is one. It must see the same object.
 #[test]
 fn committed_crd_reads_back_identically_in_yaml_1_1() {
     let script = "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
-    let out = std::process::Command::new("python3").args(["-c", script]).arg(manifest_dir().join(CRD_FILE)).output();
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(manifest_dir().join(CRD_FILE))
+        .output();
     let out = match out {
         Ok(o) if o.status.success() => o,
         other => {
@@ -86,20 +98,30 @@ fn committed_crd_reads_back_identically_in_yaml_1_1() {
             return;
         }
     };
-    let seen: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("PyYAML output: {e}"));
+    let seen: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("PyYAML output: {e}"));
     let diff = first_difference("", &seen, &wukong_crd());
-    assert!(diff.is_none(), "PyYAML reads {CRD_FILE} differently: {diff:?}");
+    assert!(
+        diff.is_none(),
+        "PyYAML reads {CRD_FILE} differently: {diff:?}"
+    );
 }
 
 /// Where two values first differ, for short failure messages.
 fn first_difference(path: &str, a: &Value, b: &Value) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
-            first_difference(&format!("{path}.{k}"), x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null))
+            first_difference(
+                &format!("{path}.{k}"),
+                x.get(k).unwrap_or(&Value::Null),
+                y.get(k).unwrap_or(&Value::Null),
+            )
         }),
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| first_difference(&format!("{path}[{i}]"), p, q))
-        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_difference(&format!("{path}[{i}]"), p, q)),
         _ if a == b => None,
         _ => Some(format!("{path}: {a} vs {b}")),
     }
@@ -128,11 +150,17 @@ fn compare(path: &str, o: &Value, n: &Value, added: &mut Vec<String>, problems: 
                 };
                 for (name, osub) in op {
                     match np.get(name) {
-                        Some(nsub) => compare(&format!("{path}.{name}"), osub, nsub, added, problems),
+                        Some(nsub) => {
+                            compare(&format!("{path}.{name}"), osub, nsub, added, problems)
+                        }
                         None => problems.push(format!("{path}.{name}: property missing")),
                     }
                 }
-                added.extend(np.keys().filter(|name| !op.contains_key(*name)).map(|name| format!("{path}.{name}")));
+                added.extend(
+                    np.keys()
+                        .filter(|name| !op.contains_key(*name))
+                        .map(|name| format!("{path}.{name}")),
+                );
             }
             ("items", Some(nv)) => compare(&format!("{path}[]"), ov, nv, added, problems),
             ("additionalProperties", Some(nv)) if ov.is_object() => {
@@ -142,7 +170,10 @@ fn compare(path: &str, o: &Value, n: &Value, added: &mut Vec<String>, problems: 
             _ => {}
         }
     }
-    for k in n.keys().filter(|k| *k != "description" && !o.contains_key(*k)) {
+    for k in n
+        .keys()
+        .filter(|k| *k != "description" && !o.contains_key(*k))
+    {
         problems.push(format!("{path}: extra `{k}` = {}", n[k]));
     }
 }
@@ -158,29 +189,51 @@ fn crd_is_the_original_plus_mac_address_and_mtu() {
     let original = original_crd();
     let ours = wukong_crd();
     let (added, problems) = compare_schemas(schema_of(&original), schema_of(&ours));
-    assert!(problems.is_empty(), "our CRD differs from the original:\n{}", problems.join("\n"));
-    assert_eq!(added, [".spec.networks[].macAddress", ".spec.networks[].mtu"]);
+    assert!(
+        problems.is_empty(),
+        "our CRD differs from the original:\n{}",
+        problems.join("\n")
+    );
+    assert_eq!(
+        added,
+        [".spec.networks[].macAddress", ".spec.networks[].mtu"]
+    );
 
-    let net = &schema_of(&ours)["properties"]["spec"]["properties"]["networks"]["items"]["properties"];
+    let net =
+        &schema_of(&ours)["properties"]["spec"]["properties"]["networks"]["items"]["properties"];
     assert_eq!(net["mtu"]["type"], "integer");
     assert_eq!(net["mtu"]["minimum"], 68);
     assert_eq!(net["mtu"]["maximum"], 65535);
     assert_eq!(net["macAddress"]["type"], "string");
     let mac = validator(&net["macAddress"]);
     for good in ["02:00:00:00:00:01", "52:54:00:AB:cd:EF"] {
-        assert!(mac.is_valid(&json!(good)), "{good} should match the MAC pattern");
+        assert!(
+            mac.is_valid(&json!(good)),
+            "{good} should match the MAC pattern"
+        );
     }
-    for bad in
-        ["02-00-00-00-00-01", "02:00:00:00:00", "02:00:00:00:00:01:02", "0g:00:00:00:00:01", "+2:00:00:00:00:01", ""]
-    {
-        assert!(!mac.is_valid(&json!(bad)), "{bad:?} should not match the MAC pattern");
+    for bad in [
+        "02-00-00-00-00-01",
+        "02:00:00:00:00",
+        "02:00:00:00:00:01:02",
+        "0g:00:00:00:00:01",
+        "+2:00:00:00:00:01",
+        "",
+    ] {
+        assert!(
+            !mac.is_valid(&json!(bad)),
+            "{bad:?} should not match the MAC pattern"
+        );
     }
 
     // Everything around the schema: same group, names, scope, version flags and subresources.
     for key in ["group", "names", "scope"] {
         assert_eq!(ours["spec"][key], original["spec"][key], "spec.{key}");
     }
-    let (ov, nv) = (&original["spec"]["versions"][0], &ours["spec"]["versions"][0]);
+    let (ov, nv) = (
+        &original["spec"]["versions"][0],
+        &ours["spec"]["versions"][0],
+    );
     for key in ["name", "served", "storage", "subresources"] {
         assert_eq!(nv[key], ov[key], "spec.versions[0].{key}");
     }
@@ -199,15 +252,21 @@ fn schema_comparison_catches_differences() {
     type Edit = (&'static str, fn(&mut Value));
     let edits: [Edit; 8] = [
         ("dropped enum value", |s| {
-            s["properties"]["spec"]["properties"]["networks"]["items"]["properties"]["type"]["enum"] =
-                json!(["bridge", "macvlan", "sriov"])
+            s["properties"]["spec"]["properties"]["networks"]["items"]["properties"]["type"]
+                ["enum"] = json!(["bridge", "macvlan", "sriov"])
         }),
-        ("changed pattern", |s| s["properties"]["spec"]["properties"]["memory"]["pattern"] = json!("^.*$")),
-        ("changed bound", |s| s["properties"]["spec"]["properties"]["cpu"]["maximum"] = json!(128)),
+        ("changed pattern", |s| {
+            s["properties"]["spec"]["properties"]["memory"]["pattern"] = json!("^.*$")
+        }),
+        ("changed bound", |s| {
+            s["properties"]["spec"]["properties"]["cpu"]["maximum"] = json!(128)
+        }),
         ("dropped required", |s| {
             s["properties"]["spec"]["required"] = json!(["cpu"]);
         }),
-        ("changed type", |s| s["properties"]["status"]["properties"]["nodeName"]["type"] = json!("integer")),
+        ("changed type", |s| {
+            s["properties"]["status"]["properties"]["nodeName"]["type"] = json!("integer")
+        }),
         ("dropped property", |s| {
             if let Some(p) = s["properties"]["spec"]["properties"].as_object_mut() {
                 p.remove("gpus");
@@ -218,7 +277,9 @@ fn schema_comparison_catches_differences() {
                 c.remove("x-kubernetes-list-type");
             }
         }),
-        ("extra keyword", |s| s["properties"]["spec"]["properties"]["osImage"]["minLength"] = json!(1)),
+        ("extra keyword", |s| {
+            s["properties"]["spec"]["properties"]["osImage"]["minLength"] = json!(1)
+        }),
     ];
     for (what, edit) in edits {
         let mut changed = base.clone();
@@ -270,7 +331,9 @@ fn check_structural(path: &str, s: &Value, problems: &mut Vec<String>) {
     };
     for k in m.keys() {
         if !K8S_KEYWORDS.contains(&k.as_str()) && !k.starts_with("x-kubernetes-") {
-            problems.push(format!("{path}: keyword `{k}` is not allowed in a structural schema"));
+            problems.push(format!(
+                "{path}: keyword `{k}` is not allowed in a structural schema"
+            ));
         }
     }
     let preserve = m.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true));
@@ -280,14 +343,21 @@ fn check_structural(path: &str, s: &Value, problems: &mut Vec<String>) {
         other => problems.push(format!("{path}: needs a single type, has {other:?}")),
     }
     if m.contains_key("properties") && m.contains_key("additionalProperties") {
-        problems.push(format!("{path}: properties and additionalProperties are mutually exclusive"));
+        problems.push(format!(
+            "{path}: properties and additionalProperties are mutually exclusive"
+        ));
     }
     if let Some(values) = m.get("enum").and_then(Value::as_array) {
         let ty = m.get("type").and_then(Value::as_str);
         for v in values {
-            let ok = matches!((ty, v), (Some("string"), Value::String(_)) | (Some("integer"), Value::Number(_)));
+            let ok = matches!(
+                (ty, v),
+                (Some("string"), Value::String(_)) | (Some("integer"), Value::Number(_))
+            );
             if !ok {
-                problems.push(format!("{path}: enum value {v} does not have the node's type {ty:?}"));
+                problems.push(format!(
+                    "{path}: enum value {v} does not have the node's type {ty:?}"
+                ));
             }
         }
     }
@@ -309,10 +379,15 @@ fn crd_schema_is_structural() {
     let ours = wukong_crd();
     let mut problems = Vec::new();
     check_structural("", schema_of(&ours), &mut problems);
-    assert!(problems.is_empty(), "not a structural schema:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "not a structural schema:\n{}",
+        problems.join("\n")
+    );
     // The same walk finds the faults it looks for.
     let mut bad = schema_of(&ours).clone();
-    bad["properties"]["spec"]["properties"]["cpu"] = json!({"$ref": "#/definitions/x", "nullable": true});
+    bad["properties"]["spec"]["properties"]["cpu"] =
+        json!({"$ref": "#/definitions/x", "nullable": true});
     bad["properties"]["status"]["properties"]["phase"]["enum"] = json!(["Running", null]);
     let mut found = Vec::new();
     check_structural("", &bad, &mut found);
@@ -327,7 +402,10 @@ fn crd_schema_is_structural() {
 fn api_server_view(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
-            m.iter().filter(|(_, x)| !x.is_null()).map(|(k, x)| (k.clone(), api_server_view(x))).collect(),
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), api_server_view(x)))
+                .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(api_server_view).collect()),
         other => other.clone(),
@@ -350,9 +428,17 @@ const LOAD_FAILURES: [Code; 3] = [Code::WrongType, Code::MissingField, Code::Inv
 /// For each document of a file: its API-server view, and the loader's failures located in it.
 fn documents_with_load_failures(text: &str) -> Vec<(Value, Vec<String>)> {
     let stream = source::parse(text);
-    assert!(stream.diagnostics.is_empty(), "does not parse: {:?}", stream.diagnostics);
+    assert!(
+        stream.diagnostics.is_empty(),
+        "does not parse: {:?}",
+        stream.diagnostics
+    );
     let report = wukong_net::check(text);
-    let starts: Vec<usize> = stream.documents.iter().map(|d| d.spans.root.start).collect();
+    let starts: Vec<usize> = stream
+        .documents
+        .iter()
+        .map(|d| d.spans.root.start)
+        .collect();
     stream
         .documents
         .iter()
@@ -362,7 +448,11 @@ fn documents_with_load_failures(text: &str) -> Vec<(Value, Vec<String>)> {
             let failures = report
                 .diagnostics
                 .iter()
-                .filter(|d| LOAD_FAILURES.contains(&d.code) && d.span.start >= starts[i] && d.span.start < end)
+                .filter(|d| {
+                    LOAD_FAILURES.contains(&d.code)
+                        && d.span.start >= starts[i]
+                        && d.span.start < end
+                })
                 .map(|d| format!("{} at {} (line {}): {}", d.code, d.path, d.line, d.message))
                 .collect();
             (api_server_view(&doc.value), failures)
@@ -377,17 +467,30 @@ fn every_wukong_the_original_accepts_ours_accepts_and_loads() {
     let dir = manifest_dir().join("tests");
     let crd_fixtures = yaml_files(&dir.join("crd_fixtures"));
     let fixtures = yaml_files(&dir.join("fixtures"));
-    assert!(crd_fixtures.len() >= 5, "tests/crd_fixtures holds too few documents");
+    assert!(
+        crd_fixtures.len() >= 5,
+        "tests/crd_fixtures holds too few documents"
+    );
 
     let (mut accepted, mut not_accepted) = (0, Vec::new());
     for file in crd_fixtures.iter().chain(&fixtures) {
-        let name = file.strip_prefix(&dir).unwrap_or(file).display().to_string();
+        let name = file
+            .strip_prefix(&dir)
+            .unwrap_or(file)
+            .display()
+            .to_string();
         let is_crd_fixture = crd_fixtures.contains(file);
-        for (i, (doc, failures)) in documents_with_load_failures(&read(file)).into_iter().enumerate() {
+        for (i, (doc, failures)) in documents_with_load_failures(&read(file))
+            .into_iter()
+            .enumerate()
+        {
             let original_errors = errors(&original, &doc);
             if !original_errors.is_empty() {
                 // Every CRD fixture is meant to be valid, so none is silently skipped.
-                assert!(!is_crd_fixture, "{name} doc {i}: the original CRD rejects it: {original_errors:#?}");
+                assert!(
+                    !is_crd_fixture,
+                    "{name} doc {i}: the original CRD rejects it: {original_errors:#?}"
+                );
                 not_accepted.push(format!("{name} doc {i}: {}", original_errors.join("; ")));
                 continue;
             }
@@ -406,7 +509,10 @@ fn every_wukong_the_original_accepts_ours_accepts_and_loads() {
     for n in &not_accepted {
         eprintln!("not accepted by the original CRD, so not compared: {n}");
     }
-    assert!(accepted >= crd_fixtures.len(), "only {accepted} documents were compared");
+    assert!(
+        accepted >= crd_fixtures.len(),
+        "only {accepted} documents were compared"
+    );
 }
 
 /// Documents the original CRD rejects are rejected by ours too (the same strictness), and
@@ -415,7 +521,10 @@ fn every_wukong_the_original_accepts_ours_accepts_and_loads() {
 fn what_the_original_rejects_ours_rejects() {
     let original = validator(schema_of(&original_crd()));
     let ours = validator(schema_of(&wukong_crd()));
-    let base = parse_one(&read(&manifest_dir().join("tests/crd_fixtures/minimal.yaml")), "minimal.yaml");
+    let base = parse_one(
+        &read(&manifest_dir().join("tests/crd_fixtures/minimal.yaml")),
+        "minimal.yaml",
+    );
     // The last field: whether wukong-net itself must refuse it (it does not check fields that
     // have nothing to do with networking, such as the CPU count or the memory size).
     let cases: [(&str, Value, bool); 14] = [
@@ -424,16 +533,36 @@ fn what_the_original_rejects_ours_rejects() {
         ("memory missing", json!({"cpu": 1}), false),
         ("cpu above 64", json!({"cpu": 65, "memory": "1Gi"}), false),
         ("cpu a string", json!({"cpu": "2", "memory": "1Gi"}), true),
-        ("memory with a bad unit", json!({"cpu": 1, "memory": "4GB"}), false),
-        ("network without a name", json!({"cpu": 1, "memory": "1Gi", "networks": [{"type": "bridge"}]}), true),
-        ("network name not a DNS label", json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "Eth0"}]}), true),
+        (
+            "memory with a bad unit",
+            json!({"cpu": 1, "memory": "4GB"}),
+            false,
+        ),
+        (
+            "network without a name",
+            json!({"cpu": 1, "memory": "1Gi", "networks": [{"type": "bridge"}]}),
+            true,
+        ),
+        (
+            "network name not a DNS label",
+            json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "Eth0"}]}),
+            true,
+        ),
         (
             "unknown network type",
             json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "type": "vxlan"}]}),
             true,
         ),
-        ("vlanId 0", json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "vlanId": 0}]}), true),
-        ("vlanId 4095", json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "vlanId": 4095}]}), true),
+        (
+            "vlanId 0",
+            json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "vlanId": 0}]}),
+            true,
+        ),
+        (
+            "vlanId 4095",
+            json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "vlanId": 4095}]}),
+            true,
+        ),
         (
             "ipConfig without mode",
             json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "ipConfig": {"address": "10.0.0.2/24"}}]}),
@@ -444,7 +573,11 @@ fn what_the_original_rejects_ours_rejects() {
             json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "ipConfig": {"mode": "auto"}}]}),
             true,
         ),
-        ("primary a string", json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "primary": "yes"}]}), true),
+        (
+            "primary a string",
+            json!({"cpu": 1, "memory": "1Gi", "networks": [{"name": "a", "primary": "yes"}]}),
+            true,
+        ),
     ];
     for (what, spec, wukong_net_refuses) in cases {
         let mut doc = base.clone();
@@ -456,18 +589,34 @@ fn what_the_original_rejects_ours_rejects() {
             }
             spec => doc["spec"] = spec,
         }
-        assert!(!original.is_valid(&doc), "{what}: the original should reject it");
-        assert!(!ours.is_valid(&doc), "{what}: ours accepts what the original rejects");
+        assert!(
+            !original.is_valid(&doc),
+            "{what}: the original should reject it"
+        );
+        assert!(
+            !ours.is_valid(&doc),
+            "{what}: ours accepts what the original rejects"
+        );
         if wukong_net_refuses {
             let report = wukong_net::check(&emit::to_yaml(&doc));
-            assert!(report.has_errors(), "{what}: wukong-net accepts it: {:?}", report.diagnostics);
+            assert!(
+                report.has_errors(),
+                "{what}: wukong-net accepts it: {:?}",
+                report.diagnostics
+            );
         }
     }
 
     // The status is checked too (a status subresource update goes through the same schema).
-    let mut doc = parse_one(&read(&manifest_dir().join("tests/crd_fixtures/with-status.yaml")), "with-status.yaml");
+    let mut doc = parse_one(
+        &read(&manifest_dir().join("tests/crd_fixtures/with-status.yaml")),
+        "with-status.yaml",
+    );
     doc["status"]["conditions"][0]["status"] = json!("true");
-    assert!(!original.is_valid(&doc) && !ours.is_valid(&doc), "condition status `true` (lowercase)");
+    assert!(
+        !original.is_valid(&doc) && !ours.is_valid(&doc),
+        "condition status `true` (lowercase)"
+    );
 }
 
 /// Our two additions: what the original drops (unknown field), ours validates with the same
@@ -476,10 +625,12 @@ fn what_the_original_rejects_ours_rejects() {
 fn additions_are_validated_like_wukong_net_checks_them() {
     let original = validator(schema_of(&original_crd()));
     let ours = validator(schema_of(&wukong_crd()));
-    let base = parse_one(&read(&manifest_dir().join("tests/crd_fixtures/minimal.yaml")), "minimal.yaml");
+    let base = parse_one(
+        &read(&manifest_dir().join("tests/crd_fixtures/minimal.yaml")),
+        "minimal.yaml",
+    );
     let network = |extra: Value| {
-        let mut n =
-            json!({"name": "lan", "bridgeName": "br-lan", "physicalInterface": "ens192", "ipConfig": {"mode": "dhcp"}});
+        let mut n = json!({"name": "lan", "bridgeName": "br-lan", "physicalInterface": "ens192", "ipConfig": {"mode": "dhcp"}});
         if let (Some(n), Some(e)) = (n.as_object_mut(), extra.as_object()) {
             n.extend(e.clone());
         }
@@ -499,9 +650,17 @@ fn additions_are_validated_like_wukong_net_checks_them() {
         (json!({"macAddress": 2}), false),
     ] {
         let doc = network(extra.clone());
-        assert!(original.is_valid(&doc), "{extra}: the original prunes unknown fields, so accepts");
+        assert!(
+            original.is_valid(&doc),
+            "{extra}: the original prunes unknown fields, so accepts"
+        );
         assert_eq!(ours.is_valid(&doc), ok, "{extra}: our CRD");
         let report = wukong_net::check(&emit::to_yaml(&doc));
-        assert_eq!(!report.has_errors(), ok, "{extra}: wukong-net: {:?}", report.diagnostics);
+        assert_eq!(
+            !report.has_errors(),
+            ok,
+            "{extra}: wukong-net: {:?}",
+            report.diagnostics
+        );
     }
 }

@@ -15,7 +15,10 @@ fn diagnostics_catalogue_is_current() {
         std::fs::write(&path, &want).unwrap();
     }
     let got = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(got == want, "docs/diagnostics.md is stale: run `cargo run -q -- explain --all > docs/diagnostics.md`");
+    assert!(
+        got == want,
+        "docs/diagnostics.md is stale: run `cargo run -q -- explain --all > docs/diagnostics.md`"
+    );
 }
 
 #[test]
@@ -45,7 +48,10 @@ fn every_code_is_exercised_by_a_test() {
     let mut texts = Vec::new();
     let mut src = Vec::new();
     rust_files(&root().join("src"), &mut src);
-    texts.extend(src.iter().filter_map(|t| t.find("#[cfg(test)]").map(|i| t[i..].to_string())));
+    texts.extend(
+        src.iter()
+            .filter_map(|t| t.find("#[cfg(test)]").map(|i| t[i..].to_string())),
+    );
     for dir in ["tests", "policy/tests", "policy/src", "policy/e2e/tests"] {
         let d = root().join(dir);
         if d.is_dir() {
@@ -53,10 +59,16 @@ fn every_code_is_exercised_by_a_test() {
         }
     }
     let this_file = include_str!("docs.rs");
-    let all: String = texts.iter().filter(|t| t.as_str() != this_file).cloned().collect();
+    let all: String = texts
+        .iter()
+        .filter(|t| t.as_str() != this_file)
+        .cloned()
+        .collect();
     let missing: Vec<&str> = Code::ALL
         .iter()
-        .filter(|c| !all.contains(&format!("Code::{c:?}")) && !all.contains(&format!("\"{}\"", c.as_str())))
+        .filter(|c| {
+            !all.contains(&format!("Code::{c:?}")) && !all.contains(&format!("\"{}\"", c.as_str()))
+        })
         .map(|c| c.as_str())
         .collect();
     assert!(missing.is_empty(), "codes no test mentions: {missing:?}");

@@ -18,9 +18,18 @@ fn golden(fixture: &str) {
     if std::env::var_os("BLESS").is_some() {
         std::fs::write(&path, &got).unwrap();
     }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} missing: run BLESS=1 cargo test --test golden", path.display()));
-    assert_eq!(got, want, "{} changed; if deliberate, BLESS=1 and review the diff", rel(&path));
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} missing: run BLESS=1 cargo test --test golden",
+            path.display()
+        )
+    });
+    assert_eq!(
+        got,
+        want,
+        "{} changed; if deliberate, BLESS=1 and review the diff",
+        rel(&path)
+    );
 }
 
 fn rel(p: &Path) -> String {
@@ -80,7 +89,10 @@ fn seed_static_semantics() {
     assert_eq!(eth1["addresses"][0], "192.168.0.200/24");
     assert_eq!(eth1["routes"][0]["to"], "0.0.0.0/0");
     assert_eq!(eth1["routes"][0]["via"], "192.168.0.1");
-    assert_eq!(eth1["nameservers"]["addresses"], serde_json::json!(["192.168.0.1", "8.8.8.8"]));
+    assert_eq!(
+        eth1["nameservers"]["addresses"],
+        serde_json::json!(["192.168.0.1", "8.8.8.8"])
+    );
     let cfg: serde_json::Value =
         serde_json::from_str(&m.network_attachment_definitions[0].spec.config).unwrap();
     let range = &cfg["ipam"]["ranges"][0][0];
@@ -88,7 +100,10 @@ fn seed_static_semantics() {
     assert_eq!(range["subnet"], "192.168.0.0/24");
     assert_eq!(range["rangeStart"], "192.168.0.200");
     assert_eq!(range["rangeEnd"], "192.168.0.200");
-    assert_eq!(cfg["ipam"]["routes"][0], serde_json::json!({"dst": "0.0.0.0/0", "gw": "192.168.0.1"}));
+    assert_eq!(
+        cfg["ipam"]["routes"][0],
+        serde_json::json!({"dst": "0.0.0.0/0", "gw": "192.168.0.1"})
+    );
     // The bridge plugin refuses IPAM together with disableContainerInterface.
     assert!(cfg.get("disableContainerInterface").is_none());
 }

@@ -50,12 +50,26 @@ fn cli(text: &str) -> (Vec<String>, Option<i32>, Option<i32>, bool) {
             .collect()
     };
     let check = run(&["check", "-", "--format", "json"], text);
-    let checked: Value = serde_json::from_slice(&check.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&check.stderr)));
+    let checked: Value = serde_json::from_slice(&check.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&check.stderr)));
     let render = run(&["render", "-", "--format", "json"], text);
     let rendered: Value = serde_json::from_slice(&render.stdout).unwrap();
-    let first = if rendered.is_array() { &rendered[0] } else { &rendered };
-    assert_eq!(errors(&checked), errors(&rendered), "check and render disagree");
-    (errors(&checked), check.status.code(), render.status.code(), !first["virtualMachine"].is_null())
+    let first = if rendered.is_array() {
+        &rendered[0]
+    } else {
+        &rendered
+    };
+    assert_eq!(
+        errors(&checked),
+        errors(&rendered),
+        "check and render disagree"
+    );
+    (
+        errors(&checked),
+        check.status.code(),
+        render.status.code(),
+        !first["virtualMachine"].is_null(),
+    )
 }
 
 #[test]
@@ -67,11 +81,26 @@ fn every_limit_just_inside_and_just_outside() {
         match c.refused_with {
             None => {
                 assert!(errors.is_empty(), "{}: refused: {errors:?}", c.name);
-                assert_eq!((check_status, render_status, rendered), (Some(0), Some(0), true), "{}", c.name);
+                assert_eq!(
+                    (check_status, render_status, rendered),
+                    (Some(0), Some(0), true),
+                    "{}",
+                    c.name
+                );
             }
             Some(code) => {
-                assert_eq!(errors, [code], "{}: refused by its limit, and only by it", c.name);
-                assert_eq!((check_status, render_status, rendered), (Some(1), Some(1), false), "{}", c.name);
+                assert_eq!(
+                    errors,
+                    [code],
+                    "{}: refused by its limit, and only by it",
+                    c.name
+                );
+                assert_eq!(
+                    (check_status, render_status, rendered),
+                    (Some(1), Some(1), false),
+                    "{}",
+                    c.name
+                );
             }
         }
     }
@@ -94,10 +123,18 @@ fn alias_expansion_just_inside_and_just_outside_the_node_limit() {
         )
     };
     let (errors, status, ..) = cli(&text(MAX_NODES));
-    assert!(errors.is_empty(), "{MAX_NODES} nodes with aliases refused: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "{MAX_NODES} nodes with aliases refused: {errors:?}"
+    );
     assert_eq!(status, Some(0));
     let (errors, status, ..) = cli(&text(MAX_NODES + 1));
-    assert_eq!(errors, ["too-many-nodes"], "{} nodes with aliases", MAX_NODES + 1);
+    assert_eq!(
+        errors,
+        ["too-many-nodes"],
+        "{} nodes with aliases",
+        MAX_NODES + 1
+    );
     assert_eq!(status, Some(1));
 }
 
@@ -107,11 +144,28 @@ fn the_admission_decision_holds_every_limit_for_objects() {
     let mut ran = 0;
     for c in &cases {
         let Some(object) = &c.object else { continue };
-        let verdict = admission::validate(&AdmissionRequest::create(object.clone()), &Settings::default(), &mut NoLookup);
-        let errors: Vec<&str> = verdict.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.as_str()).collect();
+        let verdict = admission::validate(
+            &AdmissionRequest::create(object.clone()),
+            &Settings::default(),
+            &mut NoLookup,
+        );
+        let errors: Vec<&str> = verdict
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code.as_str())
+            .collect();
         match c.refused_with {
-            None => assert!(verdict.accepted && errors.is_empty(), "{}: {errors:?}", c.name),
-            Some(code) => assert!(!verdict.accepted && errors == [code], "{}: {errors:?}", c.name),
+            None => assert!(
+                verdict.accepted && errors.is_empty(),
+                "{}: {errors:?}",
+                c.name
+            ),
+            Some(code) => assert!(
+                !verdict.accepted && errors == [code],
+                "{}: {errors:?}",
+                c.name
+            ),
         }
         ran += 1;
     }

@@ -47,8 +47,14 @@ use std::process::Command;
 /// How a generated network gets its address.
 #[derive(Debug, Clone)]
 enum Ip {
-    Dhcp { dns: Vec<IpAddr> },
-    Static { address: IpNet, gateway: Option<IpAddr>, dns: Vec<IpAddr> },
+    Dhcp {
+        dns: Vec<IpAddr>,
+    },
+    Static {
+        address: IpNet,
+        gateway: Option<IpAddr>,
+        dns: Vec<IpAddr>,
+    },
 }
 
 /// A Multus network on its own operator-made bridge.
@@ -105,7 +111,11 @@ impl Spec {
             net["ipConfig"] = match &n.ip {
                 Ip::Dhcp { dns } if dns.is_empty() => json!({"mode": "dhcp"}),
                 Ip::Dhcp { dns } => json!({"mode": "dhcp", "dnsServers": strings(dns)}),
-                Ip::Static { address, gateway, dns } => {
+                Ip::Static {
+                    address,
+                    gateway,
+                    dns,
+                } => {
                     let mut ip = json!({"mode": "static", "address": address.to_string()});
                     if let Some(g) = gateway {
                         ip["gateway"] = json!(g.to_string());
@@ -136,13 +146,24 @@ impl Spec {
         let strings = |v: &[IpAddr]| v.iter().map(ToString::to_string).collect();
         match &n.ip {
             Ip::Dhcp { dns } => Plan::Dhcp { dns: strings(dns) },
-            Ip::Static { address, gateway, dns } => Plan::Static { address: *address, gateway: *gateway, dns: strings(dns) },
+            Ip::Static {
+                address,
+                gateway,
+                dns,
+            } => Plan::Static {
+                address: *address,
+                gateway: *gateway,
+                dns: strings(dns),
+            },
         }
     }
 }
 
 fn mac_text(m: [u8; 6]) -> String {
-    m.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+    m.iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// A host address in `base/16`: the subnet of length `prefix` that `net_bits` pick, and in it
@@ -160,8 +181,18 @@ fn host_v4(base: [u8; 2], prefix: u8, net_bits: u16, host_bits: u16) -> Ipv4Addr
 fn dns_servers() -> impl Strategy<Value = Vec<IpAddr>> {
     prop::collection::vec(
         prop_oneof![
-            (1u8..=223, any::<u8>(), any::<u8>(), 1u8..=254).prop_map(|(a, b, c, d)| IpAddr::V4(Ipv4Addr::new(a, b, c, d))),
-            any::<u16>().prop_map(|h| IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, h.max(1)))),
+            (1u8..=223, any::<u8>(), any::<u8>(), 1u8..=254)
+                .prop_map(|(a, b, c, d)| IpAddr::V4(Ipv4Addr::new(a, b, c, d))),
+            any::<u16>().prop_map(|h| IpAddr::V6(Ipv6Addr::new(
+                0x2001,
+                0xdb8,
+                0,
+                0,
+                0,
+                0,
+                0,
+                h.max(1)
+            ))),
         ],
         0..=2,
     )
@@ -171,19 +202,36 @@ fn dns_servers() -> impl Strategy<Value = Vec<IpAddr>> {
 /// (IPv6), so static addresses never collide.
 fn ip_config(index: usize) -> impl Strategy<Value = Ip> {
     let i = u8::try_from(index + 1).unwrap();
-    let v4 = (16u8..=30, any::<u16>(), any::<u16>(), any::<bool>(), dns_servers()).prop_map(
-        move |(prefix, a, g, with_gw, dns)| {
+    let v4 = (
+        16u8..=30,
+        any::<u16>(),
+        any::<u16>(),
+        any::<bool>(),
+        dns_servers(),
+    )
+        .prop_map(move |(prefix, a, g, with_gw, dns)| {
             let base = [10, i];
             let address = host_v4(base, prefix, a, a);
             // Another host of the same subnet (a /30 has two).
-            let gateway =
-                [g, a ^ 1, a ^ 2, a ^ 3].into_iter().map(|bits| host_v4(base, prefix, a, bits)).find(|&gw| gw != address);
+            let gateway = [g, a ^ 1, a ^ 2, a ^ 3]
+                .into_iter()
+                .map(|bits| host_v4(base, prefix, a, bits))
+                .find(|&gw| gw != address);
             let gateway = gateway.filter(|_| with_gw).map(IpAddr::V4);
-            Ip::Static { address: IpNet::V4(Ipv4Net::new(address, prefix).unwrap()), gateway, dns }
-        },
-    );
-    let v6 = (64u8..=120, any::<u64>(), any::<u64>(), any::<bool>(), dns_servers()).prop_map(
-        move |(prefix, a, g, with_gw, dns)| {
+            Ip::Static {
+                address: IpNet::V4(Ipv4Net::new(address, prefix).unwrap()),
+                gateway,
+                dns,
+            }
+        });
+    let v6 = (
+        64u8..=120,
+        any::<u64>(),
+        any::<u64>(),
+        any::<bool>(),
+        dns_servers(),
+    )
+        .prop_map(move |(prefix, a, g, with_gw, dns)| {
             let host_mask = u64::MAX >> (prefix - 64);
             let net = (0xfd00u128 << 112) | (u128::from(i) << 64) | u128::from(a & !host_mask);
             let host = |bits: u64| {
@@ -197,9 +245,12 @@ fn ip_config(index: usize) -> impl Strategy<Value = Ip> {
             let address = Ipv6Addr::from(net | u128::from(host(a)));
             let gw = Ipv6Addr::from(net | u128::from(host(g)));
             let gateway = (with_gw && gw != address).then_some(IpAddr::V6(gw));
-            Ip::Static { address: IpNet::V6(Ipv6Net::new(address, prefix).unwrap()), gateway, dns }
-        },
-    );
+            Ip::Static {
+                address: IpNet::V6(Ipv6Net::new(address, prefix).unwrap()),
+                gateway,
+                dns,
+            }
+        });
     prop_oneof![
         3 => dns_servers().prop_map(|dns| Ip::Dhcp { dns }),
         2 => v4,
@@ -225,31 +276,66 @@ fn network(index: usize) -> impl Strategy<Value = Net> {
             vlan,
             mtu,
             // Unicast, locally administered; the index byte keeps pinned MACs unique.
-            mac: mac.map(|(b, upper)| ([(b[0] & 0xfc) | 0x02, b[1], b[2], b[3], u8::try_from(index).unwrap(), b[4]], upper)),
+            mac: mac.map(|(b, upper)| {
+                (
+                    [
+                        (b[0] & 0xfc) | 0x02,
+                        b[1],
+                        b[2],
+                        b[3],
+                        u8::try_from(index).unwrap(),
+                        b[4],
+                    ],
+                    upper,
+                )
+            }),
             ip,
         })
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
     let nets = (1usize..=4).prop_flat_map(|n| (0..n).map(network).collect::<Vec<_>>());
-    ("[a-z][a-z0-9]{0,7}", "[a-z][a-z0-9-]{0,6}[a-z0-9]", prop_oneof![Just(Pod::Absent), Just(Pod::Bare), Just(Pod::Dhcp)], nets)
-        .prop_map(|(name, namespace, pod, nets)| Spec { name, namespace, pod, nets })
+    (
+        "[a-z][a-z0-9]{0,7}",
+        "[a-z][a-z0-9-]{0,6}[a-z0-9]",
+        prop_oneof![Just(Pod::Absent), Just(Pod::Bare), Just(Pod::Dhcp)],
+        nets,
+    )
+        .prop_map(|(name, namespace, pod, nets)| Spec {
+            name,
+            namespace,
+            pod,
+            nets,
+        })
 }
 
 /// Renders a generated spec; it must render without any finding above info.
 fn render(spec: &Spec) -> Rendered {
     let yaml = spec.yaml();
     let report = wukong_net::render(&yaml);
-    let findings: Vec<_> = report.diagnostics.iter().filter(|d| d.severity > wukong_net::Severity::Info).collect();
-    assert!(findings.is_empty(), "a valid generated spec has findings: {findings:#?}\n{yaml}");
+    let findings: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity > wukong_net::Severity::Info)
+        .collect();
+    assert!(
+        findings.is_empty(),
+        "a valid generated spec has findings: {findings:#?}\n{yaml}"
+    );
     assert_eq!(report.manifests.len(), 1, "{yaml}");
     let m = serde_json::to_value(&report.manifests[0]).unwrap();
     Rendered {
         label: format!("{}/{}", spec.namespace, spec.name),
         wukong: report.wukongs.into_iter().next().unwrap(),
         network_data: m["networkData"].as_str().unwrap().to_string(),
-        nads: m["networkAttachmentDefinitions"].as_array().cloned().unwrap_or_default(),
-        nncps: m["nodeNetworkConfigurationPolicies"].as_array().cloned().unwrap_or_default(),
+        nads: m["networkAttachmentDefinitions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+        nncps: m["nodeNetworkConfigurationPolicies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
         vm: m["virtualMachine"].clone(),
     }
 }
@@ -258,24 +344,54 @@ fn render(spec: &Spec) -> Rendered {
 fn nics(spec: &Spec, r: &Rendered) -> Vec<GuestNic> {
     let nics = guest_nics(r);
     let expected = spec.nets.len() + usize::from(spec.pod != Pod::Absent);
-    assert_eq!(nics.len(), expected, "{}: one guest NIC per network", r.label);
+    assert_eq!(
+        nics.len(),
+        expected,
+        "{}: one guest NIC per network",
+        r.label
+    );
     for nic in &nics {
-        assert_eq!(nic.plan, spec.plan(&nic.network), "{}: the model reads {}'s ipConfig as written", r.label, nic.network);
+        assert_eq!(
+            nic.plan,
+            spec.plan(&nic.network),
+            "{}: the model reads {}'s ipConfig as written",
+            r.label,
+            nic.network
+        );
         if let Some(n) = spec.nets.iter().find(|n| n.name == nic.network) {
             if let Some((mac, _)) = n.mac {
-                assert_eq!(nic.mac, mac_text(mac), "{}: the VM pins the spec's MAC for {}", r.label, nic.network);
+                assert_eq!(
+                    nic.mac,
+                    mac_text(mac),
+                    "{}: the VM pins the spec's MAC for {}",
+                    r.label,
+                    nic.network
+                );
             }
-            assert_eq!(nic.mtu, n.mtu.map(u32::from), "{}: {} MTU", r.label, nic.network);
+            assert_eq!(
+                nic.mtu,
+                n.mtu.map(u32::from),
+                "{}: {} MTU",
+                r.label,
+                nic.network
+            );
         }
     }
     if spec.pod != Pod::Absent {
-        assert_eq!(nics[0].network, "default", "{}: the pod network is eth0", r.label);
+        assert_eq!(
+            nics[0].network, "default",
+            "{}: the pod network is eth0",
+            r.label
+        );
     }
     nics
 }
 
 fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Runs `test` on `count` generated specs; a failure is shrunk to a minimal spec.
@@ -284,7 +400,9 @@ fn for_generated_specs(count: u32, test: impl Fn(&Spec)) {
         cases: count,
         // Each shrink step of a consumer test reruns the consumer: bound it.
         max_shrink_iters: 256,
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"))),
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
         source_file: Some(file!()),
         ..Config::default()
     };
@@ -311,44 +429,87 @@ fn generated_specs_render_what_they_ask_for() {
         assert!(stream.diagnostics.is_empty(), "{:?}", stream.diagnostics);
         let data = &stream.documents[0].value;
         let ethernets = data["network"]["ethernets"].as_object().unwrap();
-        assert_eq!(ethernets.len(), nics.len(), "{}: one ethernet per NIC:\n{}", r.label, r.network_data);
+        assert_eq!(
+            ethernets.len(),
+            nics.len(),
+            "{}: one ethernet per NIC:\n{}",
+            r.label,
+            r.network_data
+        );
         for nic in &nics {
             let eth = &ethernets[&nic.eth];
             let ctx = format!("{}: {} ({})", r.label, nic.eth, nic.network);
-            assert_eq!(eth["match"]["macaddress"], nic.mac.as_str(), "{ctx}: matched by MAC");
+            assert_eq!(
+                eth["match"]["macaddress"],
+                nic.mac.as_str(),
+                "{ctx}: matched by MAC"
+            );
             assert_eq!(eth["set-name"], nic.eth.as_str(), "{ctx}");
-            let dns: Vec<&str> = eth["nameservers"]["addresses"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let dns: Vec<&str> = eth["nameservers"]["addresses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             assert_eq!(dns, nic.dns(), "{ctx}: DNS");
             match &nic.plan {
                 Plan::Dhcp { .. } => {
                     assert_eq!(eth["dhcp4"], true, "{ctx}");
                     assert!(eth.get("addresses").is_none(), "{ctx}");
                 }
-                Plan::Static { address, gateway, .. } => {
+                Plan::Static {
+                    address, gateway, ..
+                } => {
                     assert_eq!(eth["dhcp4"], false, "{ctx}");
                     assert_eq!(eth["addresses"], json!([address.to_string()]), "{ctx}");
                     let gw = gateway.map(|g| g.to_string());
                     let (route, gateway6) = match address {
-                        IpNet::V4(_) => (gw.as_ref().map(|g| json!([{"to": "0.0.0.0/0", "via": g}])), None),
+                        IpNet::V4(_) => (
+                            gw.as_ref().map(|g| json!([{"to": "0.0.0.0/0", "via": g}])),
+                            None,
+                        ),
                         IpNet::V6(_) => (None, gw.clone()),
                     };
                     assert_eq!(eth.get("routes").cloned(), route, "{ctx}: default route");
-                    assert_eq!(eth.get("gateway6").and_then(Value::as_str), gateway6.as_deref(), "{ctx}: IPv6 gateway");
+                    assert_eq!(
+                        eth.get("gateway6").and_then(Value::as_str),
+                        gateway6.as_deref(),
+                        "{ctx}: IPv6 gateway"
+                    );
                 }
                 Plan::Unconfigured => panic!("{ctx}: every generated network has ipConfig"),
             }
         }
         let nads = nads(&r);
-        assert_eq!(nads.len(), spec.nets.len(), "{}: one NAD per Multus network", r.label);
+        assert_eq!(
+            nads.len(),
+            spec.nets.len(),
+            "{}: one NAD per Multus network",
+            r.label
+        );
         for nad in &nads {
-            let n = spec.nets.iter().find(|n| n.name == nad.nic.network).unwrap();
+            let n = spec
+                .nets
+                .iter()
+                .find(|n| n.name == nad.nic.network)
+                .unwrap();
             let ctx = format!("{}: NAD {}", r.label, nad.name);
             assert_eq!(nad.config["type"], "bridge", "{ctx}");
             assert_eq!(nad.config["bridge"], n.bridge.as_str(), "{ctx}");
-            assert_eq!(nad.config.get("vlan").and_then(Value::as_u64), n.vlan.map(u64::from), "{ctx}");
-            assert_eq!(nad.config.get("mtu").and_then(Value::as_u64), n.mtu.map(u64::from), "{ctx}");
+            assert_eq!(
+                nad.config.get("vlan").and_then(Value::as_u64),
+                n.vlan.map(u64::from),
+                "{ctx}"
+            );
+            assert_eq!(
+                nad.config.get("mtu").and_then(Value::as_u64),
+                n.mtu.map(u64::from),
+                "{ctx}"
+            );
             match &n.ip {
-                Ip::Dhcp { .. } => assert_eq!(nad.config["ipam"], json!({}), "{ctx}: L2 only for DHCP"),
+                Ip::Dhcp { .. } => {
+                    assert_eq!(nad.config["ipam"], json!({}), "{ctx}: L2 only for DHCP")
+                }
                 Ip::Static { address, .. } => {
                     assert_eq!(nad.config["ipam"]["type"], "host-local", "{ctx}");
                     let range = &nad.config["ipam"]["ranges"][0][0];
@@ -371,12 +532,19 @@ fn assert_networkd(label: &str, dir: &Path, prefix: &str, mac_key: &str, nics: &
         let path = dir.join(format!("{prefix}{}.network", nic.eth));
         let ctx = format!("{label}: {} ({})", path.display(), nic.network);
         let unit = Unit::parse(&read(&path));
-        assert_eq!(unit.values("Match", mac_key), [nic.mac.as_str()], "{ctx}: matched by the pinned MAC");
+        assert_eq!(
+            unit.values("Match", mac_key),
+            [nic.mac.as_str()],
+            "{ctx}: matched by the pinned MAC"
+        );
         let dhcp = unit.values("Network", "DHCP");
         let mut addresses = unit.values("Network", "Address");
         addresses.extend(unit.values("Address", "Address"));
-        let dns: Vec<String> =
-            unit.values("Network", "DNS").iter().flat_map(|v| v.split_whitespace().map(str::to_string)).collect();
+        let dns: Vec<String> = unit
+            .values("Network", "DNS")
+            .iter()
+            .flat_map(|v| v.split_whitespace().map(str::to_string))
+            .collect();
         let mut want_dns = nic.dns().to_vec();
         if prefix == "10-netplan-" {
             // netplan keeps IPv4 and IPv6 servers in separate lists and writes the IPv4 ones
@@ -389,9 +557,18 @@ fn assert_networkd(label: &str, dir: &Path, prefix: &str, mac_key: &str, nics: &
                 assert_eq!(dhcp, ["ipv4"], "{ctx}: DHCPv4");
                 assert!(addresses.is_empty(), "{ctx}: no static address");
             }
-            Plan::Static { address, gateway, .. } => {
-                assert!(dhcp.iter().all(|v| matches!(v.as_str(), "no" | "false")), "{ctx}: no DHCP, got {dhcp:?}");
-                assert_eq!(addresses, [address.to_string()], "{ctx}: the static address");
+            Plan::Static {
+                address, gateway, ..
+            } => {
+                assert!(
+                    dhcp.iter().all(|v| matches!(v.as_str(), "no" | "false")),
+                    "{ctx}: no DHCP, got {dhcp:?}"
+                );
+                assert_eq!(
+                    addresses,
+                    [address.to_string()],
+                    "{ctx}: the static address"
+                );
                 let mut gateways = unit.values("Network", "Gateway");
                 gateways.extend(unit.sections("Route").filter_map(|r| get(r, "Gateway")));
                 let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
@@ -406,7 +583,11 @@ fn assert_networkd(label: &str, dir: &Path, prefix: &str, mac_key: &str, nics: &
 
 #[test]
 fn netplan_accepts_every_generated_network_data() {
-    if !ready("netplan_accepts_every_generated_network_data", Privilege::None, &["netplan"]) {
+    if !ready(
+        "netplan_accepts_every_generated_network_data",
+        Privilege::None,
+        &["netplan"],
+    ) {
         return;
     }
     for_generated_specs(cases(20), |spec| {
@@ -415,10 +596,29 @@ fn netplan_accepts_every_generated_network_data() {
         let tmp = TempDir::new("prop-netplan");
         let file = tmp.join("root/etc/netplan/50-cloud-init.yaml");
         write(&file, &r.network_data);
-        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-        let out = run(Command::new(tool("netplan")).arg("generate").arg("--root-dir").arg(tmp.join("root")), None);
-        assert!(out.ok(), "{}: netplan generate refused: {}\n{}", r.label, out.stderr, r.network_data);
-        assert_networkd(&r.label, &tmp.join("root/run/systemd/network"), "10-netplan-", "PermanentMACAddress", &nics);
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
+        let out = run(
+            Command::new(tool("netplan"))
+                .arg("generate")
+                .arg("--root-dir")
+                .arg(tmp.join("root")),
+            None,
+        );
+        assert!(
+            out.ok(),
+            "{}: netplan generate refused: {}\n{}",
+            r.label,
+            out.stderr,
+            r.network_data
+        );
+        assert_networkd(
+            &r.label,
+            &tmp.join("root/run/systemd/network"),
+            "10-netplan-",
+            "PermanentMACAddress",
+            &nics,
+        );
     });
 }
 
@@ -433,20 +633,54 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
         assert_eq!(val("HWADDR"), Some(nic.mac.as_str()), "{ctx}: HWADDR");
         match &nic.plan {
             Plan::Dhcp { .. } => assert_eq!(val("BOOTPROTO"), Some("dhcp"), "{ctx}"),
-            Plan::Static { address: IpNet::V4(a), gateway, .. } => {
-                assert!(matches!(val("BOOTPROTO"), Some("none" | "static")), "{ctx}: {v:?}");
-                assert_eq!(val("IPADDR"), Some(a.addr().to_string().as_str()), "{ctx}: IPADDR");
+            Plan::Static {
+                address: IpNet::V4(a),
+                gateway,
+                ..
+            } => {
+                assert!(
+                    matches!(val("BOOTPROTO"), Some("none" | "static")),
+                    "{ctx}: {v:?}"
+                );
+                assert_eq!(
+                    val("IPADDR"),
+                    Some(a.addr().to_string().as_str()),
+                    "{ctx}: IPADDR"
+                );
                 let (mask, prefix) = (a.netmask().to_string(), a.prefix_len().to_string());
-                assert!(val("NETMASK") == Some(&mask) || val("PREFIX") == Some(&prefix), "{ctx}: /{prefix}: {v:?}");
-                assert_eq!(val("GATEWAY").map(str::to_string), gateway.map(|g| g.to_string()), "{ctx}: GATEWAY");
+                assert!(
+                    val("NETMASK") == Some(&mask) || val("PREFIX") == Some(&prefix),
+                    "{ctx}: /{prefix}: {v:?}"
+                );
+                assert_eq!(
+                    val("GATEWAY").map(str::to_string),
+                    gateway.map(|g| g.to_string()),
+                    "{ctx}: GATEWAY"
+                );
             }
-            Plan::Static { address: IpNet::V6(a), gateway, .. } => {
-                assert_eq!(val("IPV6ADDR"), Some(a.to_string().as_str()), "{ctx}: IPV6ADDR");
-                assert_eq!(val("IPV6_DEFAULTGW").map(str::to_string), gateway.map(|g| g.to_string()), "{ctx}: gateway");
+            Plan::Static {
+                address: IpNet::V6(a),
+                gateway,
+                ..
+            } => {
+                assert_eq!(
+                    val("IPV6ADDR"),
+                    Some(a.to_string().as_str()),
+                    "{ctx}: IPV6ADDR"
+                );
+                assert_eq!(
+                    val("IPV6_DEFAULTGW").map(str::to_string),
+                    gateway.map(|g| g.to_string()),
+                    "{ctx}: gateway"
+                );
             }
             Plan::Unconfigured => unreachable!(),
         }
-        assert_eq!(val("MTU").map(str::to_string), nic.mtu.map(|m| m.to_string()), "{ctx}: MTU");
+        assert_eq!(
+            val("MTU").map(str::to_string),
+            nic.mtu.map(|m| m.to_string()),
+            "{ctx}: MTU"
+        );
     }
 }
 
@@ -471,18 +705,39 @@ fn cloud_init_accepts_every_generated_network_data() {
                     let out = tmp.join(renderer);
                     let run = run(
                         Command::new(tool("cloud-init"))
-                            .args(["devel", "net-convert", "-k", "yaml", "-D", distro, "-O", renderer, "-p"])
+                            .args([
+                                "devel",
+                                "net-convert",
+                                "-k",
+                                "yaml",
+                                "-D",
+                                distro,
+                                "-O",
+                                renderer,
+                                "-p",
+                            ])
                             .arg(input)
                             .arg("-d")
                             .arg(&out),
                         None,
                     );
                     let label = format!("{} (cloud-init {renderer})", r.label);
-                    assert!(run.ok(), "{label}: net-convert refused: {}\n{}", run.stderr, r.network_data);
+                    assert!(
+                        run.ok(),
+                        "{label}: net-convert refused: {}\n{}",
+                        run.stderr,
+                        r.network_data
+                    );
                     if renderer == "sysconfig" {
                         assert_sysconfig(&label, &out, nics);
                     } else {
-                        assert_networkd(&label, &out.join("etc/systemd/network"), "10-cloud-init-", "MACAddress", nics);
+                        assert_networkd(
+                            &label,
+                            &out.join("etc/systemd/network"),
+                            "10-cloud-init-",
+                            "MACAddress",
+                            nics,
+                        );
                     }
                 });
             }
@@ -494,7 +749,14 @@ fn cloud_init_accepts_every_generated_network_data() {
 // Node side: the CNI bridge plugin
 // ---------------------------------------------------------------------------------------------
 
-fn cni(node: &Netns, vm: &Netns, command: &str, container: &str, ifname: &str, config: &Value) -> harness::Run {
+fn cni(
+    node: &Netns,
+    vm: &Netns,
+    command: &str,
+    container: &str,
+    ifname: &str,
+    config: &Value,
+) -> harness::Run {
     let plugin = tool("cni/bridge");
     let mut c = node.exec(&plugin);
     c.env("CNI_COMMAND", command)
@@ -509,13 +771,27 @@ fn cni(node: &Netns, vm: &Netns, command: &str, container: &str, ifname: &str, c
 /// Whether this kernel's bridges can filter VLANs (probed once per namespace).
 fn vlan_filtering(node: &Netns) -> bool {
     let probe = run(
-        Command::new(tool("ip")).args(["-n", &node.name, "link", "add", "vlanprobe0", "type", "bridge", "vlan_filtering", "1"]),
+        Command::new(tool("ip")).args([
+            "-n",
+            &node.name,
+            "link",
+            "add",
+            "vlanprobe0",
+            "type",
+            "bridge",
+            "vlan_filtering",
+            "1",
+        ]),
         None,
     );
     if probe.ok() {
         ip(&["-n", &node.name, "link", "del", "vlanprobe0"]);
     } else {
-        assert!(probe.stderr.contains("not supported"), "probing VLAN filtering failed otherwise: {}", probe.stderr);
+        assert!(
+            probe.stderr.contains("not supported"),
+            "probing VLAN filtering failed otherwise: {}",
+            probe.stderr
+        );
     }
     probe.ok()
 }
@@ -523,7 +799,11 @@ fn vlan_filtering(node: &Netns) -> bool {
 #[test]
 fn cni_bridge_plugin_accepts_every_generated_nad() {
     let test = "cni_bridge_plugin_accepts_every_generated_nad";
-    if !ready(test, Privilege::NetworkNamespaces, &["ip", "cni/bridge", "cni/host-local"]) {
+    if !ready(
+        test,
+        Privilege::NetworkNamespaces,
+        &["ip", "cni/bridge", "cni/host-local"],
+    ) {
         return;
     }
     let counts = std::cell::RefCell::new((0usize, 0usize));
@@ -560,11 +840,23 @@ fn cni_bridge_plugin_accepts_every_generated_nad() {
             let add = cni(&node, &vm, "ADD", &id, ifname, &config);
             if let (Some(v), false) = (vlan, filtering) {
                 // This kernel's bridges cannot filter VLANs: the plugin must refuse for that reason.
-                assert!(!add.ok(), "{ctx}: ADD of VLAN {v} succeeded without bridge VLAN filtering");
-                assert!(add.stdout.contains("vlan") && add.stdout.contains("not supported"), "{ctx}: {}", add.stdout);
+                assert!(
+                    !add.ok(),
+                    "{ctx}: ADD of VLAN {v} succeeded without bridge VLAN filtering"
+                );
+                assert!(
+                    add.stdout.contains("vlan") && add.stdout.contains("not supported"),
+                    "{ctx}: {}",
+                    add.stdout
+                );
                 counts.borrow_mut().0 += 1;
             } else {
-                assert!(add.ok(), "{ctx}: ADD failed: {}{}\nconfig: {config}", add.stdout, add.stderr);
+                assert!(
+                    add.ok(),
+                    "{ctx}: ADD failed: {}{}\nconfig: {config}",
+                    add.stdout,
+                    add.stderr
+                );
                 if vlan.is_some() {
                     counts.borrow_mut().1 += 1;
                 }
@@ -577,8 +869,13 @@ fn cni_bridge_plugin_accepts_every_generated_nad() {
                     .map(|a| format!("{}/{}", a["local"].as_str().unwrap_or(""), a["prefixlen"]))
                     .collect();
                 match &nad.nic.plan {
-                    Plan::Static { address, .. } => assert_eq!(global, [address.to_string()], "{ctx}: the spec's address"),
-                    _ => assert!(global.is_empty(), "{ctx}: an L2 port gets no address before the guest's DHCP: {global:?}"),
+                    Plan::Static { address, .. } => {
+                        assert_eq!(global, [address.to_string()], "{ctx}: the spec's address")
+                    }
+                    _ => assert!(
+                        global.is_empty(),
+                        "{ctx}: an L2 port gets no address before the guest's DHCP: {global:?}"
+                    ),
                 }
                 if let Some(mtu) = config["mtu"].as_u64() {
                     assert_eq!(link["mtu"].as_u64(), Some(mtu), "{ctx}: the port's MTU");
@@ -586,7 +883,10 @@ fn cni_bridge_plugin_accepts_every_generated_nad() {
             }
             let del = cni(&node, &vm, "DEL", &id, ifname, &config);
             assert!(del.ok(), "{ctx}: DEL failed: {}{}", del.stdout, del.stderr);
-            let gone = run(Command::new(tool("ip")).args(["-n", &vm.name, "link", "show", "dev", ifname]), None);
+            let gone = run(
+                Command::new(tool("ip")).args(["-n", &vm.name, "link", "show", "dev", ifname]),
+                None,
+            );
             assert!(!gone.ok(), "{ctx}: DEL left {ifname} behind");
         }
     });

@@ -24,7 +24,10 @@ mod harness;
 
 use expect::{guest_nics, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered};
 use formats::{get, ifaces, option_values, parse_interfaces, parse_shell_vars, udev_renames, Unit};
-use harness::{ip, ip_json, read, ready, run, tool, unique, wait_for, write, Daemon, Netns, Privilege, Run, TempDir};
+use harness::{
+    ip, ip_json, read, ready, run, tool, unique, wait_for, write, Daemon, Netns, Privilege, Run,
+    TempDir,
+};
 use ipnet::IpNet;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -39,7 +42,11 @@ use std::time::Duration;
 
 #[test]
 fn netplan_generate_renders_every_nic() {
-    if !ready("netplan_generate_renders_every_nic", Privilege::None, &["netplan"]) {
+    if !ready(
+        "netplan_generate_renders_every_nic",
+        Privilege::None,
+        &["netplan"],
+    ) {
         return;
     }
     let all = rendered();
@@ -62,8 +69,18 @@ fn netplan_generate(label: &str, yaml: &str, tmp: &Path) -> PathBuf {
     write(&file, yaml);
     // As cloud-init writes it: netplan warns about configs others can read.
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let r = run(Command::new(tool("netplan")).arg("generate").arg("--root-dir").arg(&root), None);
-    assert!(r.ok(), "{label}: netplan generate refused our network-config: {}\n{yaml}", r.stderr);
+    let r = run(
+        Command::new(tool("netplan"))
+            .arg("generate")
+            .arg("--root-dir")
+            .arg(&root),
+        None,
+    );
+    assert!(
+        r.ok(),
+        "{label}: netplan generate refused our network-config: {}\n{yaml}",
+        r.stderr
+    );
     root.join("run/systemd/network")
 }
 
@@ -85,32 +102,69 @@ fn assert_networkd(label: &str, dir: &Path, renderer: Renderer, nics: &[GuestNic
     for nic in nics {
         let name = format!("{prefix}{}.network", nic.eth);
         let path = dir.join(&name);
-        let ctx = format!("{label}: {} ({}, network {})", path.display(), nic.eth, nic.network);
+        let ctx = format!(
+            "{label}: {} ({}, network {})",
+            path.display(),
+            nic.eth,
+            nic.network
+        );
         if nic.plan == Plan::Unconfigured {
-            assert!(!path.exists(), "{ctx}: a network without ipConfig gets no config");
+            assert!(
+                !path.exists(),
+                "{ctx}: a network without ipConfig gets no config"
+            );
             continue;
         }
         expected.insert(name);
         let unit = Unit::parse(&read(&path));
-        assert_eq!(unit.values("Match", mac_key), [nic.mac.as_str()], "{ctx}: matches the MAC the VM interface pins");
-        assert_eq!(unit.values("Match", "Name"), [nic.eth.as_str()], "{ctx}: the NIC's name");
+        assert_eq!(
+            unit.values("Match", mac_key),
+            [nic.mac.as_str()],
+            "{ctx}: matches the MAC the VM interface pins"
+        );
+        assert_eq!(
+            unit.values("Match", "Name"),
+            [nic.eth.as_str()],
+            "{ctx}: the NIC's name"
+        );
         if renderer == Renderer::Netplan {
             // set-name: the .link file renames the NIC with that MAC.
             let link = Unit::parse(&read(&dir.join(format!("{prefix}{}.link", nic.eth))));
-            assert_eq!(link.values("Match", "PermanentMACAddress"), [nic.mac.as_str()], "{ctx}: .link match");
-            assert_eq!(link.values("Link", "Name"), [nic.eth.as_str()], "{ctx}: .link renames to {}", nic.eth);
+            assert_eq!(
+                link.values("Match", "PermanentMACAddress"),
+                [nic.mac.as_str()],
+                "{ctx}: .link match"
+            );
+            assert_eq!(
+                link.values("Link", "Name"),
+                [nic.eth.as_str()],
+                "{ctx}: .link renames to {}",
+                nic.eth
+            );
         }
         let dhcp = unit.values("Network", "DHCP");
-        let dns: Vec<String> =
-            unit.values("Network", "DNS").iter().flat_map(|v| v.split_whitespace().map(str::to_string)).collect();
+        let dns: Vec<String> = unit
+            .values("Network", "DNS")
+            .iter()
+            .flat_map(|v| v.split_whitespace().map(str::to_string))
+            .collect();
         assert_eq!(dns, nic.dns(), "{ctx}: DNS servers");
-        let use_dns: Vec<String> = ["DHCP", "DHCPv4"].iter().flat_map(|s| unit.values(s, "UseDNS")).collect();
+        let use_dns: Vec<String> = ["DHCP", "DHCPv4"]
+            .iter()
+            .flat_map(|s| unit.values(s, "UseDNS"))
+            .collect();
         match &nic.plan {
             Plan::Dhcp { dns } => {
                 assert_eq!(dhcp, ["ipv4"], "{ctx}: DHCPv4 on");
-                assert!(addresses(&unit).is_empty(), "{ctx}: no static address on a DHCP NIC");
+                assert!(
+                    addresses(&unit).is_empty(),
+                    "{ctx}: no static address on a DHCP NIC"
+                );
                 if dns.is_empty() {
-                    assert!(!use_dns.iter().any(|v| is_false(v)), "{ctx}: the DHCP server's DNS is used");
+                    assert!(
+                        !use_dns.iter().any(|v| is_false(v)),
+                        "{ctx}: the DHCP server's DNS is used"
+                    );
                 } else {
                     assert!(
                         !use_dns.is_empty() && use_dns.iter().all(|v| is_false(v)),
@@ -118,11 +172,24 @@ fn assert_networkd(label: &str, dir: &Path, renderer: Renderer, nics: &[GuestNic
                     );
                 }
             }
-            Plan::Static { address, gateway, .. } => {
-                assert!(dhcp.iter().all(|v| is_false(v)), "{ctx}: no DHCP on a static NIC, got DHCP={dhcp:?}");
-                assert_eq!(addresses(&unit), [address.to_string()], "{ctx}: the static address");
+            Plan::Static {
+                address, gateway, ..
+            } => {
+                assert!(
+                    dhcp.iter().all(|v| is_false(v)),
+                    "{ctx}: no DHCP on a static NIC, got DHCP={dhcp:?}"
+                );
+                assert_eq!(
+                    addresses(&unit),
+                    [address.to_string()],
+                    "{ctx}: the static address"
+                );
                 let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
-                assert_eq!(default_gateways(&unit, &ctx), want, "{ctx}: the default route");
+                assert_eq!(
+                    default_gateways(&unit, &ctx),
+                    want,
+                    "{ctx}: the default route"
+                );
             }
             Plan::Unconfigured => unreachable!(),
         }
@@ -130,14 +197,27 @@ fn assert_networkd(label: &str, dir: &Path, renderer: Renderer, nics: &[GuestNic
         assert_eq!(unit.values("Link", "MTUBytes"), mtu, "{ctx}: MTU");
     }
     let found: BTreeSet<String> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
-    let found: BTreeSet<String> = found.into_iter().filter(|f| f.ends_with(".network")).collect();
-    assert_eq!(found, expected, "{label}: one .network per configured NIC, no others");
+    let found: BTreeSet<String> = found
+        .into_iter()
+        .filter(|f| f.ends_with(".network"))
+        .collect();
+    assert_eq!(
+        found, expected,
+        "{label}: one .network per configured NIC, no others"
+    );
 }
 
 fn is_false(v: &str) -> bool {
-    matches!(v.to_ascii_lowercase().as_str(), "no" | "false" | "0" | "off")
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "no" | "false" | "0" | "off"
+    )
 }
 
 /// Static addresses, from [Network] Address= (netplan) or [Address] sections (cloud-init).
@@ -153,10 +233,13 @@ fn addresses(unit: &Unit) -> Vec<String> {
 fn default_gateways(unit: &Unit, ctx: &str) -> Vec<String> {
     let mut gateways = unit.values("Network", "Gateway");
     for route in unit.sections("Route") {
-        let Some(gw) = get(route, "Gateway") else { continue };
+        let Some(gw) = get(route, "Gateway") else {
+            continue;
+        };
         let dst = get(route, "Destination");
         assert!(
-            dst.as_deref().is_none_or(|d| d == "0.0.0.0/0" || d == "::/0"),
+            dst.as_deref()
+                .is_none_or(|d| d == "0.0.0.0/0" || d == "::/0"),
             "{ctx}: a route to {dst:?} via {gw} where the default route belongs"
         );
         gateways.push(gw);
@@ -169,8 +252,12 @@ fn default_gateways(unit: &Unit, ctx: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 
 /// cloud-init's renderers, with a distro that uses each.
-const CLOUD_INIT_RENDERERS: &[(&str, &str)] =
-    &[("debian", "networkd"), ("rhel", "sysconfig"), ("debian", "eni"), ("ubuntu", "netplan")];
+const CLOUD_INIT_RENDERERS: &[(&str, &str)] = &[
+    ("debian", "networkd"),
+    ("rhel", "sysconfig"),
+    ("debian", "eni"),
+    ("ubuntu", "netplan"),
+];
 
 #[test]
 fn cloud_init_renders_every_nic_for_networkd_sysconfig_eni_and_netplan() {
@@ -197,7 +284,16 @@ fn cloud_init_case(r: &Rendered) {
         let out = tmp.join(renderer);
         let run = run(
             Command::new(tool("cloud-init"))
-                .args(["devel", "net-convert", "-k", "yaml", "-D", distro, "-O", renderer])
+                .args([
+                    "devel",
+                    "net-convert",
+                    "-k",
+                    "yaml",
+                    "-D",
+                    distro,
+                    "-O",
+                    renderer,
+                ])
                 .arg("-p")
                 .arg(&input)
                 .arg("-d")
@@ -205,9 +301,19 @@ fn cloud_init_case(r: &Rendered) {
             None,
         );
         let label = format!("{} (cloud-init -D {distro} -O {renderer})", r.label);
-        assert!(run.ok(), "{label}: net-convert refused our network-config: {}\n{}", run.stderr, r.network_data);
+        assert!(
+            run.ok(),
+            "{label}: net-convert refused our network-config: {}\n{}",
+            run.stderr,
+            r.network_data
+        );
         match *renderer {
-            "networkd" => assert_networkd(&label, &out.join("etc/systemd/network"), Renderer::CloudInitNetworkd, &nics),
+            "networkd" => assert_networkd(
+                &label,
+                &out.join("etc/systemd/network"),
+                Renderer::CloudInitNetworkd,
+                &nics,
+            ),
             "sysconfig" => assert_sysconfig(&label, &out, &nics),
             "eni" => assert_eni(&label, &out, &nics),
             _ => {
@@ -225,12 +331,19 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
     let scripts = out.join("etc/sysconfig/network-scripts");
     let rules = read(&out.join("etc/udev/rules.d/70-persistent-net.rules"));
     let resolv = std::fs::read_to_string(out.join("etc/resolv.conf")).unwrap_or_default();
-    let resolvers: Vec<&str> = resolv.lines().filter_map(|l| l.strip_prefix("nameserver ")).map(str::trim).collect();
+    let resolvers: Vec<&str> = resolv
+        .lines()
+        .filter_map(|l| l.strip_prefix("nameserver "))
+        .map(str::trim)
+        .collect();
     for nic in nics {
         let path = scripts.join(format!("ifcfg-{}", nic.eth));
         let ctx = format!("{label}: {} (network {})", path.display(), nic.network);
         if nic.plan == Plan::Unconfigured {
-            assert!(!path.exists(), "{ctx}: a network without ipConfig gets no config");
+            assert!(
+                !path.exists(),
+                "{ctx}: a network without ipConfig gets no config"
+            );
             continue;
         }
         let v = parse_shell_vars(&read(&path));
@@ -238,36 +351,74 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
         assert_eq!(val("DEVICE"), Some(nic.eth.as_str()), "{ctx}: DEVICE");
         // The YAML 1.1 trap: an unquoted 52:54:00:12:34:56 reaches cloud-init as the integer
         // 41135085296, and HWADDR (and the udev rule) would never match the NIC.
-        assert_eq!(val("HWADDR"), Some(nic.mac.as_str()), "{ctx}: HWADDR is the pinned MAC, as a MAC");
-        assert!(udev_renames(&rules, &nic.mac, &nic.eth), "{ctx}: udev renames {} to {}:\n{rules}", nic.mac, nic.eth);
+        assert_eq!(
+            val("HWADDR"),
+            Some(nic.mac.as_str()),
+            "{ctx}: HWADDR is the pinned MAC, as a MAC"
+        );
+        assert!(
+            udev_renames(&rules, &nic.mac, &nic.eth),
+            "{ctx}: udev renames {} to {}:\n{rules}",
+            nic.mac,
+            nic.eth
+        );
         match &nic.plan {
             Plan::Dhcp { .. } => {
                 assert_eq!(val("BOOTPROTO"), Some("dhcp"), "{ctx}: BOOTPROTO");
                 assert_eq!(val("IPADDR"), None, "{ctx}: no static address");
             }
-            Plan::Static { address: IpNet::V4(a), gateway, dns } => {
-                assert!(matches!(val("BOOTPROTO"), Some("none" | "static")), "{ctx}: BOOTPROTO {:?}", val("BOOTPROTO"));
-                assert_eq!(val("IPADDR"), Some(a.addr().to_string().as_str()), "{ctx}: IPADDR");
+            Plan::Static {
+                address: IpNet::V4(a),
+                gateway,
+                dns,
+            } => {
+                assert!(
+                    matches!(val("BOOTPROTO"), Some("none" | "static")),
+                    "{ctx}: BOOTPROTO {:?}",
+                    val("BOOTPROTO")
+                );
+                assert_eq!(
+                    val("IPADDR"),
+                    Some(a.addr().to_string().as_str()),
+                    "{ctx}: IPADDR"
+                );
                 let netmask = a.netmask().to_string();
                 let prefix = a.prefix_len().to_string();
                 assert!(
-                    val("NETMASK") == Some(netmask.as_str()) || val("PREFIX") == Some(prefix.as_str()),
+                    val("NETMASK") == Some(netmask.as_str())
+                        || val("PREFIX") == Some(prefix.as_str()),
                     "{ctx}: NETMASK {netmask} or PREFIX {prefix}, got {v:?}"
                 );
-                assert_eq!(val("GATEWAY").map(str::to_string), gateway.map(|g| g.to_string()), "{ctx}: GATEWAY");
+                assert_eq!(
+                    val("GATEWAY").map(str::to_string),
+                    gateway.map(|g| g.to_string()),
+                    "{ctx}: GATEWAY"
+                );
                 assert_eq!(numbered(&v, "DNS"), *dns, "{ctx}: DNS1..");
             }
-            Plan::Static { address: IpNet::V6(a), gateway, dns } => {
+            Plan::Static {
+                address: IpNet::V6(a),
+                gateway,
+                dns,
+            } => {
                 assert_eq!(val("IPV6INIT"), Some("yes"), "{ctx}: IPV6INIT");
-                assert_eq!(val("IPV6ADDR"), Some(a.to_string().as_str()), "{ctx}: IPV6ADDR");
+                assert_eq!(
+                    val("IPV6ADDR"),
+                    Some(a.to_string().as_str()),
+                    "{ctx}: IPV6ADDR"
+                );
                 assert_eq!(
                     val("IPV6_DEFAULTGW").map(str::to_string),
                     gateway.map(|g| g.to_string()),
                     "{ctx}: IPV6_DEFAULTGW"
                 );
                 // No other route via the gateway (cloud-init 22.4 writes `::/64 via` for `::/0`).
-                let route6 = std::fs::read_to_string(scripts.join(format!("route6-{}", nic.eth))).unwrap_or_default();
-                assert!(route6.trim().is_empty(), "{ctx}: unexpected IPv6 routes: {route6}");
+                let route6 = std::fs::read_to_string(scripts.join(format!("route6-{}", nic.eth)))
+                    .unwrap_or_default();
+                assert!(
+                    route6.trim().is_empty(),
+                    "{ctx}: unexpected IPv6 routes: {route6}"
+                );
                 assert_eq!(numbered(&v, "DNS"), *dns, "{ctx}: DNS1..");
             }
             Plan::Unconfigured => unreachable!(),
@@ -275,15 +426,24 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
         // For DHCP NICs, sysconfig keeps the spec's DNS in resolv.conf only (cloud-init 22.4
         // writes no PEERDNS=no for dhcp4-overrides), so that is where it is checked.
         for server in nic.dns() {
-            assert!(resolvers.contains(&server.as_str()), "{ctx}: resolv.conf names {server}: {resolv}");
+            assert!(
+                resolvers.contains(&server.as_str()),
+                "{ctx}: resolv.conf names {server}: {resolv}"
+            );
         }
-        assert_eq!(val("MTU").map(str::to_string), nic.mtu.map(|m| m.to_string()), "{ctx}: MTU");
+        assert_eq!(
+            val("MTU").map(str::to_string),
+            nic.mtu.map(|m| m.to_string()),
+            "{ctx}: MTU"
+        );
     }
 }
 
 /// DNS1, DNS2, ... in order.
 fn numbered(v: &std::collections::BTreeMap<String, String>, key: &str) -> Vec<String> {
-    (1..).map_while(|i| v.get(&format!("{key}{i}")).cloned()).collect()
+    (1..)
+        .map_while(|i| v.get(&format!("{key}{i}")).cloned())
+        .collect()
 }
 
 /// Debian's /etc/network/interfaces.d stanzas.
@@ -294,24 +454,56 @@ fn assert_eni(label: &str, out: &Path, nics: &[GuestNic]) {
     let rules = read(&out.join("etc/udev/rules.d/70-persistent-net.rules"));
     let lo = ifaces(&stanzas, "lo");
     for nic in nics {
-        let ctx = format!("{label}: {} iface {} (network {})", path.display(), nic.eth, nic.network);
+        let ctx = format!(
+            "{label}: {} iface {} (network {})",
+            path.display(),
+            nic.eth,
+            nic.network
+        );
         let own = ifaces(&stanzas, &nic.eth);
         if nic.plan == Plan::Unconfigured {
-            assert!(own.is_empty(), "{ctx}: a network without ipConfig gets no config");
+            assert!(
+                own.is_empty(),
+                "{ctx}: a network without ipConfig gets no config"
+            );
             continue;
         }
         assert_eq!(own.len(), 1, "{ctx}: one stanza:\n{text}");
         let s = own[0];
-        assert!(stanzas.iter().any(|st| st.head == ["auto", nic.eth.as_str()]), "{ctx}: brought up at boot (auto)");
-        assert!(udev_renames(&rules, &nic.mac, &nic.eth), "{ctx}: udev renames {} to {}:\n{rules}", nic.mac, nic.eth);
+        assert!(
+            stanzas
+                .iter()
+                .any(|st| st.head == ["auto", nic.eth.as_str()]),
+            "{ctx}: brought up at boot (auto)"
+        );
+        assert!(
+            udev_renames(&rules, &nic.mac, &nic.eth),
+            "{ctx}: udev renames {} to {}:\n{rules}",
+            nic.mac,
+            nic.eth
+        );
         match &nic.plan {
             Plan::Dhcp { .. } => assert_eq!(s.head[2..], ["inet", "dhcp"], "{ctx}: DHCPv4"),
-            Plan::Static { address, gateway, .. } => {
-                let family = if address.addr().is_ipv4() { "inet" } else { "inet6" };
+            Plan::Static {
+                address, gateway, ..
+            } => {
+                let family = if address.addr().is_ipv4() {
+                    "inet"
+                } else {
+                    "inet6"
+                };
                 assert_eq!(s.head[2..], [family, "static"], "{ctx}: static");
-                assert_eq!(option_values(s, "address"), [address.to_string()], "{ctx}: address");
+                assert_eq!(
+                    option_values(s, "address"),
+                    [address.to_string()],
+                    "{ctx}: address"
+                );
                 let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
-                assert_eq!(eni_default_gateways(s, &ctx), want, "{ctx}: the default route");
+                assert_eq!(
+                    eni_default_gateways(s, &ctx),
+                    want,
+                    "{ctx}: the default route"
+                );
             }
             Plan::Unconfigured => unreachable!(),
         }
@@ -323,7 +515,11 @@ fn assert_eni(label: &str, out: &Path, nics: &[GuestNic]) {
                 .flat_map(|st| option_values(st, "dns-nameservers"))
                 .map(|l| l.split_whitespace().map(str::to_string).collect())
                 .collect();
-            assert!(lists.iter().any(|l| l == nic.dns()), "{ctx}: dns-nameservers {:?}, got {lists:?}", nic.dns());
+            assert!(
+                lists.iter().any(|l| l == nic.dns()),
+                "{ctx}: dns-nameservers {:?}, got {lists:?}",
+                nic.dns()
+            );
         }
         let mtu: Vec<String> = nic.mtu.iter().map(ToString::to_string).collect();
         assert_eq!(option_values(s, "mtu"), mtu, "{ctx}: mtu");
@@ -335,9 +531,15 @@ fn assert_eni(label: &str, out: &Path, nics: &[GuestNic]) {
 fn eni_default_gateways(s: &formats::Stanza, ctx: &str) -> Vec<String> {
     let mut gateways = option_values(s, "gateway");
     for cmd in option_values(s, "post-up") {
-        let words: Vec<&str> = cmd.split_whitespace().filter(|w| *w != "-A" && *w != "inet6").collect();
+        let words: Vec<&str> = cmd
+            .split_whitespace()
+            .filter(|w| *w != "-A" && *w != "inet6")
+            .collect();
         if let ["route", "add", dst, "gw", gw, ..] = words.as_slice() {
-            assert!(matches!(*dst, "default" | "0.0.0.0/0" | "::/0"), "{ctx}: a route to {dst} via {gw}: {cmd}");
+            assert!(
+                matches!(*dst, "default" | "0.0.0.0/0" | "::/0"),
+                "{ctx}: a route to {dst} via {gw}: {cmd}"
+            );
             gateways.push((*gw).to_string());
         }
     }
@@ -364,7 +566,10 @@ fn cni_bridge_plugin_adds_checks_and_deletes_every_nad() {
             count += 1;
         }
     }
-    assert!(count >= 10, "the fixtures make at least 10 NADs, ran {count}");
+    assert!(
+        count >= 10,
+        "the fixtures make at least 10 NADs, ran {count}"
+    );
 }
 
 /// The plugin's error message (it prints `{"code", "msg"}` on stdout).
@@ -377,7 +582,14 @@ fn cni_error(r: &Run) -> String {
 
 /// Runs the bridge plugin in the node namespace on the container namespace `vm`, exactly as a
 /// runtime (Multus) would: config on stdin, the rest in CNI_* variables.
-fn cni(node: &Netns, vm: &Netns, command: &str, container: &str, ifname: &str, config: &Value) -> Run {
+fn cni(
+    node: &Netns,
+    vm: &Netns,
+    command: &str,
+    container: &str,
+    ifname: &str,
+    config: &Value,
+) -> Run {
     let plugin = tool("cni/bridge");
     let mut c = node.exec(&plugin);
     c.env("CNI_COMMAND", command)
@@ -425,7 +637,11 @@ fn kernel_has_bridge_vlan_filtering(node: &Netns) -> bool {
         ip(&["-n", &node.name, "link", "del", probe]);
         return true;
     }
-    assert!(r.stderr.contains("not supported"), "probing bridge VLAN filtering failed otherwise: {}", r.stderr);
+    assert!(
+        r.stderr.contains("not supported"),
+        "probing bridge VLAN filtering failed otherwise: {}",
+        r.stderr
+    );
     false
 }
 
@@ -440,8 +656,14 @@ fn assert_bridge_port(ctx: &str, node: &Netns, vm: &Netns, bridge: &str, ifname:
         .find(|p| p["ifindex"] == guest["link_index"])
         .unwrap_or_else(|| panic!("{ctx}: the peer of {ifname} is not a port of {bridge}: {ports}"))
         .clone();
-    assert_eq!(port["link_index"], guest["ifindex"], "{ctx}: the port's peer is {ifname}");
-    assert_eq!(port["linkinfo"]["info_kind"], "veth", "{ctx}: a veth: {port}");
+    assert_eq!(
+        port["link_index"], guest["ifindex"],
+        "{ctx}: the port's peer is {ifname}"
+    );
+    assert_eq!(
+        port["linkinfo"]["info_kind"], "veth",
+        "{ctx}: a veth: {port}"
+    );
     port
 }
 
@@ -458,17 +680,28 @@ fn global_addresses(ns: &Netns, ifname: &str) -> Vec<String> {
 }
 
 fn default_routes(ns: &Netns, family: &str) -> Vec<Value> {
-    ip_json(&["-n", &ns.name, family, "route", "show", "default"]).as_array().cloned().unwrap_or_default()
+    ip_json(&["-n", &ns.name, family, "route", "show", "default"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn exercise_nad(r: &Rendered, nad: &Nad) {
     let ctx = format!("{}: NAD {}", r.label, nad.name);
     let config = &nad.config;
     assert_eq!(config["type"], "bridge", "{ctx}");
-    assert_eq!(config["name"], nad.name.as_str(), "{ctx}: the CNI network is named after the NAD");
+    assert_eq!(
+        config["name"],
+        nad.name.as_str(),
+        "{ctx}: the CNI network is named after the NAD"
+    );
     let bridge = node_bridge(r, config["bridge"].as_str().expect("bridge"));
     let vlan = config.get("vlan").and_then(Value::as_u64);
-    assert_eq!(vlan.is_some(), bridge.vlan_filtering, "{ctx}: NAD vlan and NNCP port VLAN agree");
+    assert_eq!(
+        vlan.is_some(),
+        bridge.vlan_filtering,
+        "{ctx}: NAD vlan and NNCP port VLAN agree"
+    );
     let l2_only = config["ipam"] == json!({});
 
     let tmp = TempDir::new("cni");
@@ -491,48 +724,96 @@ fn exercise_nad(r: &Rendered, nad: &Nad) {
         if !filtering {
             println!("{ctx}: CASE no-vlan-filtering: this kernel's bridges cannot filter VLANs; asserting the plugin refuses VLAN {v}");
             let msg = cni_error(&add);
-            assert!(!add.ok(), "{ctx}: ADD of a VLAN port succeeded on a bridge without VLAN filtering");
-            assert!(msg.contains("vlan") && msg.contains("not supported"), "{ctx}: refused for the VLAN: {msg}");
+            assert!(
+                !add.ok(),
+                "{ctx}: ADD of a VLAN port succeeded on a bridge without VLAN filtering"
+            );
+            assert!(
+                msg.contains("vlan") && msg.contains("not supported"),
+                "{ctx}: refused for the VLAN: {msg}"
+            );
             let del = cni(&node, &vm, "DEL", &id, ifname, &config);
-            assert!(del.ok(), "{ctx}: DEL after the failed ADD: {}", cni_error(&del));
+            assert!(
+                del.ok(),
+                "{ctx}: DEL after the failed ADD: {}",
+                cni_error(&del)
+            );
             return;
         }
         println!("{ctx}: CASE vlan-filtering: asserting the port carries VLAN {v} untagged");
     }
-    assert!(add.ok(), "{ctx}: ADD failed: {}\nconfig: {config}", cni_error(&add));
-    let result: Value = serde_json::from_str(&add.stdout).unwrap_or_else(|e| panic!("{ctx}: ADD result: {e}"));
+    assert!(
+        add.ok(),
+        "{ctx}: ADD failed: {}\nconfig: {config}",
+        cni_error(&add)
+    );
+    let result: Value =
+        serde_json::from_str(&add.stdout).unwrap_or_else(|e| panic!("{ctx}: ADD result: {e}"));
 
     let port = assert_bridge_port(&ctx, &node, &vm, &bridge.name, ifname);
     let guest = &ip_json(&["-n", &vm.name, "link", "show", "dev", ifname])[0];
     if let Some(mtu) = config["mtu"].as_u64() {
-        assert_eq!(guest["mtu"].as_u64(), Some(mtu), "{ctx}: container interface MTU");
+        assert_eq!(
+            guest["mtu"].as_u64(),
+            Some(mtu),
+            "{ctx}: container interface MTU"
+        );
         assert_eq!(port["mtu"].as_u64(), Some(mtu), "{ctx}: bridge port MTU");
     }
     let ips = result["ips"].as_array().cloned().unwrap_or_default();
     let reservation = match &nad.nic.plan {
-        Plan::Static { address, gateway, .. } => {
-            assert_eq!(global_addresses(&vm, ifname), [address.to_string()], "{ctx}: exactly the spec's address");
+        Plan::Static {
+            address, gateway, ..
+        } => {
+            assert_eq!(
+                global_addresses(&vm, ifname),
+                [address.to_string()],
+                "{ctx}: exactly the spec's address"
+            );
             let family = if address.addr().is_ipv4() { "-4" } else { "-6" };
             let routes = default_routes(&vm, family);
             let want = gateway.map(|g| g.to_string());
-            let got: Vec<(Option<&str>, Option<&str>)> =
-                routes.iter().map(|r| (r["gateway"].as_str(), r["dev"].as_str())).collect();
-            assert_eq!(got, [(want.as_deref(), Some(ifname))], "{ctx}: the default route via the gateway");
-            let file = tmp.join("ipam").join(&nad.name).join(address.addr().to_string());
-            assert!(file.exists(), "{ctx}: host-local reserved {}", address.addr());
+            let got: Vec<(Option<&str>, Option<&str>)> = routes
+                .iter()
+                .map(|r| (r["gateway"].as_str(), r["dev"].as_str()))
+                .collect();
+            assert_eq!(
+                got,
+                [(want.as_deref(), Some(ifname))],
+                "{ctx}: the default route via the gateway"
+            );
+            let file = tmp
+                .join("ipam")
+                .join(&nad.name)
+                .join(address.addr().to_string());
+            assert!(
+                file.exists(),
+                "{ctx}: host-local reserved {}",
+                address.addr()
+            );
             Some(file)
         }
         Plan::Dhcp { .. } | Plan::Unconfigured => {
             assert!(l2_only, "{ctx}: DHCP mode is L2 only: {config}");
-            assert!(ips.is_empty(), "{ctx}: no IPAM result for an L2 port: {result}");
+            assert!(
+                ips.is_empty(),
+                "{ctx}: no IPAM result for an L2 port: {result}"
+            );
             let link = &ip_json(&["-n", &vm.name, "addr", "show", "dev", ifname])[0];
-            let v4: Vec<&Value> =
-                link["addr_info"].as_array().into_iter().flatten().filter(|a| a["family"] == "inet").collect();
+            let v4: Vec<&Value> = link["addr_info"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|a| a["family"] == "inet")
+                .collect();
             assert!(
                 v4.is_empty() && global_addresses(&vm, ifname).is_empty(),
                 "{ctx}: no address before the guest's DHCP: {link}"
             );
-            assert!(default_routes(&vm, "-4").is_empty(), "{ctx}: no route before the guest's DHCP");
+            assert!(
+                default_routes(&vm, "-4").is_empty(),
+                "{ctx}: no route before the guest's DHCP"
+            );
             None
         }
     };
@@ -543,7 +824,12 @@ fn exercise_nad(r: &Rendered, nad: &Nad) {
             .iter()
             .find(|e| e["vlan"].as_u64() == Some(v))
             .unwrap_or_else(|| panic!("{ctx}: port {port_name} lacks VLAN {v}: {vlans:?}"));
-        let flags: Vec<&str> = entry["flags"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let flags: Vec<&str> = entry["flags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         assert!(
             flags.contains(&"PVID") && flags.contains(&"Egress Untagged"),
             "{ctx}: VLAN {v} is the port's untagged PVID: {flags:?}"
@@ -557,7 +843,11 @@ fn exercise_nad(r: &Rendered, nad: &Nad) {
     if l2_only && !check.ok() {
         // The bridge plugin's CHECK always runs the IPAM plugin, even when there is none
         // (plugins 1.1.1 and upstream since): CHECK cannot pass for any L2-only config.
-        assert_eq!(cni_error(&check), "no plugin name provided", "{ctx}: CHECK failed for another reason");
+        assert_eq!(
+            cni_error(&check),
+            "no plugin name provided",
+            "{ctx}: CHECK failed for another reason"
+        );
         println!("{ctx}: CASE l2-check: the plugin cannot CHECK an L2-only port (it runs an IPAM plugin with no name)");
     } else {
         assert!(check.ok(), "{ctx}: CHECK failed: {}", cni_error(&check));
@@ -565,21 +855,42 @@ fn exercise_nad(r: &Rendered, nad: &Nad) {
 
     let del = cni(&node, &vm, "DEL", &id, ifname, &config);
     assert!(del.ok(), "{ctx}: DEL failed: {}", cni_error(&del));
-    let gone = run(Command::new(tool("ip")).args(["-n", &vm.name, "link", "show", "dev", ifname]), None);
+    let gone = run(
+        Command::new(tool("ip")).args(["-n", &vm.name, "link", "show", "dev", ifname]),
+        None,
+    );
     assert!(!gone.ok(), "{ctx}: DEL left {ifname} behind");
     let ports = ip_json(&["-n", &node.name, "link", "show", "master", &bridge.name]);
-    assert_eq!(ports, json!([]), "{ctx}: DEL left a port on {}", bridge.name);
+    assert_eq!(
+        ports,
+        json!([]),
+        "{ctx}: DEL left a port on {}",
+        bridge.name
+    );
     if let Some(file) = reservation {
-        assert!(!file.exists(), "{ctx}: DEL released the host-local reservation");
+        assert!(
+            !file.exists(),
+            "{ctx}: DEL released the host-local reservation"
+        );
     }
 }
 
 /// `bridge -j vlan show dev PORT` in a namespace: the port's VLAN entries.
 fn bridge_vlans(ns: &Netns, port: &str) -> Vec<Value> {
-    let r = run(Command::new(tool("bridge")).args(["-n", &ns.name, "-j", "vlan", "show", "dev", port]), None);
+    let r = run(
+        Command::new(tool("bridge")).args(["-n", &ns.name, "-j", "vlan", "show", "dev", port]),
+        None,
+    );
     assert!(r.ok(), "bridge vlan show: {}", r.stderr);
-    let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("bridge -j: {e}: {}", r.stdout));
-    v.as_array().into_iter().flatten().filter_map(|e| e["vlans"].as_array()).flatten().cloned().collect()
+    let v: Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("bridge -j: {e}: {}", r.stdout));
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["vlans"].as_array())
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -597,20 +908,37 @@ fn cni_bridge_plugin_refuses_dhcp_ipam_without_its_daemon() {
     );
     let r = seed_dhcp();
     let nad = nads(&r).into_iter().next().expect("the seed's DHCP NAD");
-    assert_eq!(nad.config["ipam"], json!({}), "the generated DHCP NAD has no IPAM");
+    assert_eq!(
+        nad.config["ipam"],
+        json!({}),
+        "the generated DHCP NAD has no IPAM"
+    );
     let node = Netns::new("node");
     let vm = Netns::new("vm");
-    make_bridge(&node, &node_bridge(&r, nad.config["bridge"].as_str().unwrap()), false);
+    make_bridge(
+        &node,
+        &node_bridge(&r, nad.config["bridge"].as_str().unwrap()),
+        false,
+    );
 
     // The alternative the generator does not write: IPAM by the CNI dhcp plugin. (Without
     // disableContainerInterface, which newer plugins refuse next to any IPAM.)
     let mut with_dhcp_ipam = nad.config.clone();
     with_dhcp_ipam["ipam"] = json!({"type": "dhcp"});
-    with_dhcp_ipam.as_object_mut().unwrap().remove("disableContainerInterface");
+    with_dhcp_ipam
+        .as_object_mut()
+        .unwrap()
+        .remove("disableContainerInterface");
     let add = cni(&node, &vm, "ADD", &unique("ctr"), "eth1", &with_dhcp_ipam);
-    assert!(!add.ok(), "ADD with dhcp IPAM succeeded without the dhcp daemon");
+    assert!(
+        !add.ok(),
+        "ADD with dhcp IPAM succeeded without the dhcp daemon"
+    );
     let msg = cni_error(&add);
-    assert!(msg.contains("DHCP daemon"), "ADD with dhcp IPAM fails for want of the daemon: {msg}");
+    assert!(
+        msg.contains("DHCP daemon"),
+        "ADD with dhcp IPAM fails for want of the daemon: {msg}"
+    );
 
     // The generated config, in the same place, works.
     let add = cni(&node, &vm, "ADD", &unique("ctr"), "eth2", &nad.config);
@@ -618,7 +946,10 @@ fn cni_bridge_plugin_refuses_dhcp_ipam_without_its_daemon() {
 }
 
 fn seed_dhcp() -> Rendered {
-    rendered().into_iter().find(|r| r.label == "seed-dhcp.yaml").expect("seed-dhcp.yaml")
+    rendered()
+        .into_iter()
+        .find(|r| r.label == "seed-dhcp.yaml")
+        .expect("seed-dhcp.yaml")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -638,7 +969,10 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
     }
     let r = seed_dhcp();
     let nad = nads(&r).into_iter().next().expect("the seed's DHCP NAD");
-    assert!(matches!(nad.nic.plan, Plan::Dhcp { .. }), "the seed's external network is DHCP");
+    assert!(
+        matches!(nad.nic.plan, Plan::Dhcp { .. }),
+        "the seed's external network is DHCP"
+    );
     let bridge = node_bridge(&r, nad.config["bridge"].as_str().unwrap());
     let (ifname, mac) = (nad.nic.eth.as_str(), nad.nic.mac.as_str());
 
@@ -649,11 +983,40 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
     let vm = Netns::new("vm");
 
     // The physical network: the NNCP's port (ens192) is a veth whose peer is the router.
-    ip(&["-n", &node.name, "link", "add", &bridge.port, "type", "veth", "peer", "name", "gw0", "netns", &phys.name]);
-    ip(&["-n", &phys.name, "addr", "add", &format!("{ROUTER}/24"), "dev", "gw0"]);
+    ip(&[
+        "-n",
+        &node.name,
+        "link",
+        "add",
+        &bridge.port,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "gw0",
+        "netns",
+        &phys.name,
+    ]);
+    ip(&[
+        "-n",
+        &phys.name,
+        "addr",
+        "add",
+        &format!("{ROUTER}/24"),
+        "dev",
+        "gw0",
+    ]);
     ip(&["-n", &phys.name, "link", "set", "gw0", "up"]);
     make_bridge(&node, &bridge, false);
-    ip(&["-n", &node.name, "link", "set", &bridge.port, "master", &bridge.name]);
+    ip(&[
+        "-n",
+        &node.name,
+        "link",
+        "set",
+        &bridge.port,
+        "master",
+        &bridge.name,
+    ]);
     ip(&["-n", &node.name, "link", "set", &bridge.port, "up"]);
 
     // The VM's port, made by the plugin from the generated NAD config, unchanged.
@@ -666,15 +1029,31 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
     ip(&["-n", &vm.name, "link", "set", ifname, "up"]);
     // A veth reports carrier up to a second after it is set up; until then the bridge drops
     // frames from it, the guest's first DISCOVER among them.
-    wait_for("both bridge ports to forward", Duration::from_secs(5), || {
-        let ports = ip_json(&["-n", &node.name, "-d", "link", "show", "master", &bridge.name]);
-        let ports = ports.as_array().cloned().unwrap_or_default();
-        let forwarding = |p: &Value| {
-            p["linkinfo"]["info_slave_data"]["state"] == "forwarding"
-                && !p["flags"].as_array().into_iter().flatten().any(|f| f == "NO-CARRIER")
-        };
-        (ports.len() == 2 && ports.iter().all(forwarding)).then_some(())
-    });
+    wait_for(
+        "both bridge ports to forward",
+        Duration::from_secs(5),
+        || {
+            let ports = ip_json(&[
+                "-n",
+                &node.name,
+                "-d",
+                "link",
+                "show",
+                "master",
+                &bridge.name,
+            ]);
+            let ports = ports.as_array().cloned().unwrap_or_default();
+            let forwarding = |p: &Value| {
+                p["linkinfo"]["info_slave_data"]["state"] == "forwarding"
+                    && !p["flags"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|f| f == "NO-CARRIER")
+            };
+            (ports.len() == 2 && ports.iter().all(forwarding)).then_some(())
+        },
+    );
 
     let dnsmasq_log = tmp.join("dnsmasq.log");
     let leases = tmp.join("dnsmasq.leases");
@@ -730,23 +1109,35 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
         .arg(ifname);
     let mut dhclient = Daemon::spawn(dhclient_cmd, &dhclient_out);
 
-    let lease: IpNet = wait_for(&format!("a DHCP address on the guest's {ifname}"), Duration::from_secs(25), || {
-        if let Some(status) = dhclient.exited() {
-            panic!(
-                "dhclient exited ({status}) without a lease: {}",
-                std::fs::read_to_string(&dhclient_out).unwrap_or_default()
-            );
-        }
-        let link = &ip_json(&["-n", &vm.name, "addr", "show", "dev", ifname])[0];
-        link["addr_info"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|a| a["family"] == "inet")
-            .and_then(|a| format!("{}/{}", a["local"].as_str()?, a["prefixlen"]).parse().ok())
-    });
+    let lease: IpNet = wait_for(
+        &format!("a DHCP address on the guest's {ifname}"),
+        Duration::from_secs(25),
+        || {
+            if let Some(status) = dhclient.exited() {
+                panic!(
+                    "dhclient exited ({status}) without a lease: {}",
+                    std::fs::read_to_string(&dhclient_out).unwrap_or_default()
+                );
+            }
+            let link = &ip_json(&["-n", &vm.name, "addr", "show", "dev", ifname])[0];
+            link["addr_info"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| a["family"] == "inet")
+                .and_then(|a| {
+                    format!("{}/{}", a["local"].as_str()?, a["prefixlen"])
+                        .parse()
+                        .ok()
+                })
+        },
+    );
     let addr = lease.addr().to_string();
-    let last: u8 = addr.rsplit('.').next().and_then(|o| o.parse().ok()).unwrap();
+    let last: u8 = addr
+        .rsplit('.')
+        .next()
+        .and_then(|o| o.parse().ok())
+        .unwrap();
     assert!(
         addr.starts_with("192.168.77.") && (100..=150).contains(&last) && lease.prefix_len() == 24,
         "the lease {lease} is from the DHCP range 192.168.77.100-150/24"
@@ -754,7 +1145,9 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
 
     // The whole exchange, for the pinned MAC, in order.
     let log = wait_for("dnsmasq to log the DHCPACK", Duration::from_secs(5), || {
-        std::fs::read_to_string(&dnsmasq_log).ok().filter(|l| l.contains(&format!("DHCPACK(gw0) {addr} {mac}")))
+        std::fs::read_to_string(&dnsmasq_log)
+            .ok()
+            .filter(|l| l.contains(&format!("DHCPACK(gw0) {addr} {mac}")))
     });
     let mut at = 0;
     for step in [
@@ -763,17 +1156,32 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
         format!("DHCPREQUEST(gw0) {addr} {mac}"),
         format!("DHCPACK(gw0) {addr} {mac}"),
     ] {
-        let found =
-            log[at..].find(&step).unwrap_or_else(|| panic!("dnsmasq log lacks `{step}` after DHCPDISCOVER:\n{log}"));
+        let found = log[at..]
+            .find(&step)
+            .unwrap_or_else(|| panic!("dnsmasq log lacks `{step}` after DHCPDISCOVER:\n{log}"));
         at += found + step.len();
     }
-    assert!(read(&leases).lines().any(|l| l.contains(&format!("{mac} {addr}"))), "dnsmasq leased {addr} to {mac}");
+    assert!(
+        read(&leases)
+            .lines()
+            .any(|l| l.contains(&format!("{mac} {addr}"))),
+        "dnsmasq leased {addr} to {mac}"
+    );
 
     // dhclient-script applied the rest of the lease in the guest.
-    let out = wait_for("dhclient to report the binding", Duration::from_secs(5), || {
-        std::fs::read_to_string(&dhclient_out).ok().filter(|o| o.contains(&format!("bound to {addr}")))
-    });
-    assert!(out.contains(&format!("DHCPACK of {addr} from {ROUTER}")), "dhclient: {out}");
+    let out = wait_for(
+        "dhclient to report the binding",
+        Duration::from_secs(5),
+        || {
+            std::fs::read_to_string(&dhclient_out)
+                .ok()
+                .filter(|o| o.contains(&format!("bound to {addr}")))
+        },
+    );
+    assert!(
+        out.contains(&format!("DHCPACK of {addr} from {ROUTER}")),
+        "dhclient: {out}"
+    );
     let routes = default_routes(&vm, "-4");
     assert_eq!(routes.len(), 1, "one default route: {routes:?}");
     assert_eq!(
@@ -782,8 +1190,18 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
         "default route via the router"
     );
     let resolv = wait_for("the guest's resolv.conf", Duration::from_secs(5), || {
-        std::fs::read_to_string(vm.etc().join("resolv.conf")).ok().filter(|t| t.contains("nameserver"))
+        std::fs::read_to_string(vm.etc().join("resolv.conf"))
+            .ok()
+            .filter(|t| t.contains("nameserver"))
     });
-    assert!(resolv.lines().any(|l| l.trim() == format!("nameserver {ROUTER}")), "the DHCP server's DNS: {resolv}");
-    println!("seed-dhcp: {ifname} ({mac}) leased {lease} through {} -> {} -> dnsmasq", nad.name, bridge.name);
+    assert!(
+        resolv
+            .lines()
+            .any(|l| l.trim() == format!("nameserver {ROUTER}")),
+        "the DHCP server's DNS: {resolv}"
+    );
+    println!(
+        "seed-dhcp: {ifname} ({mac}) leased {lease} through {} -> {} -> dnsmasq",
+        nad.name, bridge.name
+    );
 }

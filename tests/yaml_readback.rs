@@ -28,20 +28,43 @@ fn outputs() -> Vec<(String, String, Vec<Value>)> {
     for f in fixtures() {
         let text = std::fs::read_to_string(&f).unwrap();
         let report = wukong_net::render(&text);
-        assert!(!report.has_errors(), "{}: {:#?}", f.display(), report.diagnostics);
+        assert!(
+            !report.has_errors(),
+            "{}: {:#?}",
+            f.display(),
+            report.diagnostics
+        );
         let name = f.file_name().unwrap().to_string_lossy().to_string();
         for (w, m) in report.wukongs.iter().zip(&report.manifests) {
             // What we serialized into networkData.
-            let want = serde_json::to_value(wukong_net::netplan::network_data(&wukong_net::nic::nics(w))).unwrap();
-            out.push((format!("{name}: networkData"), m.network_data.clone(), vec![want]));
+            let want =
+                serde_json::to_value(wukong_net::netplan::network_data(&wukong_net::nic::nics(w)))
+                    .unwrap();
+            out.push((
+                format!("{name}: networkData"),
+                m.network_data.clone(),
+                vec![want],
+            ));
         }
         let mut docs = Vec::new();
         for m in &report.manifests {
-            docs.extend(m.network_attachment_definitions.iter().map(|n| serde_json::to_value(n).unwrap()));
+            docs.extend(
+                m.network_attachment_definitions
+                    .iter()
+                    .map(|n| serde_json::to_value(n).unwrap()),
+            );
             docs.push(serde_json::to_value(&m.virtual_machine).unwrap());
-            docs.extend(m.node_network_configuration_policies.iter().map(|n| serde_json::to_value(n).unwrap()));
+            docs.extend(
+                m.node_network_configuration_policies
+                    .iter()
+                    .map(|n| serde_json::to_value(n).unwrap()),
+            );
         }
-        out.push((format!("{name}: manifests"), manifests_yaml(&report.manifests, None), docs));
+        out.push((
+            format!("{name}: manifests"),
+            manifests_yaml(&report.manifests, None),
+            docs,
+        ));
     }
     out
 }
@@ -67,7 +90,12 @@ fn pyyaml(texts: &[String]) -> Option<Vec<Vec<Value>>> {
         Ok(c) => c,
         Err(e) => return missing(&format!("python3: {e}")),
     };
-    child.stdin.take().unwrap().write_all(serde_json::to_string(texts).unwrap().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(texts).unwrap().as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
@@ -109,7 +137,21 @@ fn every_output_reads_back_identically_in_pyyaml() {
 /// when unquoted, so passing the test above means our writer quoted them.
 #[test]
 fn the_trap_scalars_are_traps_for_pyyaml() {
-    let traps = ["12:34:56:12:34:56", "52:54:00:12:34:56", "on", "off", "yes", "no", "y", "null", "012", "1e3", "0x1f", "true", "0o17"];
+    let traps = [
+        "12:34:56:12:34:56",
+        "52:54:00:12:34:56",
+        "on",
+        "off",
+        "yes",
+        "no",
+        "y",
+        "null",
+        "012",
+        "1e3",
+        "0x1f",
+        "true",
+        "0o17",
+    ];
     let texts: Vec<String> = traps.iter().map(|t| format!("k: {t}\n")).collect();
     let Some(read) = pyyaml(&texts) else { return };
     let strings: Vec<&str> = traps

@@ -4,7 +4,10 @@
 //! for settings; cluster lookups go through the host capability `kubernetes/get_resource`.
 
 // Input must never crash the shell: no unwrap, expect or panic outside tests.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use guest::prelude::*;
 use kubewarden_policy_sdk::host_capabilities::kubernetes::{get_resource, GetResourceRequest};

@@ -183,7 +183,10 @@ fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, St
                 eprint!("{}", render_human(&shown, name, &source));
             }
             if report.has_errors() {
-                eprintln!("wukong-net: nothing rendered: {}", summary(&report.diagnostics));
+                eprintln!(
+                    "wukong-net: nothing rendered: {}",
+                    summary(&report.diagnostics)
+                );
                 String::new()
             } else if report.manifests.is_empty() {
                 eprintln!("wukong-net: no Wukong found in {name}");
@@ -194,7 +197,11 @@ fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, St
         }
     };
     write_stdout(&out)?;
-    Ok(if report.has_errors() { FOUND_ERRORS } else { OK })
+    Ok(if report.has_errors() {
+        FOUND_ERRORS
+    } else {
+        OK
+    })
 }
 
 fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
@@ -206,15 +213,27 @@ fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
         let bytes = read_input(file)?;
         let report = wukong_net::check_bytes(&bytes);
         any_error |= report.has_errors();
-        errors += report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        warnings += report.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        errors += report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        warnings += report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         match format {
             CheckFormat::Json => json_out.push(serde_json::json!({
                 "file": display_name(file),
                 "diagnostics": report.diagnostics,
             })),
             CheckFormat::Human => {
-                human.push_str(&render_human(&report.diagnostics, display_name(file), &String::from_utf8_lossy(&bytes)));
+                human.push_str(&render_human(
+                    &report.diagnostics,
+                    display_name(file),
+                    &String::from_utf8_lossy(&bytes),
+                ));
             }
         }
     }
@@ -246,7 +265,12 @@ fn explain(code: Option<&str>, all: bool) -> Result<u8, String> {
     let name = code.unwrap_or_default();
     match wukong_net::Code::from_name(name) {
         Some(c) => {
-            write_stdout(&format!("{} ({}): {}\n", c.as_str(), c.severity(), c.summary()))?;
+            write_stdout(&format!(
+                "{} ({}): {}\n",
+                c.as_str(),
+                c.severity(),
+                c.summary()
+            ))?;
             Ok(OK)
         }
         None => {
@@ -254,7 +278,9 @@ fn explain(code: Option<&str>, all: bool) -> Result<u8, String> {
             let hint = wukong_net::load::closest(name, &names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            Err(format!("unknown diagnostic code `{name}`{hint} (`wukong-net explain --all` lists them)"))
+            Err(format!(
+                "unknown diagnostic code `{name}`{hint} (`wukong-net explain --all` lists them)"
+            ))
         }
     }
 }

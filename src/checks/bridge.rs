@@ -19,7 +19,11 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
                 ("vlanId", net.vlan_id.is_some()),
             ] {
                 if set {
-                    out.push(ignored(&base, field, "the pod network `default` uses the cluster's pod network"));
+                    out.push(ignored(
+                        &base,
+                        field,
+                        "the pod network `default` uses the cluster's pod network",
+                    ));
                 }
             }
             continue;
@@ -55,7 +59,11 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
                 ("vlanId", net.vlan_id.is_some()),
             ] {
                 if set {
-                    out.push(ignored(&base, field, "the existing NAD named in `nadName` decides it"));
+                    out.push(ignored(
+                        &base,
+                        field,
+                        "the existing NAD named in `nadName` decides it",
+                    ));
                 }
             }
             continue;
@@ -67,9 +75,15 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
             true
         } else {
             let (path, what) = if net.bridge_name.is_some() {
-                (format!("{base}.bridgeName"), format!("bridge name `{}`", bridge.escape_debug()))
+                (
+                    format!("{base}.bridgeName"),
+                    format!("bridge name `{}`", bridge.escape_debug()),
+                )
             } else {
-                (format!("{base}.name"), format!("the default bridge name `{}`", bridge.escape_debug()))
+                (
+                    format!("{base}.name"),
+                    format!("the default bridge name `{}`", bridge.escape_debug()),
+                )
             };
             out.push(
                 Diagnostic::new(Code::InvalidInterfaceName, path, format!("{what} is not a valid Linux interface name"))
@@ -114,8 +128,12 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
 }
 
 fn ignored(base: &str, field: &str, why: &str) -> Diagnostic {
-    Diagnostic::new(Code::IgnoredField, format!("{base}.{field}"), format!("`{field}` has no effect here: {why}"))
-        .with_hint(format!("remove `{field}`"))
+    Diagnostic::new(
+        Code::IgnoredField,
+        format!("{base}.{field}"),
+        format!("`{field}` has no effect here: {why}"),
+    )
+    .with_hint(format!("remove `{field}`"))
 }
 
 #[cfg(test)]
@@ -128,37 +146,105 @@ mod tests {
     #[test]
     fn interface_names() {
         expect(&with_networks(&format!("  - name: ext\n    bridgeName: br-external-too-long\n    physicalInterface: ens192\n{DHCP}")), Code::InvalidInterfaceName, "spec.networks[0].bridgeName", 12);
-        expect(&with_networks(&format!("  - name: ext\n    physicalInterface: \"ens 192\"\n{DHCP}")), Code::InvalidInterfaceName, "spec.networks[0].physicalInterface", 12);
-        expect(&with_networks(&format!("  - name: ext\n    physicalInterface: eth0:1\n{DHCP}")), Code::InvalidInterfaceName, "spec.networks[0].physicalInterface", 12);
+        expect(
+            &with_networks(&format!(
+                "  - name: ext\n    physicalInterface: \"ens 192\"\n{DHCP}"
+            )),
+            Code::InvalidInterfaceName,
+            "spec.networks[0].physicalInterface",
+            12,
+        );
+        expect(
+            &with_networks(&format!(
+                "  - name: ext\n    physicalInterface: eth0:1\n{DHCP}"
+            )),
+            Code::InvalidInterfaceName,
+            "spec.networks[0].physicalInterface",
+            12,
+        );
         // The default br-<name> must fit too.
-        expect(&with_networks(&format!("  - name: external-network\n    physicalInterface: ens192\n{DHCP}")), Code::InvalidInterfaceName, "spec.networks[0].name", 11);
-        clean_of(&with_networks(&format!("  - name: ext\n    bridgeName: br-external\n    physicalInterface: ens192\n{DHCP}")), Code::InvalidInterfaceName);
+        expect(
+            &with_networks(&format!(
+                "  - name: external-network\n    physicalInterface: ens192\n{DHCP}"
+            )),
+            Code::InvalidInterfaceName,
+            "spec.networks[0].name",
+            11,
+        );
+        clean_of(
+            &with_networks(&format!(
+                "  - name: ext\n    bridgeName: br-external\n    physicalInterface: ens192\n{DHCP}"
+            )),
+            Code::InvalidInterfaceName,
+        );
     }
 
     #[test]
     fn operator_made_bridge_needs_a_nic() {
-        expect(&with_networks(&format!("  - name: ext\n{DHCP}")), Code::MissingPhysicalInterface, "spec.networks[0]", 11);
-        clean_of(&with_networks(&format!("  - name: ext\n    nadName: existing\n{DHCP}")), Code::MissingPhysicalInterface);
+        expect(
+            &with_networks(&format!("  - name: ext\n{DHCP}")),
+            Code::MissingPhysicalInterface,
+            "spec.networks[0]",
+            11,
+        );
+        clean_of(
+            &with_networks(&format!("  - name: ext\n    nadName: existing\n{DHCP}")),
+            Code::MissingPhysicalInterface,
+        );
     }
 
     #[test]
     fn one_nic_one_bridge() {
         let y = with_networks(&format!("  - name: a\n    bridgeName: br-a\n    physicalInterface: ens192\n{DHCP}  - name: b\n    bridgeName: br-b\n    physicalInterface: ens192\n{DHCP}"));
-        expect(&y, Code::NicInTwoBridges, "spec.networks[1].physicalInterface", 17);
+        expect(
+            &y,
+            Code::NicInTwoBridges,
+            "spec.networks[1].physicalInterface",
+            17,
+        );
         let same = with_networks(&format!("  - name: a\n    bridgeName: br-a\n    physicalInterface: ens192\n{DHCP}  - name: b\n    bridgeName: br-a\n    physicalInterface: ens192\n{DHCP}"));
         clean_of(&same, Code::NicInTwoBridges);
     }
 
     #[test]
     fn network_types() {
-        expect(&with_networks(&format!("  - name: ext\n    type: sriov\n{DHCP}")), Code::UnsupportedNetworkType, "spec.networks[0].type", 12);
-        clean_of(&with_networks(&format!("  - name: ext\n    type: sriov\n    nadName: sriov-net\n{DHCP}")), Code::UnsupportedNetworkType);
-        expect(&with_networks(&format!("  - name: ext\n    type: ovs\n    physicalInterface: ens192\n{DHCP}")), Code::OvsAsLinuxBridge, "spec.networks[0].type", 12);
+        expect(
+            &with_networks(&format!("  - name: ext\n    type: sriov\n{DHCP}")),
+            Code::UnsupportedNetworkType,
+            "spec.networks[0].type",
+            12,
+        );
+        clean_of(
+            &with_networks(&format!(
+                "  - name: ext\n    type: sriov\n    nadName: sriov-net\n{DHCP}"
+            )),
+            Code::UnsupportedNetworkType,
+        );
+        expect(
+            &with_networks(&format!(
+                "  - name: ext\n    type: ovs\n    physicalInterface: ens192\n{DHCP}"
+            )),
+            Code::OvsAsLinuxBridge,
+            "spec.networks[0].type",
+            12,
+        );
     }
 
     #[test]
     fn ignored_fields() {
-        expect(&with_networks(&format!("  - name: ext\n    nadName: existing\n    vlanId: 5\n{DHCP}")), Code::IgnoredField, "spec.networks[0].vlanId", 13);
-        expect(&with_networks("  - name: default\n    bridgeName: br0\n"), Code::IgnoredField, "spec.networks[0].bridgeName", 12);
+        expect(
+            &with_networks(&format!(
+                "  - name: ext\n    nadName: existing\n    vlanId: 5\n{DHCP}"
+            )),
+            Code::IgnoredField,
+            "spec.networks[0].vlanId",
+            13,
+        );
+        expect(
+            &with_networks("  - name: default\n    bridgeName: br0\n"),
+            Code::IgnoredField,
+            "spec.networks[0].bridgeName",
+            12,
+        );
     }
 }

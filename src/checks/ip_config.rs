@@ -115,8 +115,12 @@ fn check_address(a: &str, path: &str, out: &mut Vec<Diagnostic>) -> Option<IpNet
             "write address/prefix, e.g. 192.168.0.200/24".to_string()
         };
         out.push(
-            Diagnostic::new(Code::AddressNotCidr, path, format!("`{}` is not an address in CIDR form", a.escape_debug()))
-                .with_hint(hint),
+            Diagnostic::new(
+                Code::AddressNotCidr,
+                path,
+                format!("`{}` is not an address in CIDR form", a.escape_debug()),
+            )
+            .with_hint(hint),
         );
         return None;
     };
@@ -125,15 +129,23 @@ fn check_address(a: &str, path: &str, out: &mut Vec<Diagnostic>) -> Option<IpNet
     let small = net.max_prefix_len() - net.prefix_len() <= 1;
     if !small && host == net.network() {
         out.push(
-            Diagnostic::new(Code::AddressNotHost, path, format!("{host} is the network address of {}", net.trunc()))
-                .with_hint("pick a host address inside the subnet, e.g. the .10 of it"),
+            Diagnostic::new(
+                Code::AddressNotHost,
+                path,
+                format!("{host} is the network address of {}", net.trunc()),
+            )
+            .with_hint("pick a host address inside the subnet, e.g. the .10 of it"),
         );
         return None;
     }
     if !small && matches!(net, IpNet::V4(_)) && host == net.broadcast() {
         out.push(
-            Diagnostic::new(Code::AddressNotHost, path, format!("{host} is the broadcast address of {}", net.trunc()))
-                .with_hint("pick a host address inside the subnet, below the broadcast address"),
+            Diagnostic::new(
+                Code::AddressNotHost,
+                path,
+                format!("{host} is the broadcast address of {}", net.trunc()),
+            )
+            .with_hint("pick a host address inside the subnet, below the broadcast address"),
         );
         return None;
     }
@@ -143,25 +155,39 @@ fn check_address(a: &str, path: &str, out: &mut Vec<Diagnostic>) -> Option<IpNet
 fn check_gateway(g: &str, subnet: Option<IpNet>, path: &str, out: &mut Vec<Diagnostic>) {
     let Ok(gw) = g.parse::<IpAddr>() else {
         out.push(
-            Diagnostic::new(Code::GatewayNotIp, path, format!("gateway `{}` is not an IP address", g.escape_debug()))
-                .with_hint("write the router's address, e.g. 192.168.0.1 (no prefix length)"),
+            Diagnostic::new(
+                Code::GatewayNotIp,
+                path,
+                format!("gateway `{}` is not an IP address", g.escape_debug()),
+            )
+            .with_hint("write the router's address, e.g. 192.168.0.1 (no prefix length)"),
         );
         return;
     };
     let Some(net) = subnet else { return };
     if gw == net.addr() {
         out.push(
-            Diagnostic::new(Code::GatewayIsAddress, path, format!("the gateway {gw} is the NIC's own address"))
-                .with_hint("the gateway is the router on this subnet, usually its .1"),
+            Diagnostic::new(
+                Code::GatewayIsAddress,
+                path,
+                format!("the gateway {gw} is the NIC's own address"),
+            )
+            .with_hint("the gateway is the router on this subnet, usually its .1"),
         );
     } else if !net.contains(&gw) {
         out.push(
             Diagnostic::new(
                 Code::GatewayOutsideSubnet,
                 path,
-                format!("the gateway {gw} is outside the subnet {}: the guest cannot reach it", net.trunc()),
+                format!(
+                    "the gateway {gw} is outside the subnet {}: the guest cannot reach it",
+                    net.trunc()
+                ),
             )
-            .with_hint(format!("use a gateway inside {}, or widen the address's prefix", net.trunc())),
+            .with_hint(format!(
+                "use a gateway inside {}, or widen the address's prefix",
+                net.trunc()
+            )),
         );
     }
 }
@@ -172,70 +198,166 @@ mod tests {
     use crate::diagnostic::Code;
 
     fn net(ip: &str) -> String {
-        with_networks(&format!("  - name: ext\n    physicalInterface: ens192\n    ipConfig:\n{ip}"))
+        with_networks(&format!(
+            "  - name: ext\n    physicalInterface: ens192\n    ipConfig:\n{ip}"
+        ))
     }
 
     #[test]
     fn missing_ip_config_warns_except_pod_network() {
-        expect(&with_networks("  - name: ext\n    physicalInterface: ens192\n"), Code::MissingIpConfig, "spec.networks[0]", 11);
+        expect(
+            &with_networks("  - name: ext\n    physicalInterface: ens192\n"),
+            Code::MissingIpConfig,
+            "spec.networks[0]",
+            11,
+        );
         clean_of(&with_networks("  - name: default\n"), Code::MissingIpConfig);
     }
 
     #[test]
     fn dhcp_rejects_address_and_gateway() {
         let y = net("      mode: dhcp\n      address: 10.0.0.5/24\n      gateway: 10.0.0.1\n");
-        expect(&y, Code::DhcpWithAddress, "spec.networks[0].ipConfig.address", 15);
-        expect(&y, Code::DhcpWithGateway, "spec.networks[0].ipConfig.gateway", 16);
-        clean_of(&net("      mode: dhcp\n      dnsServers: [1.1.1.1]\n"), Code::DhcpWithAddress);
+        expect(
+            &y,
+            Code::DhcpWithAddress,
+            "spec.networks[0].ipConfig.address",
+            15,
+        );
+        expect(
+            &y,
+            Code::DhcpWithGateway,
+            "spec.networks[0].ipConfig.gateway",
+            16,
+        );
+        clean_of(
+            &net("      mode: dhcp\n      dnsServers: [1.1.1.1]\n"),
+            Code::DhcpWithAddress,
+        );
     }
 
     #[test]
     fn mode_missing_or_invalid() {
-        expect(&net("      address: 10.0.0.5/24\n"), Code::InvalidIpMode, "spec.networks[0].ipConfig.mode", 14);
-        expect(&net("      mode: dhpc\n"), Code::InvalidIpMode, "spec.networks[0].ipConfig.mode", 14);
+        expect(
+            &net("      address: 10.0.0.5/24\n"),
+            Code::InvalidIpMode,
+            "spec.networks[0].ipConfig.mode",
+            14,
+        );
+        expect(
+            &net("      mode: dhpc\n"),
+            Code::InvalidIpMode,
+            "spec.networks[0].ipConfig.mode",
+            14,
+        );
     }
 
     #[test]
     fn static_needs_an_address() {
-        expect(&net("      mode: static\n"), Code::StaticWithoutAddress, "spec.networks[0].ipConfig.mode", 14);
+        expect(
+            &net("      mode: static\n"),
+            Code::StaticWithoutAddress,
+            "spec.networks[0].ipConfig.mode",
+            14,
+        );
     }
 
     #[test]
     fn static_address_must_be_cidr() {
-        expect(&net("      mode: static\n      address: 10.0.0.5\n"), Code::AddressNotCidr, "spec.networks[0].ipConfig.address", 15);
-        expect(&net("      mode: static\n      address: 10.0.0.300/24\n"), Code::AddressNotCidr, "spec.networks[0].ipConfig.address", 15);
+        expect(
+            &net("      mode: static\n      address: 10.0.0.5\n"),
+            Code::AddressNotCidr,
+            "spec.networks[0].ipConfig.address",
+            15,
+        );
+        expect(
+            &net("      mode: static\n      address: 10.0.0.300/24\n"),
+            Code::AddressNotCidr,
+            "spec.networks[0].ipConfig.address",
+            15,
+        );
     }
 
     #[test]
     fn static_address_must_be_a_host() {
-        expect(&net("      mode: static\n      address: 10.0.0.0/24\n"), Code::AddressNotHost, "spec.networks[0].ipConfig.address", 15);
-        expect(&net("      mode: static\n      address: 10.0.0.255/24\n"), Code::AddressNotHost, "spec.networks[0].ipConfig.address", 15);
-        clean_of(&net("      mode: static\n      address: 10.0.0.0/31\n"), Code::AddressNotHost);
-        clean_of(&net("      mode: static\n      address: 2001:db8::5/64\n"), Code::AddressNotHost);
+        expect(
+            &net("      mode: static\n      address: 10.0.0.0/24\n"),
+            Code::AddressNotHost,
+            "spec.networks[0].ipConfig.address",
+            15,
+        );
+        expect(
+            &net("      mode: static\n      address: 10.0.0.255/24\n"),
+            Code::AddressNotHost,
+            "spec.networks[0].ipConfig.address",
+            15,
+        );
+        clean_of(
+            &net("      mode: static\n      address: 10.0.0.0/31\n"),
+            Code::AddressNotHost,
+        );
+        clean_of(
+            &net("      mode: static\n      address: 2001:db8::5/64\n"),
+            Code::AddressNotHost,
+        );
     }
 
     #[test]
     fn gateway_checks() {
-        expect(&net("      mode: static\n      address: 10.0.0.5/24\n      gateway: router\n"), Code::GatewayNotIp, "spec.networks[0].ipConfig.gateway", 16);
-        expect(&net("      mode: static\n      address: 10.0.0.5/24\n      gateway: 10.0.1.1\n"), Code::GatewayOutsideSubnet, "spec.networks[0].ipConfig.gateway", 16);
-        expect(&net("      mode: static\n      address: 10.0.0.5/24\n      gateway: 10.0.0.5\n"), Code::GatewayIsAddress, "spec.networks[0].ipConfig.gateway", 16);
-        clean_of(&net("      mode: static\n      address: 10.0.0.5/24\n      gateway: 10.0.0.1\n"), Code::GatewayOutsideSubnet);
+        expect(
+            &net("      mode: static\n      address: 10.0.0.5/24\n      gateway: router\n"),
+            Code::GatewayNotIp,
+            "spec.networks[0].ipConfig.gateway",
+            16,
+        );
+        expect(
+            &net("      mode: static\n      address: 10.0.0.5/24\n      gateway: 10.0.1.1\n"),
+            Code::GatewayOutsideSubnet,
+            "spec.networks[0].ipConfig.gateway",
+            16,
+        );
+        expect(
+            &net("      mode: static\n      address: 10.0.0.5/24\n      gateway: 10.0.0.5\n"),
+            Code::GatewayIsAddress,
+            "spec.networks[0].ipConfig.gateway",
+            16,
+        );
+        clean_of(
+            &net("      mode: static\n      address: 10.0.0.5/24\n      gateway: 10.0.0.1\n"),
+            Code::GatewayOutsideSubnet,
+        );
     }
 
     #[test]
     fn dns_servers_must_be_ips() {
-        expect(&net("      mode: dhcp\n      dnsServers: [1.1.1.1, dns.example.com]\n"), Code::DnsServerNotIp, "spec.networks[0].ipConfig.dnsServers[1]", 15);
+        expect(
+            &net("      mode: dhcp\n      dnsServers: [1.1.1.1, dns.example.com]\n"),
+            Code::DnsServerNotIp,
+            "spec.networks[0].ipConfig.dnsServers[1]",
+            15,
+        );
     }
 
     #[test]
     fn duplicate_static_addresses() {
         let y = with_networks("  - name: a\n    physicalInterface: ens192\n    ipConfig: {mode: static, address: 10.0.0.5/24}\n  - name: b\n    physicalInterface: ens193\n    ipConfig: {mode: static, address: 10.0.0.5/16}\n");
-        expect(&y, Code::DuplicateAddress, "spec.networks[1].ipConfig.address", 16);
+        expect(
+            &y,
+            Code::DuplicateAddress,
+            "spec.networks[1].ipConfig.address",
+            16,
+        );
     }
 
     #[test]
     fn pod_network_cannot_be_static() {
-        let y = with_networks("  - name: default\n    ipConfig: {mode: static, address: 10.0.2.2/24}\n");
-        expect(&y, Code::PodNetworkStatic, "spec.networks[0].ipConfig.mode", 12);
+        let y = with_networks(
+            "  - name: default\n    ipConfig: {mode: static, address: 10.0.2.2/24}\n",
+        );
+        expect(
+            &y,
+            Code::PodNetworkStatic,
+            "spec.networks[0].ipConfig.mode",
+            12,
+        );
     }
 }

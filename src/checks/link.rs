@@ -21,30 +21,54 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
         if let Some(m) = net.mtu {
             if !(68..=65535).contains(&m) {
                 out.push(
-                    Diagnostic::new(Code::MtuOutOfRange, format!("{base}.mtu"), format!("MTU {m} is outside 68-65535"))
-                        .with_hint("use the physical network's MTU, usually 1500 (or 9000 for jumbo frames)"),
+                    Diagnostic::new(
+                        Code::MtuOutOfRange,
+                        format!("{base}.mtu"),
+                        format!("MTU {m} is outside 68-65535"),
+                    )
+                    .with_hint(
+                        "use the physical network's MTU, usually 1500 (or 9000 for jumbo frames)",
+                    ),
                 );
             }
         }
-        let Some(text) = net.mac_address.as_deref() else { continue };
+        let Some(text) = net.mac_address.as_deref() else {
+            continue;
+        };
         let path = format!("{base}.macAddress");
         match MacAddress::parse(text) {
             Ok(mac) => {
                 if let Some(&first) = macs.get(&mac) {
                     out.push(
-                        Diagnostic::new(Code::DuplicateMac, path, format!("MAC {mac} is already pinned by spec.networks[{first}]"))
-                            .with_hint("every NIC needs its own MAC; remove macAddress to get a derived one"),
+                        Diagnostic::new(
+                            Code::DuplicateMac,
+                            path,
+                            format!("MAC {mac} is already pinned by spec.networks[{first}]"),
+                        )
+                        .with_hint(
+                            "every NIC needs its own MAC; remove macAddress to get a derived one",
+                        ),
                     );
                 } else {
                     macs.insert(mac, i);
                 }
             }
             Err(MacError::Malformed) => out.push(
-                Diagnostic::new(Code::InvalidMac, path, format!("`{}` is not a MAC address", text.escape_debug()))
-                    .with_hint("write six hex pairs separated by colons, e.g. \"02:00:00:00:00:01\" (quoted)"),
+                Diagnostic::new(
+                    Code::InvalidMac,
+                    path,
+                    format!("`{}` is not a MAC address", text.escape_debug()),
+                )
+                .with_hint(
+                    "write six hex pairs separated by colons, e.g. \"02:00:00:00:00:01\" (quoted)",
+                ),
             ),
             Err(e) => {
-                let what = if e == MacError::Multicast { "a multicast" } else { "the all-zero" };
+                let what = if e == MacError::Multicast {
+                    "a multicast"
+                } else {
+                    "the all-zero"
+                };
                 out.push(
                     Diagnostic::new(Code::UnusableMac, path, format!("{text} is {what} MAC; no NIC can use it"))
                         .with_hint("use a unicast MAC: the lowest bit of the first byte must be 0, e.g. 02:..."),
@@ -60,36 +84,78 @@ mod tests {
     use crate::diagnostic::Code;
 
     fn net(extra: &str) -> String {
-        with_networks(&format!("  - name: ext\n    physicalInterface: ens192\n    ipConfig: {{mode: dhcp}}\n{extra}"))
+        with_networks(&format!(
+            "  - name: ext\n    physicalInterface: ens192\n    ipConfig: {{mode: dhcp}}\n{extra}"
+        ))
     }
 
     #[test]
     fn vlan_range() {
-        expect(&net("    vlanId: 4095\n"), Code::VlanOutOfRange, "spec.networks[0].vlanId", 14);
-        expect(&net("    vlanId: 0\n"), Code::VlanOutOfRange, "spec.networks[0].vlanId", 14);
+        expect(
+            &net("    vlanId: 4095\n"),
+            Code::VlanOutOfRange,
+            "spec.networks[0].vlanId",
+            14,
+        );
+        expect(
+            &net("    vlanId: 0\n"),
+            Code::VlanOutOfRange,
+            "spec.networks[0].vlanId",
+            14,
+        );
         clean_of(&net("    vlanId: 4094\n"), Code::VlanOutOfRange);
         clean_of(&net("    vlanId: 1\n"), Code::VlanOutOfRange);
     }
 
     #[test]
     fn mtu_range() {
-        expect(&net("    mtu: 67\n"), Code::MtuOutOfRange, "spec.networks[0].mtu", 14);
-        expect(&net("    mtu: 65536\n"), Code::MtuOutOfRange, "spec.networks[0].mtu", 14);
+        expect(
+            &net("    mtu: 67\n"),
+            Code::MtuOutOfRange,
+            "spec.networks[0].mtu",
+            14,
+        );
+        expect(
+            &net("    mtu: 65536\n"),
+            Code::MtuOutOfRange,
+            "spec.networks[0].mtu",
+            14,
+        );
         clean_of(&net("    mtu: 68\n"), Code::MtuOutOfRange);
         clean_of(&net("    mtu: 9000\n"), Code::MtuOutOfRange);
     }
 
     #[test]
     fn mac_checks() {
-        expect(&net("    macAddress: 02-00-00-00-00-01\n"), Code::InvalidMac, "spec.networks[0].macAddress", 14);
-        expect(&net("    macAddress: \"01:00:5e:00:00:01\"\n"), Code::UnusableMac, "spec.networks[0].macAddress", 14);
-        expect(&net("    macAddress: \"00:00:00:00:00:00\"\n"), Code::UnusableMac, "spec.networks[0].macAddress", 14);
+        expect(
+            &net("    macAddress: 02-00-00-00-00-01\n"),
+            Code::InvalidMac,
+            "spec.networks[0].macAddress",
+            14,
+        );
+        expect(
+            &net("    macAddress: \"01:00:5e:00:00:01\"\n"),
+            Code::UnusableMac,
+            "spec.networks[0].macAddress",
+            14,
+        );
+        expect(
+            &net("    macAddress: \"00:00:00:00:00:00\"\n"),
+            Code::UnusableMac,
+            "spec.networks[0].macAddress",
+            14,
+        );
         let two = with_networks("  - name: a\n    nadName: x\n    ipConfig: {mode: dhcp}\n    macAddress: \"02:00:00:00:00:01\"\n  - name: b\n    nadName: y\n    ipConfig: {mode: dhcp}\n    macAddress: \"02:00:00:00:00:01\"\n");
         expect(&two, Code::DuplicateMac, "spec.networks[1].macAddress", 18);
     }
 
     #[test]
     fn wrong_types_are_located() {
-        expect(&net("    vlanId: \"100\"\n"), Code::WrongType, "spec.networks[0].vlanId", 14);
+        expect(
+            &net("    vlanId: \"100\"\n"),
+            Code::WrongType,
+            "spec.networks[0].vlanId",
+            14,
+        );
     }
 }

@@ -28,7 +28,8 @@ pub fn is_dns1123_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
@@ -44,7 +45,9 @@ pub fn is_interface_name(s: &str) -> bool {
         && s.len() <= 15
         && s != "."
         && s != ".."
-        && !s.chars().any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control())
+        && !s
+            .chars()
+            .any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -78,6 +81,9 @@ pub(crate) mod testing {
     #[track_caller]
     pub fn clean_of(yaml: &str, code: Code) {
         let ds = diagnose(yaml);
-        assert!(ds.iter().all(|d| d.code != code), "unexpected {code}: {ds:#?}");
+        assert!(
+            ds.iter().all(|d| d.code != code),
+            "unexpected {code}: {ds:#?}"
+        );
     }
 }

@@ -92,21 +92,31 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::DuplicateNetworkName,
                     path,
-                    format!("network `{}` is already defined at spec.networks[{first}]", net.name.escape_debug()),
+                    format!(
+                        "network `{}` is already defined at spec.networks[{first}]",
+                        net.name.escape_debug()
+                    ),
                 )
-                .with_hint("give each network its own name; it names the KubeVirt interface and the NAD"),
+                .with_hint(
+                    "give each network its own name; it names the KubeVirt interface and the NAD",
+                ),
             );
         }
     }
 
-    let primaries: Vec<usize> = (0..networks.len()).filter(|&i| networks[i].is_primary()).collect();
+    let primaries: Vec<usize> = (0..networks.len())
+        .filter(|&i| networks[i].is_primary())
+        .collect();
     if let Some((&p, others)) = primaries.split_first() {
         for &i in others {
             out.push(
                 Diagnostic::new(
                     Code::MultiplePrimary,
                     format!("{}.primary", net_path(i)),
-                    format!("network `{}` is marked primary, but spec.networks[{p}] already is", networks[i].name),
+                    format!(
+                        "network `{}` is marked primary, but spec.networks[{p}] already is",
+                        networks[i].name
+                    ),
                 )
                 .with_hint("mark only one network `primary: true`"),
             );
@@ -135,7 +145,10 @@ mod tests {
     fn network_name_must_be_a_label() {
         let y = with_networks(&format!("  - name: External_Net\n{DHCP}"));
         expect(&y, Code::InvalidNetworkName, "spec.networks[0].name", 11);
-        clean_of(&with_networks(&format!("  - name: external\n{DHCP}")), Code::InvalidNetworkName);
+        clean_of(
+            &with_networks(&format!("  - name: external\n{DHCP}")),
+            Code::InvalidNetworkName,
+        );
     }
 
     #[test]
@@ -152,15 +165,27 @@ mod tests {
 
     #[test]
     fn one_primary_only() {
-        let y = with_networks(&format!("  - name: a\n    primary: true\n{DHCP}  - name: b\n    primary: true\n{DHCP}"));
+        let y = with_networks(&format!(
+            "  - name: a\n    primary: true\n{DHCP}  - name: b\n    primary: true\n{DHCP}"
+        ));
         expect(&y, Code::MultiplePrimary, "spec.networks[1].primary", 16);
     }
 
     #[test]
     fn primary_excludes_pod_network() {
-        let y = with_networks(&format!("  - name: default\n  - name: a\n    primary: true\n{DHCP}"));
-        expect(&y, Code::PrimaryWithPodNetwork, "spec.networks[1].primary", 13);
-        clean_of(&with_networks(&format!("  - name: a\n    primary: true\n{DHCP}")), Code::PrimaryWithPodNetwork);
+        let y = with_networks(&format!(
+            "  - name: default\n  - name: a\n    primary: true\n{DHCP}"
+        ));
+        expect(
+            &y,
+            Code::PrimaryWithPodNetwork,
+            "spec.networks[1].primary",
+            13,
+        );
+        clean_of(
+            &with_networks(&format!("  - name: a\n    primary: true\n{DHCP}")),
+            Code::PrimaryWithPodNetwork,
+        );
     }
 
     #[test]
@@ -188,16 +213,23 @@ mod tests {
     fn missing_uid_is_info() {
         let y = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata:\n  name: vm\nspec: {}\n";
         expect(y, Code::NoOwnerUid, "metadata", 4);
-        clean_of(&with_networks(&format!("  - name: a\n{DHCP}")), Code::NoOwnerUid);
+        clean_of(
+            &with_networks(&format!("  - name: a\n{DHCP}")),
+            Code::NoOwnerUid,
+        );
     }
 
     #[test]
     fn network_count_limit_just_inside_and_outside() {
-        let item = |i: usize| format!("  - name: n{i}\n    nadName: shared\n    ipConfig: {{mode: dhcp}}\n");
+        let item = |i: usize| {
+            format!("  - name: n{i}\n    nadName: shared\n    ipConfig: {{mode: dhcp}}\n")
+        };
         let inside: String = (0..crate::limits::MAX_NETWORKS).map(item).collect();
         clean_of(&with_networks(&inside), Code::TooManyNetworks);
         let outside: String = (0..=crate::limits::MAX_NETWORKS).map(item).collect();
         let ds = diagnose(&with_networks(&outside));
-        assert!(ds.iter().any(|d| d.code == Code::TooManyNetworks && d.path == "spec.networks[64]"));
+        assert!(ds
+            .iter()
+            .any(|d| d.code == Code::TooManyNetworks && d.path == "spec.networks[64]"));
     }
 }

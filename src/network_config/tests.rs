@@ -499,6 +499,9 @@ fn undefined_device_hints_do_not_depend_on_hash_order() {
     let text = "network:\n  version: 2\n  ethernets:\n    eth0: {dhcp4: true}\n    eth2: {dhcp4: true}\n  bonds:\n    bond0:\n      interfaces: [eth1]\n";
     for _ in 0..20 {
         let d = one(text, Code::UndefinedDevice);
-        assert_eq!(hint(&d), "did you mean `eth0`? Otherwise define `eth1` (e.g. under `ethernets`)");
+        assert_eq!(
+            hint(&d),
+            "did you mean `eth0`? Otherwise define `eth1` (e.g. under `ethernets`)"
+        );
     }
 }

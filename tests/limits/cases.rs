@@ -68,25 +68,49 @@ pub fn cases() -> Vec<Case> {
         // Input size: the compact JSON is exactly the limit, or one byte more.
         let base = compact(&wukong(json!(""), 1)).len();
         let object = wukong(json!("a".repeat(MAX_INPUT_BYTES + extra - base)), 1);
-        out.push(case(format!("input size {} bytes", MAX_INPUT_BYTES + extra), inside, object, "input-too-large"));
+        out.push(case(
+            format!("input size {} bytes", MAX_INPUT_BYTES + extra),
+            inside,
+            object,
+            "input-too-large",
+        ));
 
         // Nesting depth: the Wukong (1), its metadata (2), then `pad`'s nested lists.
         let object = wukong(nested(MAX_DEPTH + extra - 3), 1);
-        out.push(case(format!("nesting depth {}", MAX_DEPTH + extra), inside, object, "too-deep"));
+        out.push(case(
+            format!("nesting depth {}", MAX_DEPTH + extra),
+            inside,
+            object,
+            "too-deep",
+        ));
 
         // Nodes: `pad` is a list of zeros filling up to the limit.
         let base = nodes(&wukong(json!([]), 1));
         let object = wukong(Value::Array(vec![json!(0); MAX_NODES + extra - base]), 1);
-        out.push(case(format!("{} nodes", MAX_NODES + extra), inside, object, "too-many-nodes"));
+        out.push(case(
+            format!("{} nodes", MAX_NODES + extra),
+            inside,
+            object,
+            "too-many-nodes",
+        ));
 
         // Networks per Wukong.
         let object = wukong(json!(""), MAX_NETWORKS + extra);
-        out.push(case(format!("{} networks", MAX_NETWORKS + extra), inside, object, "too-many-networks"));
+        out.push(case(
+            format!("{} networks", MAX_NETWORKS + extra),
+            inside,
+            object,
+            "too-many-networks",
+        ));
 
         // Documents per stream.
         let one = compact(&wukong(json!(""), 1));
         out.push(Case {
-            name: format!("{} documents ({})", MAX_DOCUMENTS + extra, if inside { "inside" } else { "outside" }),
+            name: format!(
+                "{} documents ({})",
+                MAX_DOCUMENTS + extra,
+                if inside { "inside" } else { "outside" }
+            ),
             object: None,
             text: vec![one; MAX_DOCUMENTS + extra].join("\n---\n"),
             refused_with: (!inside).then_some("too-many-documents"),
@@ -110,10 +134,20 @@ pub fn self_check(cases: &[Case]) {
                     _ => 0,
                 }
             }
-            assert_eq!(depth(c.object.as_ref().expect("object")), MAX_DEPTH + extra, "{}", c.name);
+            assert_eq!(
+                depth(c.object.as_ref().expect("object")),
+                MAX_DEPTH + extra,
+                "{}",
+                c.name
+            );
         }
         if c.name.ends_with("nodes (inside)") || c.name.ends_with("nodes (outside)") {
-            assert_eq!(nodes(c.object.as_ref().expect("object")), MAX_NODES + extra, "{}", c.name);
+            assert_eq!(
+                nodes(c.object.as_ref().expect("object")),
+                MAX_NODES + extra,
+                "{}",
+                c.name
+            );
         }
     }
 }

@@ -41,19 +41,32 @@ pub fn rendered() -> Vec<Rendered> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(fixture_dir())
         .expect("tests/fixtures")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        })
         .collect();
     files.sort();
     for name in REQUIRED {
-        assert!(files.iter().any(|f| f.ends_with(name)), "fixture {name} is missing");
+        assert!(
+            files.iter().any(|f| f.ends_with(name)),
+            "fixture {name} is missing"
+        );
     }
     let mut all = Vec::new();
     for path in files {
-        let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
         let report = wukong_net::render(&text);
         if report.has_errors() {
-            assert!(!REQUIRED.contains(&file.as_str()), "{file} must render cleanly: {:#?}", report.diagnostics);
+            assert!(
+                !REQUIRED.contains(&file.as_str()),
+                "{file} must render cleanly: {:#?}",
+                report.diagnostics
+            );
             // A fixture for a diagnostic: nothing to hand to a consumer.
             continue;
         }
@@ -61,11 +74,21 @@ pub fn rendered() -> Vec<Rendered> {
         for (i, (w, m)) in report.wukongs.into_iter().zip(report.manifests).enumerate() {
             let m = serde_json::to_value(&m).expect("manifests serialize");
             all.push(Rendered {
-                label: if i == 0 { file.clone() } else { format!("{file}#{i}") },
+                label: if i == 0 {
+                    file.clone()
+                } else {
+                    format!("{file}#{i}")
+                },
                 wukong: w,
                 network_data: m["networkData"].as_str().expect("networkData").to_string(),
-                nads: m["networkAttachmentDefinitions"].as_array().cloned().unwrap_or_default(),
-                nncps: m["nodeNetworkConfigurationPolicies"].as_array().cloned().unwrap_or_default(),
+                nads: m["networkAttachmentDefinitions"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+                nncps: m["nodeNetworkConfigurationPolicies"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
                 vm: m["virtualMachine"].clone(),
             });
         }
@@ -134,19 +157,31 @@ pub fn guest_nics(r: &Rendered) -> Vec<GuestNic> {
 }
 
 pub fn network<'a>(w: &'a Wukong, name: &str) -> &'a Network {
-    w.spec.networks.iter().find(|n| n.name == name).unwrap_or_else(|| panic!("no network {name} in the spec"))
+    w.spec
+        .networks
+        .iter()
+        .find(|n| n.name == name)
+        .unwrap_or_else(|| panic!("no network {name} in the spec"))
 }
 
 fn plan(net: &Network) -> Plan {
     let Some(ip) = &net.ip_config else {
         // The pod network is DHCP even without ipConfig (the rule for networkData).
-        return if net.is_pod_network() { Plan::Dhcp { dns: Vec::new() } } else { Plan::Unconfigured };
+        return if net.is_pod_network() {
+            Plan::Dhcp { dns: Vec::new() }
+        } else {
+            Plan::Unconfigured
+        };
     };
     let dns = ip.dns_servers.clone();
     match ip.mode {
         IpMode::Dhcp => Plan::Dhcp { dns },
         IpMode::Static => Plan::Static {
-            address: ip.address.as_deref().and_then(|a| a.parse().ok()).expect("static address"),
+            address: ip
+                .address
+                .as_deref()
+                .and_then(|a| a.parse().ok())
+                .expect("static address"),
             gateway: ip.gateway.as_deref().map(|g| g.parse().expect("gateway")),
             dns,
         },
@@ -162,19 +197,31 @@ pub struct Nad {
 
 pub fn nads(r: &Rendered) -> Vec<Nad> {
     let nics = guest_nics(r);
-    let vm_networks = r.vm["spec"]["template"]["spec"]["networks"].as_array().expect("VM networks");
+    let vm_networks = r.vm["spec"]["template"]["spec"]["networks"]
+        .as_array()
+        .expect("VM networks");
     r.nads
         .iter()
         .map(|nad| {
-            let name = nad["metadata"]["name"].as_str().expect("NAD name").to_string();
-            let config: Value = serde_json::from_str(nad["spec"]["config"].as_str().expect("spec.config"))
-                .unwrap_or_else(|e| panic!("{}: NAD {name}: spec.config is not JSON: {e}", r.label));
+            let name = nad["metadata"]["name"]
+                .as_str()
+                .expect("NAD name")
+                .to_string();
+            let config: Value =
+                serde_json::from_str(nad["spec"]["config"].as_str().expect("spec.config"))
+                    .unwrap_or_else(|e| {
+                        panic!("{}: NAD {name}: spec.config is not JSON: {e}", r.label)
+                    });
             let network = vm_networks
                 .iter()
                 .find(|n| n["multus"]["networkName"] == name.as_str())
                 .and_then(|n| n["name"].as_str())
                 .unwrap_or_else(|| panic!("{}: no VM network uses NAD {name}", r.label));
-            let nic = nics.iter().find(|n| n.network == network).expect("a NIC per VM network").clone();
+            let nic = nics
+                .iter()
+                .find(|n| n.network == network)
+                .expect("a NIC per VM network")
+                .clone();
             Nad { name, config, nic }
         })
         .collect()
@@ -192,11 +239,24 @@ pub fn node_bridge(r: &Rendered, bridge: &str) -> NodeBridge {
     let iface = r
         .nncps
         .iter()
-        .flat_map(|p| p["spec"]["desiredState"]["interfaces"].as_array().cloned().unwrap_or_default())
+        .flat_map(|p| {
+            p["spec"]["desiredState"]["interfaces"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .find(|i| i["type"] == "linux-bridge" && i["name"] == bridge)
         .unwrap_or_else(|| panic!("{}: no NNCP makes bridge {bridge}", r.label));
-    let ports = iface["bridge"]["port"].as_array().cloned().unwrap_or_default();
-    assert_eq!(ports.len(), 1, "{}: bridge {bridge} has one physical port", r.label);
+    let ports = iface["bridge"]["port"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        ports.len(),
+        1,
+        "{}: bridge {bridge} has one physical port",
+        r.label
+    );
     NodeBridge {
         name: bridge.to_string(),
         mtu: iface["mtu"].as_u64(),

@@ -23,18 +23,30 @@ impl Unit {
     }
 
     /// Every section called `name`.
-    pub fn sections<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [(String, String)]> + 'a {
-        self.sections.iter().filter(move |(n, _)| n == name).map(|(_, e)| e.as_slice())
+    pub fn sections<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a [(String, String)]> + 'a {
+        self.sections
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, e)| e.as_slice())
     }
 
     /// Every value of `key` in every section called `section`.
     pub fn values(&self, section: &str, key: &str) -> Vec<String> {
-        self.sections(section).flat_map(|s| get_all(s, key)).collect()
+        self.sections(section)
+            .flat_map(|s| get_all(s, key))
+            .collect()
     }
 }
 
 pub fn get_all(section: &[(String, String)], key: &str) -> Vec<String> {
-    section.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    section
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 pub fn get(section: &[(String, String)], key: &str) -> Option<String> {
@@ -47,7 +59,12 @@ pub fn parse_shell_vars(text: &str) -> std::collections::BTreeMap<String, String
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.trim_matches(|c| c == '"' || c == '\'').to_string()))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.trim_matches(|c| c == '"' || c == '\'').to_string(),
+            )
+        })
         .collect()
 }
 
@@ -70,7 +87,10 @@ pub fn parse_interfaces(text: &str) -> Vec<Stanza> {
                 s.options.push(line.to_string());
             }
         } else {
-            stanzas.push(Stanza { head: line.split_whitespace().map(str::to_string).collect(), options: Vec::new() });
+            stanzas.push(Stanza {
+                head: line.split_whitespace().map(str::to_string).collect(),
+                options: Vec::new(),
+            });
         }
     }
     stanzas
@@ -80,7 +100,9 @@ pub fn parse_interfaces(text: &str) -> Vec<Stanza> {
 pub fn ifaces<'a>(stanzas: &'a [Stanza], name: &str) -> Vec<&'a Stanza> {
     stanzas
         .iter()
-        .filter(|s| s.head.first().is_some_and(|w| w == "iface") && s.head.get(1).is_some_and(|w| w == name))
+        .filter(|s| {
+            s.head.first().is_some_and(|w| w == "iface") && s.head.get(1).is_some_and(|w| w == name)
+        })
         .collect()
 }
 
@@ -88,11 +110,18 @@ pub fn ifaces<'a>(stanzas: &'a [Stanza], name: &str) -> Vec<&'a Stanza> {
 pub fn option_values(s: &Stanza, key: &str) -> Vec<String> {
     s.options
         .iter()
-        .filter_map(|o| o.strip_prefix(key).filter(|r| r.starts_with(' ')).map(|r| r.trim().to_string()))
+        .filter_map(|o| {
+            o.strip_prefix(key)
+                .filter(|r| r.starts_with(' '))
+                .map(|r| r.trim().to_string())
+        })
         .collect()
 }
 
 /// Whether a udev rules file renames the NIC with this MAC to this name.
 pub fn udev_renames(rules: &str, mac: &str, name: &str) -> bool {
-    rules.lines().any(|l| l.contains(&format!("ATTR{{address}}==\"{mac}\"")) && l.contains(&format!("NAME=\"{name}\"")))
+    rules.lines().any(|l| {
+        l.contains(&format!("ATTR{{address}}==\"{mac}\""))
+            && l.contains(&format!("NAME=\"{name}\""))
+    })
 }

@@ -7,7 +7,10 @@
 //! resets the instance if a trap ever happens, so one bug cannot break the next call.
 
 // Input must never crash the shell: no unwrap, expect or panic outside tests.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;

@@ -25,8 +25,13 @@ fn codes(message: &str) -> Vec<String> {
 }
 
 fn answer(instance: &wukong_net_policy_e2e::Instance, request: &Value) -> (bool, Vec<String>) {
-    let v = instance.validate(&json!({}), request).unwrap_or_else(|e| panic!("{e}"));
-    (v["accepted"] == true, codes(v["message"].as_str().unwrap_or("")))
+    let v = instance
+        .validate(&json!({}), request)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        v["accepted"] == true,
+        codes(v["message"].as_str().unwrap_or("")),
+    )
 }
 
 #[test]
@@ -45,15 +50,27 @@ fn every_limit_just_inside_and_just_outside() {
         });
         let (accepted, codes) = answer(&instance, &request);
         match c.refused_with {
-            None => assert!(accepted && codes.is_empty(), "{}: rejected: {codes:?}", c.name),
+            None => assert!(
+                accepted && codes.is_empty(),
+                "{}: rejected: {codes:?}",
+                c.name
+            ),
             Some(code) => {
                 assert!(!accepted, "{}: accepted", c.name);
-                assert_eq!(codes, [code], "{}: rejected by its limit, and only by it", c.name);
+                assert_eq!(
+                    codes,
+                    [code],
+                    "{}: rejected by its limit, and only by it",
+                    c.name
+                );
             }
         }
         ran += 1;
     }
-    assert_eq!(ran, 8, "size, depth, nodes and networks, inside and outside");
+    assert_eq!(
+        ran, 8,
+        "size, depth, nodes and networks, inside and outside"
+    );
 }
 
 #[test]
@@ -62,7 +79,11 @@ fn network_data_documents_just_inside_and_just_outside() {
     let instance = policy.instance(fixture_host().unwrap()).unwrap();
     let good = fixture("vm-good.json").unwrap();
     let path = "/object/spec/template/spec/volumes/1/cloudInitNoCloud/networkData";
-    let network_data = good.pointer(path).and_then(Value::as_str).expect("vm-good.json networkData").to_string();
+    let network_data = good
+        .pointer(path)
+        .and_then(Value::as_str)
+        .expect("vm-good.json networkData")
+        .to_string();
     for (count, refused) in [(MAX_DOCUMENTS, false), (MAX_DOCUMENTS + 1, true)] {
         // The network-config, then further documents, which cloud-init does not read.
         let stream = std::iter::once(network_data.clone())
@@ -73,9 +94,15 @@ fn network_data_documents_just_inside_and_just_outside() {
         *request.pointer_mut(path).unwrap() = json!(stream);
         let (accepted, codes) = answer(&instance, &request);
         if refused {
-            assert!(!accepted && codes == ["too-many-documents"], "{count} documents: {accepted} {codes:?}");
+            assert!(
+                !accepted && codes == ["too-many-documents"],
+                "{count} documents: {accepted} {codes:?}"
+            );
         } else {
-            assert!(accepted && codes.is_empty(), "{count} documents: rejected: {codes:?}");
+            assert!(
+                accepted && codes.is_empty(),
+                "{count} documents: rejected: {codes:?}"
+            );
         }
     }
 }
