@@ -6,7 +6,7 @@ CARGO ?= cargo
 export CARGO_TERM_PROGRESS_WHEN = never
 
 .PHONY: demo test setup setup-core setup-web build crd docs policy npm web \
-        test-core test-wasm-core test-policy test-npm test-web test-fuzz test-long-run \
+        test-lint test-core test-wasm-core test-policy test-npm test-web test-fuzz test-long-run \
         fuzz long-run bench bench-policy bench-web lint clean
 
 ## Set-up ------------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ web: npm
 	@cd web-demo && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
 ## Tests ----------------------------------------------------------------------------------------
-test: setup test-core test-wasm-core test-policy test-npm test-web test-long-run test-fuzz
+test: setup test-lint test-core test-wasm-core test-policy test-npm test-web test-long-run test-fuzz
 	@echo "make test: all suites passed"
 
 # The core, the CLI, the real consumers (root), the cluster-side parsers, the CRD, the docs.
@@ -89,7 +89,9 @@ bench-policy: policy
 bench-web: web
 	cd web-demo && node bench.mjs
 
+test-lint: lint
 lint:
+	@echo "==> lint: clippy (warnings are errors) and rustfmt"
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) fmt --check
 
