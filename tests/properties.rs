@@ -31,7 +31,7 @@ mod harness;
 
 use expect::{guest_nics, nads, node_bridge, GuestNic, Plan, Rendered};
 use formats::{get, parse_shell_vars, Unit};
-use harness::{ip, ip_json, read, ready, run, tool, unique, write, Netns, Privilege, TempDir};
+use harness::{cni, ip, ip_json, read, ready, run, tool, unique, write, Netns, Privilege, TempDir};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -748,25 +748,6 @@ fn cloud_init_accepts_every_generated_network_data() {
 // ---------------------------------------------------------------------------------------------
 // Node side: the CNI bridge plugin
 // ---------------------------------------------------------------------------------------------
-
-fn cni(
-    node: &Netns,
-    vm: &Netns,
-    command: &str,
-    container: &str,
-    ifname: &str,
-    config: &Value,
-) -> harness::Run {
-    let plugin = tool("cni/bridge");
-    let mut c = node.exec(&plugin);
-    c.env("CNI_COMMAND", command)
-        .env("CNI_CONTAINERID", container)
-        .env("CNI_NETNS", vm.path())
-        .env("CNI_IFNAME", ifname)
-        .env("CNI_PATH", plugin.parent().unwrap())
-        .env_remove("CNI_ARGS");
-    run(&mut c, Some(config.to_string().as_bytes()))
-}
 
 /// Whether this kernel's bridges can filter VLANs (probed once per namespace).
 fn vlan_filtering(node: &Netns) -> bool {

@@ -25,8 +25,8 @@ mod harness;
 use expect::{guest_nics, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered};
 use formats::{get, ifaces, option_values, parse_interfaces, parse_shell_vars, udev_renames, Unit};
 use harness::{
-    ip, ip_json, read, ready, run, tool, unique, wait_for, write, Daemon, Netns, Privilege, Run,
-    TempDir,
+    cni, ip, ip_json, read, ready, run, tool, unique, wait_for, write, Daemon, Netns, Privilege,
+    Run, TempDir,
 };
 use ipnet::IpNet;
 use serde_json::{json, Value};
@@ -578,27 +578,6 @@ fn cni_error(r: &Run) -> String {
         .ok()
         .and_then(|v| v["msg"].as_str().map(str::to_string))
         .unwrap_or_else(|| format!("{}{}", r.stdout, r.stderr))
-}
-
-/// Runs the bridge plugin in the node namespace on the container namespace `vm`, exactly as a
-/// runtime (Multus) would: config on stdin, the rest in CNI_* variables.
-fn cni(
-    node: &Netns,
-    vm: &Netns,
-    command: &str,
-    container: &str,
-    ifname: &str,
-    config: &Value,
-) -> Run {
-    let plugin = tool("cni/bridge");
-    let mut c = node.exec(&plugin);
-    c.env("CNI_COMMAND", command)
-        .env("CNI_CONTAINERID", container)
-        .env("CNI_NETNS", vm.path())
-        .env("CNI_IFNAME", ifname)
-        .env("CNI_PATH", plugin.parent().unwrap())
-        .env_remove("CNI_ARGS");
-    run(&mut c, Some(config.to_string().as_bytes()))
 }
 
 /// The node bridge as the NNCP makes it: its name, MTU, STP off, VLAN filtering if asked.

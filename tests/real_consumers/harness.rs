@@ -371,3 +371,27 @@ pub fn write(path: &Path, text: &str) {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Runs the bridge plugin in the node namespace on the container namespace `vm`, exactly as a
+/// runtime (Multus) would: config on stdin, the rest in CNI_* variables.
+pub fn cni(
+    node: &Netns,
+    vm: &Netns,
+    command: &str,
+    container: &str,
+    ifname: &str,
+    config: &Value,
+) -> Run {
+    let plugin = tool("cni/bridge");
+    let mut c = node.exec(&plugin);
+    c.env("CNI_COMMAND", command)
+        .env("CNI_CONTAINERID", container)
+        .env("CNI_NETNS", vm.path())
+        .env("CNI_IFNAME", ifname)
+        .env(
+            "CNI_PATH",
+            plugin.parent().unwrap_or(Path::new("/usr/lib/cni")),
+        )
+        .env_remove("CNI_ARGS");
+    run(&mut c, Some(config.to_string().as_bytes()))
+}
