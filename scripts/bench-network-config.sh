@@ -24,7 +24,7 @@ files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
     files=(tests/network_config/valid-static-portable.yaml tests/network_config/valid-bond-bridge-vlan.yaml)
     for f in dhcp.yaml bonding.yaml bridge_vlan.yaml; do
-        [ -f "../shared/corpus/netplan-examples/$f" ] && files+=("../shared/corpus/netplan-examples/$f")
+        files+=("tests/data/netplan-examples/$f")
     done
 fi
 for t in netplan cloud-init python3; do

@@ -5,6 +5,7 @@
 #   scripts/setup.sh          everything
 #   scripts/setup.sh core     only what `cargo test` of the core needs (the real consumers)
 #   scripts/setup.sh web      only the wasm toolchain and npm packages
+#   scripts/setup.sh policy   only the wasm targets and Kubewarden's kwctl and policy-server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 WASM_BINDGEN_VERSION=0.2.130
 
-# The real programs the tests drive (see ../shared/notes/real-consumers.md), a browser for the
+# The real programs the tests drive (see docs/testing.md), a browser for the
 # previewer's tests, and PyYAML (YAML 1.1, as cloud-init reads).
 APT_CORE=(netplan.io cloud-init containernetworking-plugins dnsmasq-base isc-dhcp-client iproute2 python3-yaml time)
 APT_WEB=(chromium chromium-driver)
@@ -69,6 +70,27 @@ wasm_bindgen() {
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 }
 
+# Kubewarden's kwctl and policy-server, for the policy's tests in Kubewarden's own runtime.
+# Elsewhere, install them from Kubewarden's releases. These machines cannot download release
+# binaries, so when a build script and Kubewarden's archived source are beside the repository
+# (../shared, as on the project's own machines and CI), it builds both from that source: 25-40
+# minutes on 2 cores, once per machine. Without either, the policy tests that need the tools
+# skip with a message, and fail under CI=true.
+KUBEWARDEN_BUILD=../shared/tools/build-kubewarden.sh
+kubewarden() {
+    if have kwctl && have policy-server; then
+        step "kubewarden: $(kwctl --version 2>/dev/null | head -n1) and policy-server present"
+        return
+    fi
+    if [ -x "$KUBEWARDEN_BUILD" ] || [ -f "$KUBEWARDEN_BUILD" ]; then
+        step "kubewarden: building kwctl and policy-server from source (25-40 minutes, once per machine)"
+        bash "$KUBEWARDEN_BUILD"
+    else
+        step "kubewarden: kwctl/policy-server not found; install them from Kubewarden's releases"
+        echo "setup: without them the policy's kwctl and policy-server tests skip (and fail under CI=true)" >&2
+    fi
+}
+
 npm_deps() {
     local dir
     for dir in web-demo; do
@@ -87,7 +109,8 @@ npm_deps() {
 case "$what" in
     core) apt_install "${APT_CORE[@]}"; python_yaml ;;
     web) apt_install "${APT_WEB[@]}"; rust_targets; wasm_bindgen; npm_deps ;;
-    all) apt_install "${APT_CORE[@]}" "${APT_WEB[@]}"; python_yaml; rust_targets; wasm_bindgen; npm_deps ;;
-    *) echo "usage: $0 [all|core|web]" >&2; exit 2 ;;
+    policy) rust_targets; kubewarden ;;
+    all) apt_install "${APT_CORE[@]}" "${APT_WEB[@]}"; python_yaml; rust_targets; wasm_bindgen; npm_deps; kubewarden ;;
+    *) echo "usage: $0 [all|core|web|policy]" >&2; exit 2 ;;
 esac
 step "setup done"

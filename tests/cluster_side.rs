@@ -5,7 +5,7 @@
 //!   fields as errors, as `kubectl apply --validate=strict` against a cluster would.
 //!
 //! Inputs: every fixture in tests/fixtures/. The KubeVirt schema is read from
-//! `../shared/schemas/kubevirt-swagger.json` (CI clones the repository with `shared/` beside it).
+//! `tests/data/schemas/kubevirt-swagger.json` (provenance in tests/data/README.md).
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -307,11 +307,11 @@ fn close_objects(schema: &mut Value) {
 /// KubeVirt's swagger definitions as one JSON Schema (Draft 4, what OpenAPI 2.0 builds on) whose
 /// root is `v1.VirtualMachine` and whose `#/definitions/...` references resolve.
 fn kubevirt_vm_validator() -> jsonschema::Validator {
-    let path = manifest_dir().join("../shared/schemas/kubevirt-swagger.json");
+    let path = manifest_dir().join("tests/data/schemas/kubevirt-swagger.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "KubeVirt's OpenAPI spec is missing at {} ({e}): the tests expect the `shared/` \
-             directory (reference schemas) beside the repository checkout",
+            "KubeVirt's OpenAPI spec is missing at {} ({e}): it is part of the repository \
+             (tests/data/README.md)",
             path.display()
         )
     });

@@ -2,8 +2,8 @@
 //! operator's CRD plus exactly `networks[].macAddress` and `networks[].mtu`, and every Wukong the
 //! original accepts is accepted by ours and loads in wukong-net.
 //!
-//! The original is `../shared/schemas/wukong-crd-original.yaml` (beside the repository, as CI
-//! clones it). Documents are validated with the `jsonschema` crate against `openAPIV3Schema`
+//! The original is `tests/data/schemas/wukong-crd-original.yaml` (provenance in
+//! tests/data/README.md). Documents are validated with the `jsonschema` crate against `openAPIV3Schema`
 //! using Draft 4, the dialect OpenAPI 3.0 schemas are built on.
 #![cfg(feature = "schema")]
 // Tests print what they skip and why.
@@ -36,11 +36,11 @@ fn parse_one(text: &str, what: &str) -> Value {
 }
 
 fn original_crd() -> Value {
-    let path = manifest_dir().join("../shared/schemas/wukong-crd-original.yaml");
+    let path = manifest_dir().join("tests/data/schemas/wukong-crd-original.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "the original Wukong CRD is missing at {} ({e}): the tests expect the `shared/` \
-             directory (reference schemas) beside the repository checkout",
+            "the original Wukong CRD is missing at {} ({e}): it is part of the repository \
+             (tests/data/README.md)",
             path.display()
         )
     });

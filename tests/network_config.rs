@@ -1,8 +1,8 @@
 //! The network-config linter (`wukong-net check` on a bare cloud-init network-config) against
 //! the real readers of network-config, file by file: `netplan generate` (0.106 here) and
 //! cloud-init's own sysconfig and networkd renderers (`cloud-init devel net-convert`, 22.4
-//! here). The files are netplan's own 35 examples (../shared/corpus/netplan-examples, read in
-//! place) and ours (tests/network_config/, each declaring the codes it must produce).
+//! here). The files are netplan's own 35 examples (tests/data/netplan-examples, GPL-3.0 test
+//! data) and ours (tests/network_config/, each declaring the codes it must produce).
 //!
 //! What must hold (the differential property):
 //! - whenever a consumer rejects a file, `wukong-net check` reports an error, or a portability
@@ -39,7 +39,7 @@ fn ours_dir() -> PathBuf {
 }
 
 fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/netplan-examples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/netplan-examples")
 }
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
