@@ -14,8 +14,10 @@ use kubewarden_policy_sdk::host_capabilities::kubernetes::{get_resource, GetReso
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::wapc_guest as guest;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use wukong_net::admission::{self, ResourceLookup, Verdict};
 
+pub mod host;
 pub mod settings;
 
 #[unsafe(no_mangle)]
@@ -51,8 +53,13 @@ pub fn respond(verdict: &Verdict) -> CallResult {
     Ok(serde_json::to_vec(&response)?)
 }
 
+/// The only fields of a NetworkAttachmentDefinition the rules read: the host prunes the rest
+/// before it crosses into the guest.
+pub const NAD_FIELD_MASKS: [&str; 1] = ["spec.config"];
+
 /// Cluster reads through the policy server (`kubewarden/kubernetes/get_resource`), allowed by
-/// `contextAwareResources` in metadata.yml.
+/// `contextAwareResources` and `hostCapabilities` in metadata.yml. A single object is fetched by
+/// name (listing with a field selector would open one watch per selector in policy-server).
 pub struct HostLookup;
 
 impl ResourceLookup for HostLookup {
@@ -69,24 +76,19 @@ impl ResourceLookup for HostLookup {
             name: name.to_string(),
             namespace: Some(namespace.to_string()),
             disable_cache: false,
-            field_masks: None,
+            field_masks: Some(
+                NAD_FIELD_MASKS
+                    .iter()
+                    .map(|f| f.to_string())
+                    .collect::<BTreeSet<_>>(),
+            ),
         };
         match get_resource::<Value>(&request) {
             Ok(object) => Ok(Some(object)),
-            Err(e) => {
-                let text = e.to_string();
-                if is_not_found(&text) {
-                    Ok(None)
-                } else {
-                    Err(text)
-                }
-            }
+            Err(e) => match host::classify(&e.to_string(), api_version, kind, namespace, name) {
+                host::LookupError::NotFound => Ok(None),
+                host::LookupError::Failed(reason) => Err(reason),
+            },
         }
     }
-}
-
-/// The policy server reports a missing object as the API server's 404, passed through as text
-/// (`... not found ... reason: "NotFound", code: 404 ...`).
-pub fn is_not_found(error: &str) -> bool {
-    error.contains("NotFound") || error.contains("not found") || error.contains("code: 404")
 }

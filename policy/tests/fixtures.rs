@@ -197,12 +197,3 @@ fn protocol_version_is_v1() {
         json!("v1")
     );
 }
-
-#[test]
-fn not_found_errors_are_recognised() {
-    // The policy server passes the API server's 404 through as text.
-    assert!(wukong_net_policy::is_not_found(
-        r#"error invoking host capability kubernetes.get_resource: Callback evaluation failure: Api(ErrorResponse { status: "Failure", message: "networkattachmentdefinitions.k8s.cni.cncf.io \"x\" not found", reason: "NotFound", code: 404 })"#
-    ));
-    assert!(!wukong_net_policy::is_not_found("Policy has not been granted access to Kubernetes k8s.cni.cncf.io/v1/NetworkAttachmentDefinition resources. The violation has been reported."));
-}

@@ -188,11 +188,15 @@ impl Host {
         });
         match found {
             Some(o) => Ok(serde_json::to_vec(o)?),
-            // The shape of the policy server's error for the API server's 404.
+            // The real host's words for a missing object, wrapped as the host wraps them:
+            // kubewarden-controller 3460bb71, crates/policy-evaluator/src/
+            // callback_handler/kubernetes/client.rs:309 and runtimes/callback.rs:411.
             None => Err(format!(
-                "Callback evaluation failure: Api(ErrorResponse {{ status: \"Failure\", message: \"{} \\\"{}\\\" not found\", reason: \"NotFound\", code: 404 }})",
-                req.kind.to_lowercase(),
-                req.name
+                "Callback evaluation failure: Cannot find {}/{} named '{}' inside of namespace '{:?}'",
+                req.api_version,
+                req.kind,
+                req.name,
+                Some(namespace.as_str())
             )
             .into()),
         }
