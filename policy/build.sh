@@ -12,6 +12,9 @@ CARGO_PROFILE_RELEASE_LTO=true \
 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 CARGO_PROFILE_RELEASE_STRIP=true \
 CARGO_PROFILE_RELEASE_PANIC=abort \
-    cargo build --locked -p wukong-net-policy --release --target wasm32-wasip1
-cp target/wasm32-wasip1/release/wukong_net_policy.wasm policy/policy.wasm
-echo "policy/policy.wasm: $(wc -c < policy/policy.wasm) bytes"
+    cargo build --locked -p wukong-net-policy -p wukong-net-floor-policy --release --target wasm32-wasip1
+dir=${CARGO_TARGET_DIR:-target}/wasm32-wasip1/release
+cp "$dir/wukong_net_policy.wasm" policy/policy.wasm
+# The benchmarks' floor: a policy that only decodes and accepts (policy/floor/).
+cp "$dir/wukong_net_floor_policy.wasm" policy/floor/floor.wasm
+echo "policy/policy.wasm: $(wc -c < policy/policy.wasm) bytes (floor: $(wc -c < policy/floor/floor.wasm) bytes)"
