@@ -137,7 +137,7 @@ fn questions_cover_every_setting_with_its_default() {
 fn example_policies_are_consistent() {
     let m = metadata();
     for (file, scheme) in [
-        ("examples/cluster-admission-policy-file.yaml", "file://"),
+        ("examples/cluster-admission-policy-https.yaml", "https://"),
         (
             "examples/cluster-admission-policy-registry.yaml",
             "registry://",
