@@ -4,7 +4,7 @@
 //! `cloudInitNoCloud.networkData`.
 
 use crate::k8s::Metadata;
-use crate::model::{NetworkType, Wukong};
+use crate::model::{Network, NetworkType, Wukong};
 use crate::names;
 use crate::nic::Nic;
 use serde::Serialize;
@@ -140,6 +140,30 @@ pub struct CloudInitNoCloud {
 
 pub const CLOUD_INIT_DISK: &str = "cloudinitdisk";
 
+/// How KubeVirt attaches a network's interface: `masquerade` for the pod network, `sriov` for
+/// SR-IOV, `bridge` for every other Multus network.
+pub fn binding(net: &Network) -> &'static str {
+    if net.is_pod_network() {
+        "masquerade"
+    } else if net.effective_type() == NetworkType::Sriov {
+        "sriov"
+    } else {
+        "bridge"
+    }
+}
+
+/// The NetworkAttachmentDefinition a network's interface uses (`multus.networkName`): its
+/// `nadName` when set, else the one wukong-net names; none for the pod network.
+pub fn attached_nad(owner: &str, net: &Network) -> Option<String> {
+    if net.is_pod_network() {
+        return None;
+    }
+    Some(match net.nad_name.as_deref() {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => names::nad(owner, &net.name),
+    })
+}
+
 /// The VirtualMachine for a checked Wukong, given its NICs and rendered network-config.
 pub fn virtual_machine(w: &Wukong, nics: &[Nic<'_>], network_data: String) -> VirtualMachine {
     let owner = w.metadata.name.as_deref().unwrap_or("");
@@ -147,37 +171,25 @@ pub fn virtual_machine(w: &Wukong, nics: &[Nic<'_>], network_data: String) -> Vi
     let mut networks = Vec::new();
     for nic in nics {
         let net = nic.network;
-        let binding = if net.is_pod_network() {
-            "masquerade"
-        } else if net.effective_type() == NetworkType::Sriov {
-            "sriov"
-        } else {
-            "bridge"
-        };
         interfaces.push(Interface {
             name: net.name.clone(),
-            binding: Map::from_iter([(binding.to_string(), Value::Object(Map::new()))]),
+            binding: Map::from_iter([(binding(net).to_string(), Value::Object(Map::new()))]),
             mac_address: nic.mac.to_string(),
         });
-        networks.push(if net.is_pod_network() {
-            VmNetwork {
+        networks.push(match attached_nad(owner, net) {
+            None => VmNetwork {
                 name: net.name.clone(),
                 pod: Some(Map::new()),
                 multus: None,
-            }
-        } else {
-            let nad = match net.nad_name.as_deref() {
-                Some(n) if !n.is_empty() => n.to_string(),
-                _ => names::nad(owner, &net.name),
-            };
-            VmNetwork {
+            },
+            Some(nad) => VmNetwork {
                 name: net.name.clone(),
                 pod: None,
                 multus: Some(Multus {
                     network_name: nad,
                     default: net.is_primary().then_some(true),
                 }),
-            }
+            },
         });
     }
     let start = w.spec.start_strategy.as_ref();

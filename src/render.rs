@@ -12,7 +12,7 @@ use crate::network_config;
 use crate::nic::nics;
 use crate::nmstate::{self, NodeNetworkConfigurationPolicy};
 use crate::source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything generated for one Wukong.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,8 +113,12 @@ pub fn render_wukong(w: &Wukong) -> Manifests {
     }
 }
 
-/// One kind of generated artifact, for `--only` and the previewer's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One kind of generated artifact, for `--only` and the previewer's tabs. The binding takes it
+/// as `render`'s `only` option by its lowercase name (`"networkdata"`, `"nad"`, ...); its
+/// TypeScript type keeps the name `Only` the npm package has always declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(rename = "Only"))]
+#[serde(rename_all = "lowercase")]
 pub enum Artifact {
     /// The bare cloud-init network-config.
     NetworkData,

@@ -1,38 +1,24 @@
 //! `wukong-net admit`: the policy's answer from the command line, for the same fixtures the
 //! policy is tested on (policy/test_data/).
 
-use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
+// The CLI runner (and the real programs' runners, unused here).
+#[allow(dead_code)]
+#[path = "real_consumers/harness.rs"]
+mod harness;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wukong-net");
+use harness::wukong_net;
+use serde_json::Value;
+
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/test_data");
 
+/// `wukong-net admit ARGS` with `stdin` (none: empty); its exit code, JSON output and stderr.
 fn admit(args: &[&str], stdin: Option<&str>) -> (i32, Value, String) {
-    let mut child = Command::new(BIN)
-        .arg("admit")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("wukong-net runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().expect("wukong-net finishes");
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (
-        out.status.code().unwrap_or(-1),
-        json,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = wukong_net(
+        ["admit"].iter().chain(args),
+        stdin.unwrap_or_default().as_bytes(),
+    );
+    let json = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), json, out.stderr)
 }
 
 fn codes(v: &Value) -> Vec<&str> {

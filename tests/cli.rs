@@ -2,13 +2,14 @@
 //! guard (a run still going after 20 s is killed and fails the test); speed itself is measured
 //! in `cargo bench` (benches/render.rs, group `hostile`), not here.
 
-use serde_json::Value;
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+// The CLI runner (and the real programs' runners, unused here).
+#[allow(dead_code)]
+#[path = "real_consumers/harness.rs"]
+mod harness;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wukong-net");
+use harness::{wukong_net as run, Run};
+use serde_json::Value;
+use std::path::PathBuf;
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,61 +19,22 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
-/// Runs the CLI with `stdin` piped in, killing it if it hangs.
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    // Write from a thread: a large stdin must not deadlock against a full stdout pipe.
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("wukong-net {args:?} hung");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let _ = writer.join();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
 /// Asserts a clean failure: the given status, and no panic message.
 #[track_caller]
-fn status(o: &Output, code: i32) {
+fn status(o: &Run, code: i32) {
     assert_eq!(
         o.status.code(),
         Some(code),
         "stdout: {}\nstderr: {}",
-        stdout(o),
-        stderr(o)
+        o.stdout,
+        o.stderr
     );
-    assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
+    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
 }
 
-fn check_json(input: &[u8]) -> (Output, Vec<Value>) {
+fn check_json(input: &[u8]) -> (Run, Vec<Value>) {
     let o = run(&["check", "-", "--format", "json"], input);
-    let v: Value =
-        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let v: Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stdout));
     let diags = v[0]["diagnostics"].as_array().unwrap().clone();
     (o, diags)
 }
@@ -81,11 +43,11 @@ fn check_json(input: &[u8]) -> (Output, Vec<Value>) {
 fn help_and_version() {
     let o = run(&["--help"], b"");
     status(&o, 0);
-    assert!(stdout(&o).contains("render") && stdout(&o).contains("check"));
+    assert!(o.stdout.contains("render") && o.stdout.contains("check"));
     let o = run(&["--version"], b"");
     status(&o, 0);
     assert_eq!(
-        stdout(&o).trim(),
+        o.stdout.trim(),
         format!("wukong-net {}", env!("CARGO_PKG_VERSION"))
     );
 }
@@ -98,9 +60,9 @@ fn usage_and_io_errors_exit_2() {
     let o = run(&["check", "/nonexistent/spec.yaml"], b"");
     status(&o, 2);
     assert!(
-        stderr(&o).contains("cannot read /nonexistent/spec.yaml"),
+        o.stderr.contains("cannot read /nonexistent/spec.yaml"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
 }
 
@@ -108,7 +70,7 @@ fn usage_and_io_errors_exit_2() {
 fn render_yaml_stream_of_the_seed() {
     let o = run(&["render", &fixture("seed-dhcp.yaml")], b"");
     status(&o, 0);
-    let docs = wukong_net::source::parse(&stdout(&o)).documents;
+    let docs = wukong_net::source::parse(&o.stdout).documents;
     let kinds: Vec<&str> = docs
         .iter()
         .map(|d| d.value["kind"].as_str().unwrap())
@@ -130,7 +92,7 @@ fn render_only_networkdata_is_bare_network_config() {
         std::fs::read(fixture("seed-dhcp.yaml")).unwrap().as_slice(),
     );
     status(&o, 0);
-    let docs = wukong_net::source::parse(&stdout(&o)).documents;
+    let docs = wukong_net::source::parse(&o.stdout).documents;
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0].value["network"]["version"], 2);
     assert_eq!(docs[0].value["network"]["ethernets"]["eth1"]["dhcp4"], true);
@@ -143,7 +105,7 @@ fn render_json_has_the_documented_shape() {
         b"",
     );
     status(&o, 0);
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
@@ -170,7 +132,7 @@ fn render_json_has_the_documented_shape() {
         ],
         b"",
     );
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["networkAttachmentDefinitions", "diagnostics"]);
 }
@@ -185,8 +147,8 @@ fn errors_render_nothing_and_exit_1() {
         );
     let o = run(&["render", "-"], spec.as_bytes());
     status(&o, 1);
-    assert!(stdout(&o).is_empty());
-    let err = stderr(&o);
+    assert!(o.stdout.is_empty());
+    let err = &o.stderr;
     assert!(err.contains("error[dhcp-with-address]"), "{err}");
     assert!(
         err.contains("address: 10.0.0.5/24"),
@@ -195,7 +157,7 @@ fn errors_render_nothing_and_exit_1() {
     assert!(err.contains("nothing rendered"), "{err}");
     let o = run(&["render", "-", "--format", "json"], spec.as_bytes());
     status(&o, 1);
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert!(v["virtualMachine"].is_null());
     assert_eq!(v["diagnostics"][0]["code"], "dhcp-with-address");
 }
@@ -205,7 +167,7 @@ fn check_human_shows_a_located_snippet() {
     let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: ext\n    physicalInterface: ens192\n    vlanId: 5000\n    ipConfig: {mode: dhcp}\n";
     let o = run(&["check", "-"], spec.as_bytes());
     status(&o, 1);
-    let out = stdout(&o);
+    let out = &o.stdout;
     assert!(
         out.contains("error[vlan-out-of-range]: VLAN id 5000 is outside 1-4094"),
         "{out}"
@@ -230,7 +192,7 @@ fn check_json_lists_files() {
         b"",
     );
     status(&o, 0);
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert!(v[0]["file"].as_str().unwrap().ends_with("seed-dhcp.yaml"));
     assert_eq!(v[0]["diagnostics"], serde_json::json!([]));
@@ -328,7 +290,7 @@ fn names_carrying_yaml_never_inject() {
     let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: \"ext\\n    dhcp4: false\\nevil: 1\"\n    bridgeName: \"br0\\nx: y\"\n    physicalInterface: ens192\n    ipConfig: {mode: dhcp}\n";
     let o = run(&["render", "-"], spec.as_bytes());
     status(&o, 1);
-    assert!(stdout(&o).is_empty());
+    assert!(o.stdout.is_empty());
     let (_, diags) = check_json(spec.as_bytes());
     let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"invalid-network-name"), "{codes:?}");
@@ -354,7 +316,7 @@ fn multi_document_streams_render_every_wukong() {
         format!("{a}---\n{b}").as_bytes(),
     );
     status(&o, 0);
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert_eq!(
         v[1]["virtualMachine"]["metadata"]["name"],

@@ -11,30 +11,15 @@
 #[path = "limits/cases.rs"]
 mod cases;
 
+// The CLI runner (and the real programs' runners, unused here).
+#[allow(dead_code)]
+#[path = "real_consumers/harness.rs"]
+mod harness;
+
+use harness::wukong_net;
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 use wukong_net::admission::{self, AdmissionRequest, NoLookup, Settings};
 use wukong_net::limits::MAX_NODES;
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wukong-net"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.as_bytes().to_vec();
-    // From a thread: a large stdin must not deadlock against a full stdout pipe.
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
 
 /// The codes of the error diagnostics, from `check --format json` and `render --format json`,
 /// with the exit statuses and whether anything was rendered.
@@ -49,11 +34,11 @@ fn cli(text: &str) -> (Vec<String>, Option<i32>, Option<i32>, bool) {
             .map(|d| d["code"].as_str().unwrap().to_string())
             .collect()
     };
-    let check = run(&["check", "-", "--format", "json"], text);
-    let checked: Value = serde_json::from_slice(&check.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&check.stderr)));
-    let render = run(&["render", "-", "--format", "json"], text);
-    let rendered: Value = serde_json::from_slice(&render.stdout).unwrap();
+    let check = wukong_net(["check", "-", "--format", "json"], text.as_bytes());
+    let checked: Value =
+        serde_json::from_str(&check.stdout).unwrap_or_else(|e| panic!("{e}: {}", check.stderr));
+    let render = wukong_net(["render", "-", "--format", "json"], text.as_bytes());
+    let rendered: Value = serde_json::from_str(&render.stdout).unwrap();
     let first = if rendered.is_array() {
         &rendered[0]
     } else {

@@ -23,9 +23,10 @@
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
-use harness::{find_tool, in_ci, ready, try_run, Privilege, TempDir, COMMAND_LIMIT};
+use harness::{find_tool, in_ci, ready, try_run, wukong_net, Privilege, TempDir, COMMAND_LIMIT};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
+use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,17 +70,13 @@ struct Found {
 
 /// Runs the real CLI once over all files; returns its diagnostics per file and its exit code.
 fn check(files: &[PathBuf]) -> (Vec<Vec<Found>>, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wukong-net"))
-        .args(["check", "--format", "json"])
-        .args(files)
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let args = ["check", "--format", "json"].map(OsStr::new);
+    let out = wukong_net(
+        args.into_iter().chain(files.iter().map(|f| f.as_os_str())),
+        b"",
+    );
+    let json: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("check printed no JSON ({e}): {}", out.stderr));
     let per_file: Vec<Vec<Found>> = json
         .as_array()
         .unwrap()

@@ -31,7 +31,10 @@ mod harness;
 
 use expect::{guest_nics, nads, node_bridge, GuestNic, Plan, Rendered};
 use formats::{get, parse_shell_vars, Unit};
-use harness::{cni, ip, ip_json, read, ready, run, tool, unique, write, Netns, Privilege, TempDir};
+use harness::{
+    cloud_init_net_convert, cni, ip, ip_json, netplan_generate, read, ready, run, tool, unique,
+    write, Netns, Privilege, TempDir,
+};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -594,17 +597,7 @@ fn netplan_accepts_every_generated_network_data() {
         let r = render(spec);
         let nics = nics(spec, &r);
         let tmp = TempDir::new("prop-netplan");
-        let file = tmp.join("root/etc/netplan/50-cloud-init.yaml");
-        write(&file, &r.network_data);
-        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600))
-            .unwrap();
-        let out = run(
-            Command::new(tool("netplan"))
-                .arg("generate")
-                .arg("--root-dir")
-                .arg(tmp.join("root")),
-            None,
-        );
+        let (out, networkd) = netplan_generate(&r.network_data, &tmp.path);
         assert!(
             out.ok(),
             "{}: netplan generate refused: {}\n{}",
@@ -614,7 +607,7 @@ fn netplan_accepts_every_generated_network_data() {
         );
         assert_networkd(
             &r.label,
-            &tmp.join("root/run/systemd/network"),
+            &networkd,
             "10-netplan-",
             "PermanentMACAddress",
             &nics,
@@ -703,24 +696,7 @@ fn cloud_init_accepts_every_generated_network_data() {
                 let (tmp, input, nics, r) = (&tmp, &input, &nics, &r);
                 s.spawn(move || {
                     let out = tmp.join(renderer);
-                    let run = run(
-                        Command::new(tool("cloud-init"))
-                            .args([
-                                "devel",
-                                "net-convert",
-                                "-k",
-                                "yaml",
-                                "-D",
-                                distro,
-                                "-O",
-                                renderer,
-                                "-p",
-                            ])
-                            .arg(input)
-                            .arg("-d")
-                            .arg(&out),
-                        None,
-                    );
+                    let run = cloud_init_net_convert(input, distro, renderer, &out);
                     let label = format!("{} (cloud-init {renderer})", r.label);
                     assert!(
                         run.ok(),

@@ -19,19 +19,20 @@
 mod expect;
 #[path = "real_consumers/formats.rs"]
 mod formats;
+// The CLI runner there is for the CLI tests.
+#[allow(dead_code)]
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
 use expect::{guest_nics, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered};
 use formats::{get, ifaces, option_values, parse_interfaces, parse_shell_vars, udev_renames, Unit};
 use harness::{
-    cni, ip, ip_json, read, ready, run, tool, unique, wait_for, write, Daemon, Netns, Privilege,
-    Run, TempDir,
+    cloud_init_net_convert, cni, ip, ip_json, netplan_generate, read, ready, run, tool, unique,
+    wait_for, write, Daemon, Netns, Privilege, Run, TempDir,
 };
 use ipnet::IpNet;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -55,33 +56,23 @@ fn netplan_generate_renders_every_nic() {
         for r in &all {
             s.spawn(move || {
                 let tmp = TempDir::new("netplan");
-                let dir = netplan_generate(&r.label, &r.network_data, &tmp.path);
+                let dir = netplan_accepts(&r.label, &r.network_data, &tmp.path);
                 assert_networkd(&r.label, &dir, Renderer::Netplan, &guest_nics(r));
             });
         }
     });
 }
 
-/// `netplan generate` on a network-config placed where cloud-init puts it; the networkd dir.
-fn netplan_generate(label: &str, yaml: &str, tmp: &Path) -> PathBuf {
-    let root = tmp.join("root");
-    let file = root.join("etc/netplan/50-cloud-init.yaml");
-    write(&file, yaml);
-    // As cloud-init writes it: netplan warns about configs others can read.
-    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let r = run(
-        Command::new(tool("netplan"))
-            .arg("generate")
-            .arg("--root-dir")
-            .arg(&root),
-        None,
-    );
+/// `netplan generate` on a network-config placed where cloud-init puts it, which must accept
+/// it; the networkd dir.
+fn netplan_accepts(label: &str, yaml: &str, tmp: &Path) -> PathBuf {
+    let (r, networkd) = netplan_generate(yaml, tmp);
     assert!(
         r.ok(),
         "{label}: netplan generate refused our network-config: {}\n{yaml}",
         r.stderr
     );
-    root.join("run/systemd/network")
+    networkd
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -282,24 +273,7 @@ fn cloud_init_case(r: &Rendered) {
     write(&input, &r.network_data);
     for (distro, renderer) in CLOUD_INIT_RENDERERS {
         let out = tmp.join(renderer);
-        let run = run(
-            Command::new(tool("cloud-init"))
-                .args([
-                    "devel",
-                    "net-convert",
-                    "-k",
-                    "yaml",
-                    "-D",
-                    distro,
-                    "-O",
-                    renderer,
-                ])
-                .arg("-p")
-                .arg(&input)
-                .arg("-d")
-                .arg(&out),
-            None,
-        );
+        let run = cloud_init_net_convert(&input, distro, renderer, &out);
         let label = format!("{} (cloud-init -D {distro} -O {renderer})", r.label);
         assert!(
             run.ok(),
@@ -319,7 +293,7 @@ fn cloud_init_case(r: &Rendered) {
             _ => {
                 // What an Ubuntu guest does: cloud-init writes netplan YAML, netplan renders it.
                 let yaml = read(&out.join("etc/netplan/50-cloud-init.yaml"));
-                let dir = netplan_generate(&label, &yaml, &tmp.join("netplan-of-cloud-init"));
+                let dir = netplan_accepts(&label, &yaml, &tmp.join("netplan-of-cloud-init"));
                 assert_networkd(&label, &dir, Renderer::Netplan, &nics);
             }
         }

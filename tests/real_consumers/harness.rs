@@ -1,8 +1,11 @@
-//! Running the real programs: the root/tool gate, child processes with bounded waits, and guards
-//! that remove network namespaces, processes and temp dirs even when a test fails.
+//! Running the real programs: the root/tool gate, child processes with bounded waits (the
+//! wukong-net CLI, netplan, cloud-init, the CNI plugin), and guards that remove network
+//! namespaces, processes and temp dirs even when a test fails.
 
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -193,17 +196,71 @@ pub fn try_run(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Resu
 
 fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
-        let mut text = String::new();
+        // Bytes, then text: output that is not UTF-8 shows up replaced instead of lost.
+        let mut bytes = Vec::new();
         if let Some(mut p) = pipe {
-            let _ = p.read_to_string(&mut text);
+            let _ = p.read_to_end(&mut bytes);
         }
-        text
+        String::from_utf8_lossy(&bytes).into_owned()
     })
 }
 
 /// Runs a command and returns what it said; a failure to start or a timeout fails the test.
 pub fn run(cmd: &mut Command, stdin: Option<&[u8]>) -> Run {
     try_run(cmd, stdin, COMMAND_LIMIT).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// How long one run of the CLI may take before it counts as hung (a hung run is killed and fails
+/// the test); speed itself is measured in `cargo bench`, not here.
+pub const CLI_LIMIT: Duration = Duration::from_secs(20);
+
+/// The built `wukong-net` with `args` and `stdin` fed in: the one way the tests run the CLI.
+pub fn wukong_net<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>, stdin: &[u8]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wukong-net"));
+    cmd.args(args);
+    try_run(&mut cmd, Some(stdin), CLI_LIMIT).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `netplan generate` on `yaml` placed where cloud-init puts it, under `tmp/root`; what netplan
+/// said and the directory of the networkd files it wrote.
+pub fn netplan_generate(yaml: &str, tmp: &Path) -> (Run, PathBuf) {
+    let root = tmp.join("root");
+    let file = root.join("etc/netplan/50-cloud-init.yaml");
+    write(&file, yaml);
+    // As cloud-init writes it: netplan warns about configs others can read.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let said = run(
+        Command::new(tool("netplan"))
+            .arg("generate")
+            .arg("--root-dir")
+            .arg(&root),
+        None,
+    );
+    (said, root.join("run/systemd/network"))
+}
+
+/// cloud-init's own conversion of the network-config file `input` for `distro` with `renderer`
+/// (`networkd`, `sysconfig`, `eni`, `netplan`), written under `out`.
+pub fn cloud_init_net_convert(input: &Path, distro: &str, renderer: &str, out: &Path) -> Run {
+    run(
+        Command::new(tool("cloud-init"))
+            .args([
+                "devel",
+                "net-convert",
+                "-k",
+                "yaml",
+                "-D",
+                distro,
+                "-O",
+                renderer,
+            ])
+            .arg("-p")
+            .arg(input)
+            .arg("-d")
+            .arg(out),
+        None,
+    )
 }
 
 /// `ip ARGS`, which must succeed; its stdout.

@@ -19,12 +19,14 @@ use wukong_net::admission::{self, Verdict};
 use wukong_net::kubevirt::VirtualMachine;
 use wukong_net::nad::NetworkAttachmentDefinition;
 use wukong_net::nmstate::NodeNetworkConfigurationPolicy;
+use wukong_net::render::Artifact;
+use wukong_net::topology;
 use wukong_net::{emit, has_errors, render_human, Diagnostic, Manifests, Report};
 
 mod offsets;
-mod topology;
 
-pub use topology::{NetworkPath, Topology};
+// The previewer's picture is computed by the core; the binding only hands it to JS.
+pub use wukong_net::topology::{NetworkPath, Topology};
 
 /// A panic would be a bug; this makes it readable in the console instead of a bare
 /// "unreachable". (Not a `start` function: that would be exported to JS as well.)
@@ -44,24 +46,15 @@ pub struct EditorDiagnostic {
     pub to: usize,
 }
 
-/// Which output `render` keeps, like the CLI's `--only`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Tsify)]
-#[serde(rename_all = "lowercase")]
-pub enum Only {
-    Networkdata,
-    Nad,
-    Vm,
-    Nncp,
-}
-
 /// Options of `render`.
 #[derive(Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenderOptions {
     /// Keep only one kind of output; the others come back empty (`null` or `[]`).
     #[serde(default)]
-    #[tsify(optional)]
-    pub only: Option<Only>,
+    // The core's Artifact, declared in TypeScript under its JS name.
+    #[tsify(optional, type = "Only")]
+    pub only: Option<Artifact>,
     /// Also return every output as YAML text, written by the core's serializer (`yaml`).
     #[serde(default)]
     pub yaml: bool,
@@ -222,21 +215,21 @@ pub fn version() -> String {
 /// see the same result).
 pub fn render_result(text: &str, options: &RenderOptions) -> RenderResult {
     let report: Report = wukong_net::render(text);
-    let keep = |only: Only| options.only.is_none_or(|o| o == only);
+    let keep = |only: Artifact| options.only.is_none_or(|o| o == only);
     let first = report.manifests.first();
     RenderResult {
         network_data: first
-            .filter(|_| keep(Only::Networkdata))
+            .filter(|_| keep(Artifact::NetworkData))
             .map(|m| m.network_data.clone()),
         network_attachment_definitions: first
-            .filter(|_| keep(Only::Nad))
+            .filter(|_| keep(Artifact::Nad))
             .map(|m| m.network_attachment_definitions.clone())
             .unwrap_or_default(),
         virtual_machine: first
-            .filter(|_| keep(Only::Vm))
+            .filter(|_| keep(Artifact::Vm))
             .map(|m| m.virtual_machine.clone()),
         node_network_configuration_policies: first
-            .filter(|_| keep(Only::Nncp))
+            .filter(|_| keep(Artifact::Nncp))
             .map(|m| m.node_network_configuration_policies.clone())
             .unwrap_or_default(),
         has_errors: report.has_errors(),
@@ -248,9 +241,9 @@ pub fn render_result(text: &str, options: &RenderOptions) -> RenderResult {
     }
 }
 
-fn yaml_outputs(manifests: &[Manifests], keep: &dyn Fn(Only) -> bool) -> YamlOutputs {
+fn yaml_outputs(manifests: &[Manifests], keep: &dyn Fn(Artifact) -> bool) -> YamlOutputs {
     let mut network_data = String::new();
-    if keep(Only::Networkdata) {
+    if keep(Artifact::NetworkData) {
         for (i, m) in manifests.iter().enumerate() {
             if i > 0 {
                 network_data.push_str("---\n");
@@ -258,7 +251,7 @@ fn yaml_outputs(manifests: &[Manifests], keep: &dyn Fn(Only) -> bool) -> YamlOut
             network_data.push_str(&m.network_data);
         }
     }
-    let stream = |only: Only, items: Vec<serde_json::Value>| {
+    let stream = |only: Artifact, items: Vec<serde_json::Value>| {
         if keep(only) {
             emit::to_yaml_stream(&items)
         } else {
@@ -270,7 +263,7 @@ fn yaml_outputs(manifests: &[Manifests], keep: &dyn Fn(Only) -> bool) -> YamlOut
     YamlOutputs {
         network_data,
         network_attachment_definitions: stream(
-            Only::Nad,
+            Artifact::Nad,
             values(&|m| {
                 m.network_attachment_definitions
                     .iter()
@@ -278,9 +271,12 @@ fn yaml_outputs(manifests: &[Manifests], keep: &dyn Fn(Only) -> bool) -> YamlOut
                     .collect()
             }),
         ),
-        virtual_machine: stream(Only::Vm, values(&|m| vec![to_value(&m.virtual_machine)])),
+        virtual_machine: stream(
+            Artifact::Vm,
+            values(&|m| vec![to_value(&m.virtual_machine)]),
+        ),
         node_network_configuration_policies: stream(
-            Only::Nncp,
+            Artifact::Nncp,
             values(&|m| {
                 m.node_network_configuration_policies
                     .iter()

@@ -5,6 +5,8 @@
 //!
 //! Used by the end-to-end tests (tests/e2e.rs) and the benchmark (src/bin/policy-bench.rs).
 
+pub mod cases;
+
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::PathBuf;

@@ -4,10 +4,9 @@
 //! policy/test_data/cluster.json. Without a built policy.wasm these tests fail and say how to
 //! build it.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
+use wukong_net_policy_e2e::cases::{codes, Cases};
 use wukong_net_policy_e2e::{fixture, fixture_host, HostCall, Instance, Policy};
 
 fn policy() -> &'static Policy {
@@ -23,53 +22,8 @@ fn instance() -> Instance {
     policy().instance(host).unwrap_or_else(|e| panic!("{e}"))
 }
 
-#[derive(Deserialize)]
-struct Cases {
-    validate: Vec<ValidateCase>,
-    validate_settings: Vec<SettingsCase>,
-}
-
-#[derive(Deserialize)]
-struct ValidateCase {
-    name: String,
-    request: String,
-    settings: Value,
-    accepted: bool,
-    errors: BTreeSet<String>,
-    warnings: BTreeSet<String>,
-}
-
-#[derive(Deserialize)]
-struct SettingsCase {
-    name: String,
-    settings: Value,
-    valid: bool,
-    #[serde(default)]
-    message: Option<String>,
-}
-
 fn cases() -> Cases {
-    serde_json::from_value(fixture("cases.json").unwrap_or_else(|e| panic!("{e}")))
-        .unwrap_or_else(|e| panic!("cases.json: {e}"))
-}
-
-/// The codes of a rejection message or of warnings: each finding ends in ` [code]`.
-fn codes<'a>(texts: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for t in texts {
-        for part in t.split(" [").skip(1) {
-            if let Some((code, _)) = part.split_once(']') {
-                if code.starts_with(|c: char| c.is_ascii_lowercase())
-                    && code
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                {
-                    out.insert(code.to_string());
-                }
-            }
-        }
-    }
-    out
+    wukong_net_policy_e2e::cases::cases().unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn lookups(calls: &[HostCall]) -> Vec<&HostCall> {

@@ -11,7 +11,6 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::alloc::Layout;
 use std::process::ExitCode;
@@ -19,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use wasmtime_provider::wasmtime::{Config, Engine, LinearMemory, MemoryCreator, MemoryType};
-use wukong_net_policy_e2e::{fixture, fixture_host, wasm_path, Policy};
+use wukong_net_policy_e2e::{cases, fixture, fixture_host, wasm_path, Policy};
 
 /// RSS may move this much in the second half (allocator bookkeeping), but not grow with calls.
 const RSS_SLACK: u64 = 1 << 20;
@@ -151,24 +150,10 @@ fn mib(bytes: u64) -> String {
     format!("{:.2} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-#[derive(Deserialize)]
-struct Cases {
-    validate: Vec<ValidateCase>,
-}
-
-#[derive(Deserialize)]
-struct ValidateCase {
-    name: String,
-    request: String,
-    settings: Value,
-}
-
 /// The payloads of the run: every validate case of cases.json, and payloads that are no request.
 fn payloads() -> Result<Vec<(String, Vec<u8>)>, String> {
-    let cases: Cases =
-        serde_json::from_value(fixture("cases.json")?).map_err(|e| format!("cases.json: {e}"))?;
     let mut out = Vec::new();
-    for c in cases.validate {
+    for c in cases::cases()?.validate {
         let request = fixture(&c.request)?;
         out.push((
             c.name,

@@ -1,0 +1,165 @@
+//! The path of each network of a Wukong, from the guest NIC to the physical network, as the
+//! seed's diagram draws it: guest NIC (name, MAC) -> bridge port -> node bridge -> physical NIC
+//! -> the DHCP server on the physical network, or the static address and gateway. The web
+//! previewer draws it. Every field comes from the functions the generators use (the NIC order
+//! and MACs, KubeVirt's binding and NAD name, the node bridge), so the picture cannot drift from
+//! the rendered manifests.
+
+use crate::kubevirt;
+use crate::model::{IpMode, NetworkType, Wukong};
+use crate::nic;
+use serde::Serialize;
+
+/// The networks of one Wukong, in guest NIC order (eth0 first).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct Topology {
+    /// metadata.name of the Wukong.
+    pub wukong: String,
+    pub networks: Vec<NetworkPath>,
+}
+
+/// One network's path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkPath {
+    /// The network's name in spec.networks.
+    pub network: String,
+    /// Its index in spec.networks (diagnostic paths use it: `spec.networks[1].ipConfig`).
+    pub spec_index: usize,
+    /// The guest NIC (eth0, eth1, ...) and its MAC, as the netplan match and KubeVirt use them.
+    pub guest_nic: String,
+    pub mac: String,
+    /// How KubeVirt attaches the NIC: `masquerade` (pod network), `bridge` or `sriov`.
+    pub binding: String,
+    /// `pod` for the pod network, else the network type (`bridge`, `macvlan`, `sriov`, `ovs`).
+    pub kind: String,
+    /// The NetworkAttachmentDefinition the NIC uses (generated or named by nadName).
+    pub nad: Option<String>,
+    /// True when wukong-net makes the NAD and the node bridge's NMState policy.
+    pub generated: bool,
+    /// The node bridge (bridge and ovs networks).
+    pub bridge: Option<String>,
+    /// The physical NIC enslaved to the bridge.
+    pub physical_interface: Option<String>,
+    pub vlan_id: Option<i64>,
+    pub mtu: Option<i64>,
+    /// `dhcp`, `static`, or null when the network has no ipConfig.
+    pub mode: Option<String>,
+    pub address: Option<String>,
+    pub gateway: Option<String>,
+    pub dns_servers: Vec<String>,
+}
+
+/// The topology of one loaded Wukong (checked or not: the NIC assignment never fails, so the
+/// picture follows an editor while the spec has errors).
+pub fn of(w: &Wukong) -> Topology {
+    let owner = w.metadata.name.clone().unwrap_or_default();
+    let networks = nic::nics(w)
+        .into_iter()
+        .map(|n| {
+            let net = n.network;
+            let pod = net.is_pod_network();
+            let kind = if pod {
+                "pod"
+            } else {
+                net.effective_type().as_str()
+            };
+            let bridged =
+                !pod && matches!(net.effective_type(), NetworkType::Bridge | NetworkType::Ovs);
+            let ip = net.ip_config.as_ref();
+            NetworkPath {
+                network: net.name.clone(),
+                spec_index: n.spec_index,
+                guest_nic: n.guest_name.clone(),
+                mac: n.mac.to_string(),
+                binding: kubevirt::binding(net).to_string(),
+                kind: kind.to_string(),
+                nad: kubevirt::attached_nad(&owner, net),
+                generated: net.makes_nad(),
+                bridge: bridged.then(|| net.bridge()),
+                physical_interface: net.physical_interface.clone().filter(|p| !p.is_empty()),
+                vlan_id: net.vlan_id,
+                mtu: net.mtu,
+                mode: ip.map(|ip| mode_name(ip.mode).to_string()),
+                address: ip.and_then(|ip| ip.address.clone()),
+                gateway: ip.and_then(|ip| ip.gateway.clone()),
+                dns_servers: ip.map(|ip| ip.dns_servers.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Topology {
+        wukong: owner,
+        networks,
+    }
+}
+
+fn mode_name(mode: IpMode) -> &'static str {
+    match mode {
+        IpMode::Dhcp => "dhcp",
+        IpMode::Static => "static",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// The picture shows what the manifests do: for every fixture, each topology entry's
+    /// network, binding, MAC and NAD are the rendered VM's interface and Multus network at the
+    /// same position, and every NAD it marks generated is one of the rendered NADs.
+    #[test]
+    fn topology_matches_the_rendered_manifests_for_every_fixture() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        fixtures.sort();
+        assert!(!fixtures.is_empty(), "no fixtures in {}", dir.display());
+        for path in fixtures {
+            let name = path.display();
+            let report = crate::render(&std::fs::read_to_string(&path).unwrap());
+            assert!(!report.has_errors(), "{name}: {:#?}", report.diagnostics);
+            assert_eq!(report.wukongs.len(), report.manifests.len(), "{name}");
+            for (w, m) in report.wukongs.iter().zip(&report.manifests) {
+                let topology = of(w);
+                let vmi = &m.virtual_machine.spec.template.spec;
+                let interfaces = &vmi.domain.devices.interfaces;
+                assert_eq!(topology.networks.len(), interfaces.len(), "{name}");
+                assert_eq!(topology.networks.len(), vmi.networks.len(), "{name}");
+                let made: Vec<&str> = m
+                    .network_attachment_definitions
+                    .iter()
+                    .map(|nad| nad.metadata.name.as_str())
+                    .collect();
+                for ((path, iface), vm_net) in
+                    topology.networks.iter().zip(interfaces).zip(&vmi.networks)
+                {
+                    let at = format!("{name}: {}", path.network);
+                    assert_eq!(path.network, iface.name, "{at}");
+                    assert_eq!(path.network, vm_net.name, "{at}");
+                    let bindings: Vec<&str> = iface.binding.keys().map(String::as_str).collect();
+                    assert_eq!(bindings, [path.binding.as_str()], "{at}");
+                    assert_eq!(path.mac, iface.mac_address, "{at}");
+                    let multus = vm_net.multus.as_ref().map(|mu| mu.network_name.clone());
+                    assert_eq!(path.nad, multus, "{at}");
+                    assert_eq!(path.nad.is_none(), vm_net.pod.is_some(), "{at}");
+                    if path.generated {
+                        let nad = path.nad.as_deref().unwrap();
+                        assert!(made.contains(&nad), "{at}: {nad} not among {made:?}");
+                    }
+                }
+                let generated = topology.networks.iter().filter(|p| p.generated).count();
+                assert_eq!(
+                    generated,
+                    made.len(),
+                    "{name}: every rendered NAD is in the picture"
+                );
+            }
+        }
+    }
+}
