@@ -7,7 +7,7 @@ export CARGO_TERM_PROGRESS_WHEN = never
 
 .PHONY: demo test setup setup-core setup-web build crd docs policy npm web \
         test-lint test-core test-wasm-core test-policy test-npm test-web test-fuzz test-long-run \
-        fuzz long-run bench bench-policy bench-web lint clean
+        fuzz long-run bench bench-policy bench-policy-server bench-web lint clean policy-artifacthub
 
 ## Set-up ------------------------------------------------------------------------------------
 setup:
@@ -50,8 +50,10 @@ test-wasm-core:
 	$(CARGO) check -p wukong-net --lib --no-default-features --target wasm32-unknown-unknown
 	$(CARGO) check -p wukong-net --lib --no-default-features --target wasm32-wasip1
 
+# The e2e crate runs policy.wasm in wapc + wasmtime and in Kubewarden's own kwctl and
+# policy-server (tests/kubewarden.rs; scripts/setup.sh installs them).
 test-policy: policy
-	@echo "==> policy: native tests, then policy.wasm end to end in wapc + wasmtime"
+	@echo "==> policy: native tests, then policy.wasm in wapc + wasmtime, kwctl and policy-server"
 	$(CARGO) test -p wukong-net-policy
 	$(CARGO) test --profile e2e -p wukong-net-policy-e2e
 
@@ -86,6 +88,13 @@ bench:
 	$(CARGO) bench -p wukong-net --bench render
 bench-policy: policy
 	$(CARGO) run -q --profile e2e -p wukong-net-policy-e2e --bin policy-bench
+# Kubewarden's policy-server under HTTP load (hey), ours against the floor policy.
+bench-policy-server: policy
+	$(CARGO) run -q --profile e2e -p wukong-net-policy-e2e --bin policy-server-bench
+# artifacthub-pkg.yml is generated from metadata.yml by Kubewarden's own kwctl.
+policy-artifacthub:
+	kwctl scaffold artifacthub --metadata-path policy/metadata.yml --questions-path policy/questions-ui.yml \
+		--version $$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1) > policy/artifacthub-pkg.yml
 bench-web: web
 	cd web-demo && node bench.mjs
 

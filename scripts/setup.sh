@@ -19,6 +19,8 @@ WASM_BINDGEN_VERSION=0.2.130
 # previewer's tests, and PyYAML (YAML 1.1, as cloud-init reads).
 APT_CORE=(netplan.io cloud-init containernetworking-plugins dnsmasq-base isc-dhcp-client iproute2 python3-yaml time)
 APT_WEB=(chromium chromium-driver)
+# An HTTP load generator for the policy-server benchmark.
+APT_BENCH=(hey)
 
 apt_install() {
     local missing=()
@@ -110,7 +112,7 @@ case "$what" in
     core) apt_install "${APT_CORE[@]}"; python_yaml ;;
     web) apt_install "${APT_WEB[@]}"; rust_targets; wasm_bindgen; npm_deps ;;
     policy) rust_targets; kubewarden ;;
-    all) apt_install "${APT_CORE[@]}" "${APT_WEB[@]}"; python_yaml; rust_targets; wasm_bindgen; npm_deps; kubewarden ;;
+    all) apt_install "${APT_CORE[@]}" "${APT_WEB[@]}" "${APT_BENCH[@]}"; python_yaml; rust_targets; wasm_bindgen; npm_deps; kubewarden ;;
     *) echo "usage: $0 [all|core|web|policy]" >&2; exit 2 ;;
 esac
 step "setup done"

@@ -83,12 +83,25 @@ impl ResourceLookup for HostLookup {
                     .collect::<BTreeSet<_>>(),
             ),
         };
-        match get_resource::<Value>(&request) {
-            Ok(object) => Ok(Some(object)),
-            Err(e) => match host::classify(&e.to_string(), api_version, kind, namespace, name) {
-                host::LookupError::NotFound => Ok(None),
-                host::LookupError::Failed(reason) => Err(reason),
-            },
-        }
+        let answer = get_resource::<Value>(&request).map_err(|e| e.to_string());
+        lookup_outcome(answer, api_version, kind, namespace, name)
+    }
+}
+
+/// The host's answer to a lookup as the core's [`ResourceLookup`] wants it: the object, `None`
+/// for the host's "not found", or the host's reason, shortened ([`host::classify`]).
+pub fn lookup_outcome(
+    answer: Result<Value, String>,
+    api_version: &str,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<Value>, String> {
+    match answer {
+        Ok(object) => Ok(Some(object)),
+        Err(e) => match host::classify(&e, api_version, kind, namespace, name) {
+            host::LookupError::NotFound => Ok(None),
+            host::LookupError::Failed(reason) => Err(reason),
+        },
     }
 }

@@ -1,6 +1,7 @@
 //! Native tests over test_data/: every case of cases.json through the policy's own `validate`
-//! and `validate_settings` entry points, with the SDK's test helper. Context-aware cases get
-//! their NADs from test_data/cluster.json (natively there is no policy server to ask).
+//! and `validate_settings` entry points, with the SDK's test helper. Context-aware cases replay
+//! the kwctl session they name (test_data/sessions/): the host's recorded answers go through the
+//! policy's own reading of them ([`wukong_net_policy::lookup_outcome`]).
 
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
@@ -8,11 +9,15 @@ use kubewarden_policy_sdk::test::Testcase;
 // The case table and its code reader, shared with the end-to-end tests.
 #[path = "../e2e/src/cases.rs"]
 mod cases;
+#[path = "../e2e/src/session.rs"]
+mod session;
 
 use cases::{codes, Cases, ValidateCase};
 use serde_json::{json, Value};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
-use wukong_net::admission::Resources;
+use std::collections::VecDeque;
+use wukong_net::admission::ResourceLookup;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data");
 
@@ -20,13 +25,54 @@ fn cases() -> Cases {
     cases::cases().expect("policy/test_data/cases.json")
 }
 
-/// `validate` with the lookups answered from cluster.json, as the e2e harness's host does.
-fn validate_with_cluster(payload: &[u8]) -> kubewarden_policy_sdk::wapc_guest::CallResult {
-    let text = std::fs::read_to_string(format!("{DATA}/cluster.json")).expect("cluster.json");
-    let objects: Vec<Value> = serde_json::from_str(&text).expect("cluster.json parses");
+thread_local! {
+    /// The session the current case replays (the SDK's helper takes a plain `fn`).
+    static SESSION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// A recorded session as the policy's lookup.
+struct Replay(VecDeque<session::Exchange>);
+
+impl ResourceLookup for Replay {
+    fn get(
+        &mut self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<Value>, String> {
+        let next = self
+            .0
+            .pop_front()
+            .expect("the session has an answer for every lookup");
+        assert_eq!(
+            (
+                next.api_version.as_str(),
+                next.kind.as_str(),
+                next.namespace.as_deref(),
+                next.name.as_str()
+            ),
+            (api_version, kind, Some(namespace), name),
+            "the policy asked for what the session recorded"
+        );
+        let answer = match next.response {
+            Ok(payload) => Ok(serde_json::from_str(&payload).expect("a recorded object is JSON")),
+            // Wrapped as the SDK and the host wrap it (see policy/src/host.rs).
+            Err(message) => Err(format!("error invoking host capability kubernetes.get_resource: Host error: Callback evaluation failure: {message}")),
+        };
+        wukong_net_policy::lookup_outcome(answer, api_version, kind, namespace, name)
+    }
+}
+
+/// `validate` with the lookups answered by the case's session.
+fn validate_replaying(payload: &[u8]) -> kubewarden_policy_sdk::wapc_guest::CallResult {
+    let name = SESSION
+        .with(|s| s.borrow().clone())
+        .expect("a session for a context-aware case");
+    let exchanges = session::load(&name).unwrap_or_else(|e| panic!("{e}"));
     wukong_net_policy::respond(&wukong_net_policy::validate_with(
         payload,
-        &mut Resources::new(objects),
+        &mut Replay(exchanges.into()),
     ))
 }
 
@@ -74,8 +120,9 @@ fn every_fixture_case() {
             settings: case.settings.clone(),
         };
         // The SDK helper builds {"settings", "request"} from the fixture and asserts `accepted`.
-        let entry = if context_aware {
-            validate_with_cluster
+        SESSION.with(|s| *s.borrow_mut() = case.session.clone());
+        let entry = if context_aware && case.session.is_some() {
+            validate_replaying
         } else {
             wukong_net_policy::validate
         };

@@ -26,6 +26,10 @@ pub struct ValidateCase {
     pub errors: BTreeSet<String>,
     /// The codes in the warnings, as a set.
     pub warnings: BTreeSet<String>,
+    /// For context-aware cases: the kwctl session in test_data/sessions/ whose recorded host
+    /// answers the lookups (every runner replays it: kwctl, the wapc harness, the native tests).
+    #[serde(default)]
+    pub session: Option<String>,
 }
 
 /// A `validate_settings` call and the expected answer.

@@ -6,6 +6,9 @@
 //! Used by the end-to-end tests (tests/e2e.rs) and the benchmark (src/bin/policy-bench.rs).
 
 pub mod cases;
+pub mod hostile;
+pub mod kubewarden;
+pub mod session;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -103,6 +106,8 @@ impl Policy {
 #[derive(Clone, Default)]
 pub struct Host {
     objects: Arc<Vec<Value>>,
+    /// When set, lookups are answered from a kwctl session instead of `objects`.
+    replay: Option<Arc<Mutex<std::collections::VecDeque<session::Exchange>>>>,
     allowed: Arc<Vec<(String, String)>>,
     calls: Arc<Mutex<Vec<HostCall>>>,
 }
@@ -123,6 +128,8 @@ struct GetResourceRequest {
     kind: String,
     name: String,
     namespace: Option<String>,
+    #[serde(default)]
+    field_masks: Option<Vec<String>>,
 }
 
 type HostResult = Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>;
@@ -133,8 +140,18 @@ impl Host {
     pub fn new(objects: Vec<Value>, allowed: Vec<(String, String)>) -> Host {
         Host {
             objects: Arc::new(objects),
+            replay: None,
             allowed: Arc::new(allowed),
             calls: Arc::default(),
+        }
+    }
+
+    /// A host answering lookups with a recorded kwctl session, in order, as `kwctl run
+    /// --replay-host-capabilities-interactions` does.
+    pub fn replaying(exchanges: Vec<session::Exchange>, allowed: Vec<(String, String)>) -> Host {
+        Host {
+            replay: Some(Arc::new(Mutex::new(exchanges.into()))),
+            ..Host::new(Vec::new(), allowed)
         }
     }
 
@@ -175,6 +192,9 @@ impl Host {
             )
             .into());
         }
+        if let Some(replay) = &self.replay {
+            return Self::replayed(replay, req);
+        }
         let namespace = req.namespace.unwrap_or_default();
         let field = |o: &Value, path: &[&str]| {
             path.iter()
@@ -201,6 +221,41 @@ impl Host {
                 Some(namespace.as_str())
             )
             .into()),
+        }
+    }
+}
+
+impl Host {
+    /// The next recorded answer, if the request is the recorded one (kwctl's own rule,
+    /// crates/kwctl/src/callback_handler/proxy.rs:203-228); errors wrapped as the host wraps
+    /// them (crates/policy-evaluator/src/runtimes/callback.rs:411).
+    fn replayed(
+        replay: &Mutex<std::collections::VecDeque<session::Exchange>>,
+        req: GetResourceRequest,
+    ) -> HostResult {
+        let next = replay
+            .lock()
+            .map_err(|_| "replay lock poisoned")?
+            .pop_front();
+        let Some(next) = next else {
+            return Err(
+                "Callback evaluation failure: the list of recorded responses is empty".into(),
+            );
+        };
+        let same = next.api_version == req.api_version
+            && next.kind == req.kind
+            && next.name == req.name
+            && next.namespace == req.namespace
+            && next.field_masks == req.field_masks.unwrap_or_default();
+        if !same {
+            return Err(format!(
+                "Callback evaluation failure: Replay error: unexpected request. Was expecting {next:?}"
+            )
+            .into());
+        }
+        match next.response {
+            Ok(payload) => Ok(payload.into_bytes()),
+            Err(message) => Err(format!("Callback evaluation failure: {message}").into()),
         }
     }
 }

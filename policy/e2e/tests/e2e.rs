@@ -7,7 +7,9 @@
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 use wukong_net_policy_e2e::cases::{codes, Cases};
-use wukong_net_policy_e2e::{fixture, fixture_host, HostCall, Instance, Policy};
+use wukong_net_policy_e2e::{
+    declared_resources, fixture, fixture_host, session, Host, HostCall, Instance, Policy,
+};
 
 fn policy() -> &'static Policy {
     static POLICY: OnceLock<Result<Policy, String>> = OnceLock::new();
@@ -56,6 +58,18 @@ fn every_fixture_case_through_the_engine() {
     let policy = instance();
     for case in &all.validate {
         let request = fixture(&case.request).unwrap_or_else(|e| panic!("{e}"));
+        let replaying;
+        let policy = match &case.session {
+            Some(name) => {
+                let exchanges = session::load(name).unwrap_or_else(|e| panic!("{e}"));
+                let allowed = declared_resources().unwrap_or_else(|e| panic!("{e}"));
+                replaying = self::policy()
+                    .instance(Host::replaying(exchanges, allowed))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                &replaying
+            }
+            None => &policy,
+        };
         let response = policy
             .validate(&case.settings, &request)
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
