@@ -30,6 +30,7 @@ pub use settings::{validate_settings, Settings};
 pub use verdict::{describe_finding, Verdict, REJECT_CODE};
 
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::json_path::JsonPath;
 use crate::source;
 use object_limits::object_limits;
 use request::{describe, namespace_of};
@@ -181,11 +182,11 @@ pub fn validate_document(
         );
     };
     let (request_path, object_path) = if doc.value.get("request").is_some() {
-        ("request", "request.object")
+        ("request", JsonPath::root().key("request").key("object"))
     } else if doc.value.get("operation").is_some() || doc.value.get("object").is_some() {
-        ("", "object")
+        ("", JsonPath::root().key("object"))
     } else {
-        ("", "")
+        ("", JsonPath::root())
     };
     let own_settings;
     let settings = match settings {
@@ -201,7 +202,7 @@ pub fn validate_document(
             }
         },
     };
-    let request = if object_path.is_empty() {
+    let request = if object_path.is_root() {
         Ok(AdmissionRequest::create(doc.value.clone()))
     } else {
         let raw = if request_path.is_empty() {
@@ -219,12 +220,15 @@ pub fn validate_document(
         )),
     };
     for d in &mut verdict.diagnostics {
-        let full = match (object_path, d.path.as_str()) {
-            _ if d.code == Code::MalformedRequest => d.path.clone(),
-            ("", p) => p.to_string(),
-            (o, "") => o.to_string(),
-            (o, p) if p.starts_with('[') => format!("{o}{p}"),
-            (o, p) => format!("{o}.{p}"),
+        // The request's own problems are already paths into the text; findings are inside
+        // its object.
+        let full = if d.code == Code::MalformedRequest {
+            d.path.clone()
+        } else {
+            object_path
+                .clone()
+                .join(&JsonPath::parse(&d.path))
+                .to_string()
         };
         let span = doc.spans.locate(&full, d.at_key);
         d.set_span(span);

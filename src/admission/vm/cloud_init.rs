@@ -6,8 +6,9 @@ use super::super::rule_helpers::{kind_of, static_not_allowed};
 use super::super::settings::Settings;
 use super::{NetSource, VmSpec};
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
+use crate::json_path::JsonPath;
 use crate::mac::{MacAddress, MacError};
-use crate::network_config::{self, NetworkConfig};
+use crate::network_config::{self, Device, NetworkConfig};
 use crate::source::{self, join_index, join_key};
 use serde_json::Value;
 
@@ -112,14 +113,11 @@ fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
     if d.line > 0 {
         d.message = format!("{} ({field} line {})", d.message, d.line);
     }
-    d.path = if d.path.is_empty() {
-        field_path.to_string()
-    } else if d.path.starts_with('[') {
-        // A quoted key or an index at the embedded document's root: no dot (found by fuzzing).
-        format!("{field_path}{}", d.path)
-    } else {
-        format!("{field_path}.{}", d.path)
-    };
+    // A quoted key or an index at the embedded document's root continues without a dot
+    // (found by fuzzing); JsonPath writes each segment as it must.
+    d.path = JsonPath::parse(field_path)
+        .join(&JsonPath::parse(&d.path))
+        .to_string();
     d.set_span(Span::default());
     d.at_key = false;
     d
@@ -150,7 +148,7 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(
                 Code::NetworkInUserData,
-                format!("{path}.network"),
+                join_key(path, "network"),
                 format!("userData has a `network:` key (userData line {line}): cloud-init ignores network config in user-data, so the guest only gets fallback DHCP on its first NIC"),
             )
             .with_hint("move the `network:` block into `networkData` of the same cloudInitNoCloud volume"),
@@ -166,9 +164,9 @@ fn check_network_data(
     out: &mut Vec<Diagnostic>,
 ) {
     for e in &config.ethernets {
-        let epath = format!("{path}.{}", e.path);
+        let epath = entry_path(path, e);
         if let Some(m) = &e.match_mac {
-            let mpath = format!("{epath}.match.macaddress");
+            let mpath = epath.clone().key("match").key("macaddress").to_string();
             match MacAddress::parse(m) {
                 Ok(mac) => {
                     if !spec.ifaces.iter().any(|i| i.mac == Some(mac)) {
@@ -198,7 +196,7 @@ fn check_network_data(
         }
         if !settings.allow_static_ip && !e.addresses.is_empty() {
             out.push(static_not_allowed(
-                format!("{epath}.addresses"),
+                epath.clone().key("addresses").to_string(),
                 &format!("networkData entry `{}` has static addresses", e.id),
             ));
         }
@@ -226,4 +224,9 @@ fn check_network_data(
             );
         }
     }
+}
+
+/// The path of a networkData entry within the VM object.
+pub(super) fn entry_path(network_data_path: &str, entry: &Device) -> JsonPath {
+    JsonPath::parse(network_data_path).join(&JsonPath::parse(&entry.path))
 }

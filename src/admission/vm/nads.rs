@@ -3,6 +3,7 @@
 
 use super::super::cni;
 use super::super::ResourceLookup;
+use super::cloud_init::entry_path;
 use super::{NetSource, VmSpec, NAD_API_VERSION, NAD_KIND};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::network_config::NetworkConfig;
@@ -73,7 +74,7 @@ pub(super) fn check(
                 out.push(
                     Diagnostic::new(
                         Code::DhcpOnIpamNad,
-                        format!("{nd_path}.{}.dhcp4", e.path),
+                        entry_path(nd_path, e).key("dhcp4").to_string(),
                         format!("networkData entry `{}` runs DHCP on interface `{}`, but its NAD {ns}/{name} assigns addresses with `{ipam_type}` IPAM: the guest does not get its address from the network's DHCP server", e.id, iface.name),
                     )
                     .with_hint("give DHCP networks an L2-only NAD (\"ipam\": {}), or configure the address statically"),
