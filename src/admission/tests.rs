@@ -72,7 +72,7 @@ fn treat_as_warnings_demotes_errors() {
     let r = request("CREATE", wukong(nets));
     assert!(!check(&r, &Settings::default()).accepted);
     let lenient = Settings {
-        treat_as_warnings: vec!["vlan-out-of-range".into()],
+        treat_as_warnings: vec![Code::VlanOutOfRange],
         ..Settings::default()
     };
     let v = check(&r, &lenient);

@@ -8,11 +8,7 @@
 //! (userData and networkData) and `nads.rs` (the NADs its Multus networks name).
 
 mod cloud_init;
-#[cfg(test)]
-mod guest_config_tests;
 mod nads;
-#[cfg(test)]
-mod tests;
 
 use super::rule_helpers::kind_of;
 use super::settings::Settings;
@@ -213,3 +209,8 @@ fn check_bindings(spec: &VmSpec<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod guest_config_tests;
+#[cfg(test)]
+mod tests;
