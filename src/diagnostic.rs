@@ -214,10 +214,10 @@ codes! {
     /// One physical NIC enslaved to two different bridges.
     NicInTwoBridges = "nic-in-two-bridges", Error;
         by "checks/bridge.rs: check";
-    /// vlanId outside 1-4094.
+    /// A VLAN id outside its reader's range (`crate::limits`): a Wukong vlanId 1-4094, a CNI bridge `vlan` 0-4094 (0: untagged) and `vlanTrunk` 1-4094, a netplan VLAN `id` 0-4094.
     VlanOutOfRange = "vlan-out-of-range", Error;
-        by "admission/cni/vlan.rs: check_vlans", "checks/link.rs: check";
-    /// mtu outside 68-65535.
+        by "admission/cni/vlan.rs: check_vlans", "checks/link.rs: check", "network_config/values.rs: ids";
+    /// An MTU outside 68-65535 (netplan's `ipv6-mtu`: 1280-65535).
     MtuOutOfRange = "mtu-out-of-range", Error;
         by "checks/link.rs: check", "network_config/values.rs: mtu";
     /// A MAC address that does not parse.
@@ -226,9 +226,9 @@ codes! {
     /// A multicast or all-zero MAC, which no NIC can use.
     UnusableMac = "unusable-mac", Error;
         by "admission/vm/cloud_init.rs: check_network_data", "checks/link.rs: check";
-    /// Two networks pin the same MAC.
-    DuplicateMac = "duplicate-mac", Error;
-        by "checks/link.rs: check";
+    /// One MAC used twice: two Wukong networks pin it, or two network-config devices match or set it.
+    DuplicateMac = "duplicate-mac", Error, was "mac-used-twice";
+        by "checks/link.rs: check", "network_config/values.rs: macs";
     /// A network type the generator cannot create a NAD for.
     UnsupportedNetworkType = "unsupported-network-type", Error;
         by "checks/bridge.rs: check";
@@ -315,8 +315,8 @@ codes! {
 
     // Network-config linter (src/network_config/): bare cloud-init network-configs and VM
     // networkData. It also reports network-data-invalid, unquoted-mac, invalid-mac,
-    // address-not-cidr, dns-server-not-ip, gateway-not-ip, mtu-out-of-range, wrong-type and
-    // missing-field, which mean the same there. Owned by the linter; append below.
+    // duplicate-mac, vlan-out-of-range, address-not-cidr, dns-server-not-ip, gateway-not-ip,
+    // mtu-out-of-range, wrong-type and missing-field, which mean the same there. Owned by the linter; append below.
     /// An unquoted value YAML 1.1 (cloud-init's PyYAML) reads as another type or number than netplan: `on`, `0755`, `1:30`.
     Yaml11Ambiguous = "yaml11-ambiguous", Error;
         by "network_config/walk.rs: name_key", "network_config/walk.rs: text_trap", "network_config/walk.rs: uint";
@@ -344,9 +344,6 @@ codes! {
     /// DHCP together with static addresses of the same family on one NIC.
     DhcpWithStaticAddress = "dhcp-with-static-address", Warning;
         by "network_config/values.rs: dhcp_and_static";
-    /// Two devices match, or set, the same MAC address.
-    MacUsedTwice = "mac-used-twice", Error;
-        by "network_config/values.rs: macs";
     /// `set-name` without `match`: netplan refuses it.
     SetNameWithoutMatch = "set-name-without-match", Error;
         by "network_config/portability.rs: set_name";

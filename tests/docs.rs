@@ -29,6 +29,14 @@ fn every_code_has_a_summary_and_a_unique_name() {
         assert!(names.insert(c.as_str()), "{c} named twice");
         assert_eq!(Code::from_name(c.as_str()), Some(*c));
     }
+    // A former name of a merged code still reads as the code it became, and names no other.
+    for c in Code::ALL {
+        for alias in c.aliases() {
+            assert!(names.insert(alias), "{alias} names two codes");
+            assert_eq!(Code::from_name(alias), Some(*c));
+        }
+    }
+    assert_eq!(Code::from_name("mac-used-twice"), Some(Code::DuplicateMac));
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<String>) {

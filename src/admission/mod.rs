@@ -31,6 +31,7 @@ pub use verdict::{describe_finding, Verdict, REJECT_CODE};
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::json_path::JsonPath;
+use crate::json_type::type_name;
 use crate::source;
 use object_limits::object_limits;
 use request::{describe, namespace_of};
@@ -87,7 +88,7 @@ fn findings(
             "object",
             format!(
                 "the request's object must be a mapping, not {}",
-                rule_helpers::kind_of(&request.object)
+                type_name(&request.object)
             ),
         )];
     }

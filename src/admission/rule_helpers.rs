@@ -2,7 +2,6 @@
 
 use super::settings::Settings;
 use crate::diagnostic::{Code, Diagnostic};
-use serde_json::Value;
 
 pub(crate) fn not_allowed_bridge(path: &str, bridge: &str, settings: &Settings) -> Diagnostic {
     Diagnostic::new(
@@ -26,15 +25,4 @@ pub(crate) fn static_not_allowed(path: String, what: &str) -> Diagnostic {
         format!("{what}, and the policy's allowStaticIp is false"),
     )
     .with_hint("take the address by DHCP from the network's DHCP server")
-}
-
-pub(crate) fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }

@@ -185,6 +185,16 @@ mod tests {
         assert!(Settings::default().bridge_allowed("anything"));
     }
 
+    /// Deployed settings keep working when codes merge: a former name reads as its code.
+    #[test]
+    fn former_code_names_still_read() {
+        let s = validate_settings(&json!({"treatAsWarnings": ["mac-used-twice"]})).unwrap();
+        assert_eq!(s.treat_as_warnings, vec![Code::DuplicateMac]);
+        assert!(s.demoted(Code::DuplicateMac));
+        let e = validate_settings(&json!({"treatAsWarnings": null})).unwrap_err();
+        assert!(e.contains("invalid type: null"), "{e}");
+    }
+
     #[test]
     fn unknown_keys_are_errors_with_suggestions() {
         let e = validate_settings(&json!({"allowedBridge": ["br0"]})).unwrap_err();

@@ -9,10 +9,11 @@
 mod ipam;
 mod vlan;
 
-use super::rule_helpers::{kind_of, not_allowed_bridge, static_not_allowed};
+use super::rule_helpers::{not_allowed_bridge, static_not_allowed};
 use super::settings::Settings;
 use crate::checks::is_interface_name;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::json_type::type_name;
 use crate::source::{join_index, join_key};
 use ipam::check_host_local;
 use serde_json::{Map, Value};
@@ -35,7 +36,7 @@ pub fn check_nad(object: &Value, settings: &Settings, out: &mut Vec<Diagnostic>)
         Some(Value::String(s)) => s,
         Some(other) => {
             out.push(
-                Diagnostic::new(Code::CniConfigInvalid, "spec.config", format!("spec.config must be a string holding CNI JSON, not {}", kind_of(other)))
+                Diagnostic::new(Code::CniConfigInvalid, "spec.config", format!("spec.config must be a string holding CNI JSON, not {}", type_name(other)))
                     .with_hint("write the config as a JSON string: config: '{\"cniVersion\": \"0.3.1\", \"type\": \"bridge\", ...}'"),
             );
             return;
@@ -64,7 +65,7 @@ pub fn parse_config(text: &str) -> Result<Map<String, Value>, String> {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(format!(
             "spec.config must be a JSON object, not {}",
-            kind_of(&other)
+            type_name(&other)
         )),
         Err(e) => Err(format!("spec.config is not valid JSON: {e}")),
     }
@@ -104,7 +105,7 @@ pub fn plugins<'a>(
                     )),
                     other => out.push(bad(
                         path,
-                        format!("a plugin must be an object, not {}", kind_of(other)),
+                        format!("a plugin must be an object, not {}", type_name(other)),
                         "write {\"type\": \"bridge\", ...}",
                     )),
                 }
@@ -114,7 +115,7 @@ pub fn plugins<'a>(
         Some(other) => {
             out.push(bad(
                 join_key(base, "plugins"),
-                format!("`plugins` must be a list, not {}", kind_of(other)),
+                format!("`plugins` must be a list, not {}", type_name(other)),
                 "write \"plugins\": [{\"type\": \"bridge\", ...}]",
             ));
             Vec::new()
@@ -124,7 +125,7 @@ pub fn plugins<'a>(
             Some(other) => {
                 out.push(bad(
                     join_key(base, "type"),
-                    format!("`type` must be a string, not {}", kind_of(other)),
+                    format!("`type` must be a string, not {}", type_name(other)),
                     "write \"type\": \"bridge\"",
                 ));
                 Vec::new()
@@ -185,7 +186,7 @@ fn check_bridge(
                 Diagnostic::new(
                     Code::CniConfigInvalid,
                     &bridge_path,
-                    format!("`bridge` must be a string, not {}", kind_of(other)),
+                    format!("`bridge` must be a string, not {}", type_name(other)),
                 )
                 .with_hint("write \"bridge\": \"br-external\""),
             );
@@ -214,7 +215,7 @@ fn check_bridge(
                 Diagnostic::new(
                     Code::CniConfigInvalid,
                     &ipam_path,
-                    format!("`ipam` must be an object, not {}", kind_of(other)),
+                    format!("`ipam` must be an object, not {}", type_name(other)),
                 )
                 .with_hint("write \"ipam\": {} for L2 only"),
             );
@@ -229,7 +230,7 @@ fn check_bridge(
                 Diagnostic::new(
                     Code::CniConfigInvalid,
                     join_key(&ipam_path, "type"),
-                    format!("`ipam.type` must be a string, not {}", kind_of(other)),
+                    format!("`ipam.type` must be a string, not {}", type_name(other)),
                 )
                 .with_hint("write \"ipam\": {} for L2 only, or \"type\": \"host-local\""),
             );

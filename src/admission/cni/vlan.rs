@@ -1,7 +1,8 @@
 //! The bridge plugin's `vlan` and `vlanTrunk`.
 
-use super::super::rule_helpers::kind_of;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::json_type::type_name;
+use crate::limits::{CNI_BRIDGE_VLAN_IDS, CNI_TRUNK_VLAN_IDS};
 use crate::source::{join_index, join_key};
 use serde_json::{Map, Value};
 
@@ -9,13 +10,16 @@ pub(super) fn check_vlans(p: &Map<String, Value>, base: &str, out: &mut Vec<Diag
     let vlan_path = join_key(base, "vlan");
     match p.get("vlan") {
         None => {}
-        // The bridge plugin takes 0 (no tag) to 4094.
-        Some(Value::Number(n)) if n.as_i64().is_some_and(|v| (0..=4094).contains(&v)) => {}
+        Some(Value::Number(n)) if n.as_i64().is_some_and(|v| CNI_BRIDGE_VLAN_IDS.contains(&v)) => {}
         Some(Value::Number(n)) => out.push(
             Diagnostic::new(
                 Code::VlanOutOfRange,
                 &vlan_path,
-                format!("VLAN id {n} is outside 0-4094"),
+                format!(
+                    "VLAN id {n} is outside {}-{}",
+                    CNI_BRIDGE_VLAN_IDS.start(),
+                    CNI_BRIDGE_VLAN_IDS.end()
+                ),
             )
             .with_hint(
                 "use the 802.1Q tag of the network (1-4094), or omit `vlan` for untagged traffic",
@@ -25,7 +29,7 @@ pub(super) fn check_vlans(p: &Map<String, Value>, base: &str, out: &mut Vec<Diag
             Diagnostic::new(
                 Code::CniConfigInvalid,
                 &vlan_path,
-                format!("`vlan` must be an integer, not {}", kind_of(other)),
+                format!("`vlan` must be an integer, not {}", type_name(other)),
             )
             .with_hint("write \"vlan\": 100 (no quotes)"),
         ),
@@ -48,12 +52,16 @@ pub(super) fn check_vlans(p: &Map<String, Value>, base: &str, out: &mut Vec<Diag
     for (i, item) in items.iter().enumerate() {
         for key in ["id", "minID", "maxID"] {
             let Some(v) = item.get(key) else { continue };
-            if !v.as_i64().is_some_and(|v| (1..=4094).contains(&v)) {
+            if !v.as_i64().is_some_and(|v| CNI_TRUNK_VLAN_IDS.contains(&v)) {
                 out.push(
                     Diagnostic::new(
                         Code::VlanOutOfRange,
                         join_key(&join_index(&trunk_path, i), key),
-                        format!("trunk VLAN id {v} is outside 1-4094"),
+                        format!(
+                            "trunk VLAN id {v} is outside {}-{}",
+                            CNI_TRUNK_VLAN_IDS.start(),
+                            CNI_TRUNK_VLAN_IDS.end()
+                        ),
                     )
                     .with_hint("use 802.1Q tags between 1 and 4094"),
                 );

@@ -2,11 +2,12 @@
 //! be a network-config (linted by [`crate::network_config`]) that fits the VM's NICs.
 
 use super::super::base64::decode_base64;
-use super::super::rule_helpers::{kind_of, static_not_allowed};
+use super::super::rule_helpers::static_not_allowed;
 use super::super::settings::Settings;
 use super::{NetSource, VmSpec};
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::json_path::JsonPath;
+use crate::json_type::type_name;
 use crate::mac::{MacAddress, MacError};
 use crate::network_config::{self, Device, NetworkConfig};
 use crate::source::{self, join_index, join_key};
@@ -67,7 +68,7 @@ fn embedded(
                     Diagnostic::new(
                         Code::WrongType,
                         path,
-                        format!("`{key}` must be a string, not {}", kind_of(other)),
+                        format!("`{key}` must be a string, not {}", type_name(other)),
                     )
                     .with_hint(
                         "write the YAML as a block string: `|` followed by the indented text",

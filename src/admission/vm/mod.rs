@@ -10,10 +10,10 @@
 mod cloud_init;
 mod nads;
 
-use super::rule_helpers::kind_of;
 use super::settings::Settings;
 use super::ResourceLookup;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::json_type::type_name;
 use crate::mac::MacAddress;
 use crate::network_config::Device;
 use crate::source::{join_index, join_key};
@@ -116,7 +116,7 @@ impl<'a> VmSpec<'a> {
                     Diagnostic::new(
                         Code::WrongType,
                         base,
-                        format!("{base} must be a mapping, not {}", kind_of(other)),
+                        format!("{base} must be a mapping, not {}", type_name(other)),
                     )
                     .with_hint("see the KubeVirt VirtualMachine API"),
                 );
