@@ -31,7 +31,13 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $sev:ident; )*) => {
+    (@demotable) => { true };
+    (@demotable unreadable) => { false };
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:literal, $sev:ident $(+ $flag:ident)? $(, was $alias:literal)*;
+        by $($site:literal),*;
+    )*) => {
         /// Stable diagnostic codes. The kebab-case name is the public identifier: it appears in
         /// JSON output, in policy settings and in `docs/diagnostics.md`; never rename one.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,8 +56,28 @@ macro_rules! codes {
                 match self { $( Code::$variant => Severity::$sev, )* }
             }
 
+            /// The code a name stands for: its name, or a name it was merged from.
             pub fn from_name(name: &str) -> Option<Code> {
-                match name { $( $name => Some(Code::$variant), )* _ => None }
+                match name { $( $name $(| $alias)* => Some(Code::$variant), )* _ => None }
+            }
+
+            /// Former names of codes merged into this one; still accepted wherever users
+            /// write codes (`explain`, the policy's `treatAsWarnings`).
+            pub fn aliases(self) -> &'static [&'static str] {
+                match self { $( Code::$variant => &[$($alias),*], )* }
+            }
+
+            /// Whether the policy's `treatAsWarnings` may turn this code into a warning. Codes
+            /// marked `unreadable` say the object could not be read: demoting them would admit
+            /// objects nobody checked.
+            pub fn demotable(self) -> bool {
+                match self { $( Code::$variant => codes!(@demotable $($flag)?), )* }
+            }
+
+            /// The functions that emit this code, as `file under src/: function`
+            /// (tests/docs.rs checks the list against the source).
+            pub fn emitted_by(self) -> &'static [&'static str] {
+                match self { $( Code::$variant => &[$($site),*], )* }
             }
 
             /// What the code means: its doc comment, for `wukong-net explain` and the docs.
@@ -75,194 +101,279 @@ macro_rules! codes {
 codes! {
     // Reading the input.
     /// The input is larger than the size limit.
-    InputTooLarge = "input-too-large", Error;
+    InputTooLarge = "input-too-large", Error + unreadable;
+        by "admission/object_limits.rs: object_limits", "source.rs: too_large";
     /// The input is not UTF-8 text.
-    NotUtf8 = "not-utf8", Error;
+    NotUtf8 = "not-utf8", Error + unreadable;
+        by "source.rs: decode";
     /// The YAML (or JSON) does not parse.
-    YamlSyntax = "yaml-syntax", Error;
+    YamlSyntax = "yaml-syntax", Error + unreadable;
+        by "source.rs: event", "source.rs: parse";
     /// The same key appears twice in one mapping.
-    DuplicateKey = "duplicate-key", Error;
+    DuplicateKey = "duplicate-key", Error + unreadable;
+        by "source.rs: place";
     /// A mapping key that is not a plain scalar.
-    ComplexKey = "complex-key", Error;
+    ComplexKey = "complex-key", Error + unreadable;
+        by "source.rs: child_path", "source.rs: place";
     /// Nesting deeper than the limit.
-    TooDeep = "too-deep", Error;
+    TooDeep = "too-deep", Error + unreadable;
+        by "admission/object_limits.rs: object_limits", "source.rs: event";
     /// More nodes than the limit, usually from aliases expanding (a "billion laughs").
-    TooManyNodes = "too-many-nodes", Error;
+    TooManyNodes = "too-many-nodes", Error + unreadable;
+        by "admission/object_limits.rs: object_limits", "source.rs: count";
     /// More documents in the stream than the limit.
-    TooManyDocuments = "too-many-documents", Error;
+    TooManyDocuments = "too-many-documents", Error + unreadable;
+        by "source.rs: parse";
     /// A document that is not a mapping.
-    NotAnObject = "not-an-object", Error;
+    NotAnObject = "not-an-object", Error + unreadable;
+        by "load.rs: load";
     /// A document of another kind; it is skipped.
     NotAWukong = "not-a-wukong", Warning;
+        by "load.rs: load";
     /// A field has the wrong type.
-    WrongType = "wrong-type", Error;
+    WrongType = "wrong-type", Error + unreadable;
+        by "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "load.rs: load", "load.rs: type_error", "network_config/walk.rs: wrong_type";
     /// A required field is missing.
-    MissingField = "missing-field", Error;
+    MissingField = "missing-field", Error + unreadable;
+        by "load.rs: type_error", "network_config/structure.rs: missing";
     /// A field the API does not know (Kubernetes would drop it).
     UnknownField = "unknown-field", Warning;
+        by "load.rs: unknown_field";
 
     // Names.
     /// metadata.name is missing or not a valid Kubernetes name.
     InvalidResourceName = "invalid-resource-name", Error;
+        by "checks/names.rs: check";
     /// A name derived from the Wukong and network names is too long for Kubernetes.
     DerivedNameTooLong = "derived-name-too-long", Error;
+        by "checks/names.rs: check";
     /// A network name is not a DNS-1123 label.
     InvalidNetworkName = "invalid-network-name", Error;
+        by "checks/names.rs: check";
     /// Two networks share a name.
     DuplicateNetworkName = "duplicate-network-name", Error;
+        by "checks/names.rs: check";
     /// More than one network is marked primary.
     MultiplePrimary = "multiple-primary", Error;
+        by "checks/names.rs: check";
     /// A primary Multus network together with the pod network.
     PrimaryWithPodNetwork = "primary-with-pod-network", Error;
+        by "checks/names.rs: check";
     /// More networks than the limit.
     TooManyNetworks = "too-many-networks", Error;
+        by "checks/names.rs: check";
 
     // IP configuration.
     /// A network without ipConfig: the guest gets no configuration for that NIC.
     MissingIpConfig = "missing-ip-config", Warning;
+        by "checks/ip_config.rs: check";
     /// ipConfig.mode is missing or not dhcp/static.
     InvalidIpMode = "invalid-ip-mode", Error;
+        by "load.rs: type_error";
     /// DHCP mode with an address: the DHCP server supplies it.
     DhcpWithAddress = "dhcp-with-address", Error;
+        by "checks/ip_config.rs: check";
     /// DHCP mode with a gateway: the DHCP server supplies it.
     DhcpWithGateway = "dhcp-with-gateway", Error;
+        by "checks/ip_config.rs: check";
     /// Static mode without an address.
     StaticWithoutAddress = "static-without-address", Error;
+        by "checks/ip_config.rs: check";
     /// The address is not in CIDR form.
     AddressNotCidr = "address-not-cidr", Error;
+        by "checks/ip_config.rs: check_address", "network_config/walk.rs: check_cidr";
     /// The address is the subnet's network or broadcast address.
     AddressNotHost = "address-not-host", Error;
+        by "checks/ip_config.rs: check_address";
     /// The gateway is not an IP address.
     GatewayNotIp = "gateway-not-ip", Error;
+        by "checks/ip_config.rs: check_gateway", "network_config/walk.rs: ip";
     /// The gateway is outside the address's subnet.
     GatewayOutsideSubnet = "gateway-outside-subnet", Error;
+        by "checks/ip_config.rs: check_gateway";
     /// The gateway equals the address.
     GatewayIsAddress = "gateway-is-address", Error;
+        by "checks/ip_config.rs: check_gateway";
     /// A DNS server is not an IP address.
     DnsServerNotIp = "dns-server-not-ip", Error;
+        by "checks/ip_config.rs: check", "network_config/walk.rs: ip";
     /// Two networks use the same static address.
     DuplicateAddress = "duplicate-address", Error;
+        by "checks/ip_config.rs: check";
     /// The pod network cannot be static: KubeVirt's masquerade binding serves it by DHCP.
     PodNetworkStatic = "pod-network-static", Error;
+        by "checks/ip_config.rs: check";
 
     // Bridges and links.
     /// bridgeName or physicalInterface is not a valid Linux interface name.
     InvalidInterfaceName = "invalid-interface-name", Error;
+        by "admission/cni/mod.rs: check_bridge", "checks/bridge.rs: check";
     /// An operator-made bridge without physicalInterface.
     MissingPhysicalInterface = "missing-physical-interface", Error;
+        by "checks/bridge.rs: check";
     /// One physical NIC enslaved to two different bridges.
     NicInTwoBridges = "nic-in-two-bridges", Error;
-    /// vlanId outside 1-4094.
+        by "checks/bridge.rs: check";
+    /// A VLAN id outside its reader's range (`crate::limits`): a Wukong vlanId 1-4094, a CNI bridge `vlan` 0-4094 (0: untagged) and `vlanTrunk` 1-4094, a netplan VLAN `id` 0-4094.
     VlanOutOfRange = "vlan-out-of-range", Error;
-    /// mtu outside 68-65535.
+        by "admission/cni/vlan.rs: check_vlans", "checks/link.rs: check", "network_config/values.rs: ids";
+    /// An MTU outside 68-65535 (netplan's `ipv6-mtu`: 1280-65535).
     MtuOutOfRange = "mtu-out-of-range", Error;
+        by "checks/link.rs: check", "network_config/values.rs: mtu";
     /// A MAC address that does not parse.
     InvalidMac = "invalid-mac", Error;
+        by "checks/link.rs: check", "network_config/walk.rs: mac";
     /// A multicast or all-zero MAC, which no NIC can use.
     UnusableMac = "unusable-mac", Error;
-    /// Two networks pin the same MAC.
-    DuplicateMac = "duplicate-mac", Error;
+        by "admission/vm/cloud_init.rs: check_network_data", "checks/link.rs: check";
+    /// One MAC used twice: two Wukong networks pin it, or two network-config devices match or set it.
+    DuplicateMac = "duplicate-mac", Error, was "mac-used-twice";
+        by "checks/link.rs: check", "network_config/values.rs: macs";
     /// A network type the generator cannot create a NAD for.
     UnsupportedNetworkType = "unsupported-network-type", Error;
+        by "checks/bridge.rs: check";
     /// type: ovs is rendered as a Linux bridge, as the original operator does.
     OvsAsLinuxBridge = "ovs-as-linux-bridge", Warning;
+        by "checks/bridge.rs: check";
     /// A field that has no effect where it is.
     IgnoredField = "ignored-field", Warning;
+        by "checks/bridge.rs: ignored";
     /// No metadata.uid, so the generated objects carry no ownerReference.
     NoOwnerUid = "no-owner-uid", Info;
+        by "checks/names.rs: check";
 
     // Admission (src/admission/, the Kubewarden policy). Owned by the policy; append below.
     /// The admission request (or the policy payload) cannot be read.
-    MalformedRequest = "malformed-request", Error;
+    MalformedRequest = "malformed-request", Error + unreadable;
+        by "admission/verdict.rs: malformed";
     /// A bridge outside the policy's `allowedBridges`.
     BridgeNotAllowed = "bridge-not-allowed", Error;
+        by "admission/rule_helpers.rs: not_allowed_bridge";
     /// A physical NIC outside the policy's `allowedPhysicalInterfaces`.
     PhysicalInterfaceNotAllowed = "physical-interface-not-allowed", Error;
+        by "admission/wukong.rs: policy_limits";
     /// A static address while the policy's `allowStaticIp` is false.
     StaticIpNotAllowed = "static-ip-not-allowed", Error;
+        by "admission/rule_helpers.rs: static_not_allowed";
     /// A NAD without spec.config: Multus reads a file on the node that the policy cannot see.
     NadConfigAbsent = "nad-config-absent", Warning;
+        by "admission/cni/mod.rs: check_nad";
     /// NAD spec.config is not a CNI config (JSON object with `type` or `plugins`).
-    CniConfigInvalid = "cni-config-invalid", Error;
+    CniConfigInvalid = "cni-config-invalid", Error + unreadable;
+        by "admission/cni/ipam.rs: check_host_local", "admission/cni/mod.rs: check_bridge", "admission/cni/mod.rs: check_nad", "admission/cni/mod.rs: plugins", "admission/cni/vlan.rs: check_vlans";
     /// The bridge plugin with IPAM and `disableContainerInterface: true`, which it refuses.
     IpamWithDisabledContainerInterface = "ipam-with-disabled-container-interface", Error;
+        by "admission/cni/mod.rs: check_bridge";
     /// `ipam.type: dhcp` on a bridge NAD: VM guests get DHCP from the network, not the CNI daemon.
     DhcpIpam = "dhcp-ipam", Error;
+        by "admission/cni/mod.rs: check_bridge";
     /// A bridge plugin without `ipam` (`{}` is the L2-only form).
     MissingIpam = "missing-ipam", Warning;
+        by "admission/cni/mod.rs: check_bridge";
     /// host-local: a missing or non-CIDR subnet.
     IpamInvalidSubnet = "ipam-invalid-subnet", Error;
+        by "admission/cni/ipam.rs: check_host_local", "admission/cni/ipam.rs: check_range";
     /// host-local: rangeStart, rangeEnd or gateway is not an IP address.
     IpamInvalidAddress = "ipam-invalid-address", Error;
+        by "admission/cni/ipam.rs: check_range";
     /// host-local: rangeStart, rangeEnd or gateway outside the subnet.
     IpamOutsideSubnet = "ipam-outside-subnet", Error;
+        by "admission/cni/ipam.rs: check_range";
     /// host-local: rangeStart after rangeEnd.
     IpamRangeReversed = "ipam-range-reversed", Error;
+        by "admission/cni/ipam.rs: check_range";
     /// IPAM routes: dst not CIDR or gw not an IP.
     IpamInvalidRoute = "ipam-invalid-route", Error;
+        by "admission/cni/ipam.rs: check_routes";
     /// A `network:` key in cloud-init userData, which cloud-init ignores.
     NetworkInUserData = "network-in-user-data", Error;
+        by "admission/vm/cloud_init.rs: check_user_data";
     /// networkData is not Netplan/cloud-init v2 that parses.
-    NetworkDataInvalid = "network-data-invalid", Error;
+    NetworkDataInvalid = "network-data-invalid", Error + unreadable;
+        by "admission/vm/cloud_init.rs: embedded", "network_config/mod.rs: parse", "network_config/structure.rs: invalid", "network_config/walk.rs: section";
     /// A networkData MAC match that no VM interface pins.
     MacNotPinned = "mac-not-pinned", Error;
+        by "admission/vm/cloud_init.rs: check_network_data";
     /// An unquoted MAC that YAML 1.1 (cloud-init's PyYAML) reads as a number.
     UnquotedMac = "unquoted-mac", Error;
+        by "network_config/walk.rs: unquoted_mac";
     /// A Multus network bound with masquerade (only the pod network can be).
     MasqueradeOnMultus = "masquerade-on-multus", Error;
+        by "admission/vm/mod.rs: check_bindings";
     /// networkData leaves the pod network's interface without an address.
     PodInterfaceUnconfigured = "pod-interface-unconfigured", Warning;
+        by "admission/vm/cloud_init.rs: check_network_data";
     /// A Multus network names a NAD that does not exist (context-aware).
     NadNotFound = "nad-not-found", Error;
+        by "admission/vm/nads.rs: check";
     /// A NIC on DHCP in networkData whose NAD assigns addresses with IPAM (context-aware).
     DhcpOnIpamNad = "dhcp-on-ipam-nad", Error;
+        by "admission/vm/nads.rs: check";
     /// A NAD lookup failed (no permission, API unreachable); nothing was checked against it.
     NadLookupFailed = "nad-lookup-failed", Warning;
+        by "admission/vm/nads.rs: check";
 
     // Network-config linter (src/network_config/): bare cloud-init network-configs and VM
     // networkData. It also reports network-data-invalid, unquoted-mac, invalid-mac,
-    // address-not-cidr, dns-server-not-ip, gateway-not-ip, mtu-out-of-range, wrong-type and
-    // missing-field, which mean the same there. Owned by the linter; append below.
+    // duplicate-mac, vlan-out-of-range, address-not-cidr, dns-server-not-ip, gateway-not-ip,
+    // mtu-out-of-range, wrong-type and missing-field, which mean the same there. Owned by the linter; append below.
     /// An unquoted value YAML 1.1 (cloud-init's PyYAML) reads as another type or number than netplan: `on`, `0755`, `1:30`.
     Yaml11Ambiguous = "yaml11-ambiguous", Error;
+        by "network_config/walk.rs: name_key", "network_config/walk.rs: text_trap", "network_config/walk.rs: uint";
     /// A boolean netplan and cloud-init read differently: a quoted `"no"`, or `y`/`n`.
     Yaml11Boolean = "yaml11-boolean", Error;
+        by "network_config/walk.rs: boolean";
     /// A key netplan does not know: it refuses the file (cloud-init ignores the key).
     UnknownKey = "unknown-key", Error;
+        by "network_config/structure.rs: root", "network_config/walk.rs: top", "network_config/walk.rs: unknown";
     /// A value netplan refuses: not a boolean, a number or one of the words it allows.
     InvalidValue = "invalid-value", Error;
+        by "network_config/backend.rs: networkd", "network_config/backend.rs: passphrases", "network_config/values.rs: ids", "network_config/values.rs: route_shapes", "network_config/walk.rs: invalid", "network_config/walk.rs: ip";
     /// A bond, bridge, VLAN, VRF or tunnel names an interface no device in the file defines.
     UndefinedDevice = "undefined-device", Error;
+        by "network_config/structure.rs: references";
     /// One device ID defined twice (in two sections).
     DuplicateDeviceId = "duplicate-device-id", Error;
+        by "network_config/structure.rs: references";
     /// One interface in two bonds or bridges.
     InterfaceInTwoParents = "interface-in-two-parents", Error;
+        by "network_config/structure.rs: references";
     /// A route `via` (or gateway4/6) that no address of the NIC reaches, without `on-link: true`.
     RouteViaUnreachable = "route-via-unreachable", Error;
+        by "network_config/values.rs: unreachable";
     /// DHCP together with static addresses of the same family on one NIC.
     DhcpWithStaticAddress = "dhcp-with-static-address", Warning;
-    /// Two devices match, or set, the same MAC address.
-    MacUsedTwice = "mac-used-twice", Error;
+        by "network_config/values.rs: dhcp_and_static";
     /// `set-name` without `match`: netplan refuses it.
     SetNameWithoutMatch = "set-name-without-match", Error;
+        by "network_config/portability.rs: set_name";
     /// `set-name` matched without `macaddress`: cloud-init renames only by MAC.
     SetNameWithoutMac = "set-name-without-mac", Warning;
+        by "network_config/portability.rs: set_name";
     /// `routes: [{to: default}]`: cloud-init 22.4's own renderers refuse it; write 0.0.0.0/0, or gateway6 for IPv6.
     RouteToDefault = "route-to-default", Warning;
+        by "network_config/portability.rs: routes";
     /// `gateway4`: deprecated by netplan in favour of a `to: 0.0.0.0/0` route.
     GatewayDeprecated = "gateway-deprecated", Warning;
+        by "network_config/portability.rs: gateways";
     /// `gateway6`: deprecated by netplan, yet the one IPv6 default route cloud-init 22.4 renders right.
     Gateway6Deprecated = "gateway6-deprecated", Info;
+        by "network_config/portability.rs: gateways";
     /// A `to: ::/0` route: cloud-init 22.4's own renderers write it as a route to ::/64.
     Ipv6DefaultRoute = "ipv6-default-route", Warning;
+        by "network_config/portability.rs: routes";
     /// Something cloud-init 22.4's own renderers (sysconfig, networkd, eni) refuse; guests where netplan renders accept it.
     CloudInitRefuses = "cloud-init-refuses", Warning;
+        by "network_config/portability.rs: refuses", "network_config/portability.rs: routes", "network_config/portability.rs: sections", "network_config/walk.rs: boolean";
     /// A key outside cloud-init's documented v2 subset: its own renderers ignore it.
     CloudInitIgnores = "cloud-init-ignores", Warning;
+        by "network_config/portability.rs: wifis", "network_config/walk.rs: field";
     /// A key or value netplan 0.106 (Debian 12, Ubuntu 22.04) refuses; newer netplan accepts it.
     NeedsNewerNetplan = "needs-newer-netplan", Warning;
+        by "network_config/walk.rs: newer_netplan";
     /// Open vSwitch settings: netplan refuses them where Open vSwitch is not installed.
     NeedsOpenvswitch = "needs-openvswitch", Warning;
+        by "network_config/portability.rs: openvswitch";
 }
 
 impl fmt::Display for Code {
@@ -378,17 +489,40 @@ pub fn catalog_markdown() -> String {
     let mut out = String::from(
         "# Diagnostic codes\n\nGenerated by `wukong-net explain --all` from `src/diagnostic.rs`; do not edit by hand.\n\
          Codes are stable: scripts, the policy's `treatAsWarnings` setting and the previewer refer to\n\
-         them by name.\n\n| code | severity | meaning |\n|---|---|---|\n",
+         them by name. A code merged into another keeps working under its former name, listed with\n\
+         the code it became. \"emitted by\" names the file under `src/` and the function that\n\
+         reports the code.\n\n| code | severity | meaning | emitted by |\n|---|---|---|---|\n",
     );
     for c in Code::ALL {
+        let sites: Vec<String> = c.emitted_by().iter().map(|s| format!("`{s}`")).collect();
         out.push_str(&format!(
-            "| `{}` | {} | {} |\n",
+            "| `{}` | {} | {} | {} |\n",
             c.as_str(),
             c.severity(),
-            c.summary().replace('|', "\\|")
+            c.details().replace('|', "\\|"),
+            sites.join(", ")
         ));
     }
     out
+}
+
+impl Code {
+    /// The summary with what else users need to know: the names it was merged from, and
+    /// whether `treatAsWarnings` may demote it.
+    pub fn details(self) -> String {
+        let mut text = self.summary().to_string();
+        if !self.aliases().is_empty() {
+            let names: Vec<String> = self.aliases().iter().map(|a| format!("`{a}`")).collect();
+            text.push_str(&format!(
+                " Formerly also {}, still accepted by `explain` and `treatAsWarnings`.",
+                names.join(", ")
+            ));
+        }
+        if !self.demotable() {
+            text.push_str(" The object could not be read: `treatAsWarnings` cannot demote it.");
+        }
+        text
+    }
 }
 
 /// True when any diagnostic is an error.

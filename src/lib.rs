@@ -34,6 +34,8 @@ pub mod admission;
 pub mod checks;
 pub mod diagnostic;
 pub mod emit;
+pub mod json_path;
+pub mod json_type;
 pub mod k8s;
 pub mod kubevirt;
 pub mod limits;

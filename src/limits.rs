@@ -11,3 +11,25 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_NODES: usize = 200_000;
 /// Most networks in one Wukong (KubeVirt VMs rarely have more than a handful of NICs).
 pub const MAX_NETWORKS: usize = 64;
+
+// Value ranges. They differ by reader on purpose; each is named with who reads it and why, so
+// a check states which one it applies. One code reports each concept whatever the range
+// (`vlan-out-of-range`, `mtu-out-of-range`).
+
+use std::ops::RangeInclusive;
+
+/// A Wukong `vlanId`: an 802.1Q tag (0 carries no VLAN, 4095 is reserved); untagged traffic
+/// is written by leaving `vlanId` out. The CRD schema states the same bounds (src/model.rs).
+pub const WUKONG_VLAN_IDS: RangeInclusive<i64> = 1..=4094;
+/// The CNI bridge plugin's `vlan`: 0 is its default and means untagged.
+pub const CNI_BRIDGE_VLAN_IDS: RangeInclusive<i64> = 0..=4094;
+/// The CNI bridge plugin's `vlanTrunk` ids (`id`, `minID`, `maxID`): tags, so no 0.
+pub const CNI_TRUNK_VLAN_IDS: RangeInclusive<i64> = 1..=4094;
+/// A netplan VLAN's `id`: netplan accepts 0 (its own check is `id > 4094`).
+pub const NETPLAN_VLAN_IDS: RangeInclusive<i64> = 0..=4094;
+/// A VXLAN network identifier (24 bits, 0 unused), as netplan checks it.
+pub const VXLAN_VNIS: RangeInclusive<i64> = 1..=16_777_215;
+/// An MTU the kernel takes on an IPv4-capable link (RFC 791's minimum 68).
+pub const MTUS: RangeInclusive<i64> = 68..=65535;
+/// netplan's `ipv6-mtu`: IPv6 needs at least 1280 (RFC 8200).
+pub const IPV6_MTUS: RangeInclusive<i64> = 1280..=65535;

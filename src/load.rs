@@ -2,6 +2,7 @@
 //! diagnostics, and documents of other kinds are told apart.
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::json_type::type_name;
 use crate::model::{Wukong, API_GROUP, API_VERSION, KIND};
 use crate::source::{join_index, join_key, Document};
 use serde_json::Value;
@@ -78,17 +79,6 @@ pub fn load(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             diagnostics.push(type_error(&e));
             Loaded::Broken
         }
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
     }
 }
 

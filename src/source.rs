@@ -3,6 +3,7 @@
 //! Limits on size, depth, node count (alias expansion) and document count are enforced here.
 
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::json_path::{self, Segment};
 use crate::limits;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
 use serde_json::{Map, Number, Value};
@@ -60,30 +61,18 @@ impl SpanMap {
     }
 }
 
-/// The parent of a JSON path: `a.b[2]` -> `a.b`, `a.b` -> `a`, `a` -> ``.
+/// The parent of a JSON path: `a.b[2]` -> `a.b`, `a.b` -> `a`, `a` -> ``, `a["x.y"]` -> `a`.
 pub fn parent_path(path: &str) -> Option<&str> {
-    if path.is_empty() {
-        return None;
-    }
-    let cut = path.rfind(['.', '[']).unwrap_or(0);
-    Some(&path[..cut])
+    json_path::parent_text(path)
 }
 
 /// Appends a mapping key to a path, quoting keys that are not plain identifiers.
 pub fn join_key(parent: &str, key: &str) -> String {
-    let plain = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    match (parent.is_empty(), plain) {
-        (true, true) => key.to_string(),
-        (false, true) => format!("{parent}.{key}"),
-        (_, false) => format!("{parent}[{}]", Value::String(key.to_string())),
-    }
+    json_path::append(parent, &Segment::Key(key.to_string()))
 }
 
 pub fn join_index(parent: &str, index: usize) -> String {
-    format!("{parent}[{index}]")
+    json_path::append(parent, &Segment::Index(index))
 }
 
 /// One parsed document.

@@ -323,3 +323,18 @@ fn multi_document_streams_render_every_wukong() {
         "ubuntu-static-vm"
     );
 }
+
+/// `explain` takes a code's former name (codes merged into another keep working) and says
+/// where the code is emitted.
+#[test]
+fn explain_reads_former_names_and_names_the_emitters() {
+    let o = run(&["explain", "mac-used-twice"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("duplicate-mac (error): "), "{text}");
+    assert!(text.contains("Formerly also `mac-used-twice`"), "{text}");
+    assert!(
+        text.contains("emitted by: ") && text.contains("checks/link.rs: check"),
+        "{text}"
+    );
+}

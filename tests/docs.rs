@@ -29,6 +29,14 @@ fn every_code_has_a_summary_and_a_unique_name() {
         assert!(names.insert(c.as_str()), "{c} named twice");
         assert_eq!(Code::from_name(c.as_str()), Some(*c));
     }
+    // A former name of a merged code still reads as the code it became, and names no other.
+    for c in Code::ALL {
+        for alias in c.aliases() {
+            assert!(names.insert(alias), "{alias} names two codes");
+            assert_eq!(Code::from_name(alias), Some(*c));
+        }
+    }
+    assert_eq!(Code::from_name("mac-used-twice"), Some(Code::DuplicateMac));
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<String>) {
@@ -72,4 +80,110 @@ fn every_code_is_exercised_by_a_test() {
         .map(|c| c.as_str())
         .collect();
     assert!(missing.is_empty(), "codes no test mentions: {missing:?}");
+}
+
+/// Where each code is emitted, read from the source: `file: function` (the path under src/ and
+/// the innermost `fn` around it) for every `Code::X` outside tests, comparisons and the registry.
+fn emitting_sites() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = root().join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut sites: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for path in files {
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        if rel.starts_with("bin/")
+            || rel == "diagnostic.rs"
+            || stem == "tests"
+            || stem.ends_with("_tests")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The functions open around the current line: (indentation, name).
+        let mut open: Vec<(usize, String)> = Vec::new();
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            // An inline test module ends the code; `mod tests;` (a file of its own) does not.
+            let next = lines.get(n + 1).copied().unwrap_or("");
+            if line.starts_with("#[cfg(test)]") && next.trim_end().ends_with('{') {
+                break;
+            }
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            let mut decl = trimmed;
+            for prefix in ["pub(crate) ", "pub(super) ", "pub ", "const "] {
+                decl = decl.strip_prefix(prefix).unwrap_or(decl);
+            }
+            if trimmed.starts_with('}') || decl.starts_with("fn ") {
+                while open.last().is_some_and(|(i, _)| *i >= indent) {
+                    open.pop();
+                }
+            }
+            if let Some(rest) = decl.strip_prefix("fn ") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                open.push((indent, name));
+            }
+            let mut from = 0;
+            while let Some(at) = line[from..].find("Code::") {
+                let start = from + at;
+                from = start + "Code::".len();
+                let before = line[..start].trim_end();
+                if before.ends_with("==") || before.ends_with("!=") {
+                    continue; // a comparison, not an emission
+                }
+                let variant: String = line[from..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let function = open.last().map_or("(top level)", |(_, n)| n.as_str());
+                sites
+                    .entry(variant)
+                    .or_default()
+                    .insert(format!("{rel}: {function}"));
+            }
+        }
+    }
+    sites
+}
+
+/// From a code, a reader reaches the functions that emit it: the registry's `by` list
+/// (shown in docs/diagnostics.md) is exactly what the source says.
+#[test]
+fn every_code_names_the_functions_that_emit_it() {
+    let sites = emitting_sites();
+    let mut wrong = Vec::new();
+    for c in Code::ALL {
+        let want: Vec<&str> = sites
+            .get(&format!("{c:?}"))
+            .map(|s| s.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        if c.emitted_by() != want.as_slice() {
+            let list: Vec<String> = want.iter().map(|s| format!("{s:?}")).collect();
+            wrong.push(format!("{c:?}:\n        by {};", list.join(", ")));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the `by` lists in src/diagnostic.rs's codes! differ from the source; write:\n{}",
+        wrong.join("\n")
+    );
 }

@@ -147,9 +147,9 @@ pub fn well_formed_path(path: &str) -> bool {
 /// `spec.config` (CNI JSON).
 pub fn network_inputs(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let parsed = admission::network_data::parse(text);
+    let parsed = wukong_net::network_config::parse(text);
     diagnostics_located(data, &parsed.diagnostics);
-    let again = admission::network_data::parse(text);
+    let again = wukong_net::network_config::parse(text);
     assert_eq!(again.diagnostics, parsed.diagnostics, "network-config linting is not deterministic");
     if parsed.diagnostics.iter().any(|d| matches!(d.code, Code::YamlSyntax | Code::TooDeep | Code::TooManyNodes | Code::InputTooLarge)) {
         assert!(parsed.config.is_none(), "a network-config that does not parse yields devices");

@@ -23,8 +23,11 @@ pub struct Settings {
     pub require_pinned_macs: bool,
     /// Look up the NADs a VM's Multus networks name (host capability `kubernetes/get_resource`).
     pub context_aware: bool,
-    /// Diagnostic codes reported as warnings instead of errors.
-    pub treat_as_warnings: Vec<String>,
+    /// Diagnostic codes reported as warnings instead of errors. Read by name once, when the
+    /// settings are read ([`validate_settings`], which also takes the former names of merged
+    /// codes); serde never reads this field itself.
+    #[serde(skip_deserializing)]
+    pub treat_as_warnings: Vec<Code>,
 }
 
 impl Default for Settings {
@@ -52,29 +55,10 @@ const KEYS: &[&str] = &[
     "treatAsWarnings",
 ];
 
-/// Codes that say the object could not be read: turning them into warnings would admit
-/// objects nobody checked.
-pub const NOT_DEMOTABLE: &[Code] = &[
-    Code::InputTooLarge,
-    Code::NotUtf8,
-    Code::YamlSyntax,
-    Code::DuplicateKey,
-    Code::ComplexKey,
-    Code::TooDeep,
-    Code::TooManyNodes,
-    Code::TooManyDocuments,
-    Code::NotAnObject,
-    Code::WrongType,
-    Code::MissingField,
-    Code::MalformedRequest,
-    Code::CniConfigInvalid,
-    Code::NetworkDataInvalid,
-];
-
 impl Settings {
     /// True when findings with this code are only warnings.
     pub fn demoted(&self, code: Code) -> bool {
-        self.treat_as_warnings.iter().any(|c| c == code.as_str())
+        self.treat_as_warnings.contains(&code)
     }
 
     pub fn bridge_allowed(&self, bridge: &str) -> bool {
@@ -108,10 +92,20 @@ pub fn validate_settings(value: &Value) -> Result<Settings, String> {
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
-    let settings: Settings = match serde_json::from_value(value.clone()) {
+    // treatAsWarnings is read here, into codes, with its own messages.
+    let mut rest = object.clone();
+    let demote = rest
+        .remove("treatAsWarnings")
+        .unwrap_or(Value::Array(Vec::new()));
+    let mut settings: Settings = match serde_json::from_value(Value::Object(rest)) {
         Ok(s) => s,
         Err(e) => return Err(format!("invalid settings: {e}")),
     };
+    let names: Vec<String> = match serde_json::from_value(demote) {
+        Ok(names) => names,
+        Err(e) => return Err(format!("invalid settings: {e}")),
+    };
+    settings.treat_as_warnings = demotions(&names, &mut problems);
     for (key, names) in [
         ("allowedBridges", &settings.allowed_bridges),
         (
@@ -128,24 +122,31 @@ pub fn validate_settings(value: &Value) -> Result<Settings, String> {
             }
         }
     }
-    let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    for (i, name) in settings.treat_as_warnings.iter().enumerate() {
-        match Code::from_name(name) {
-            None => {
-                let hint = closest(name, &names).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-                problems.push(format!("treatAsWarnings[{i}]: unknown diagnostic code `{}`{hint}", name.escape_debug()));
-            }
-            Some(code) if NOT_DEMOTABLE.contains(&code) => problems.push(format!(
-                "treatAsWarnings[{i}]: `{name}` cannot be a warning: it means the object could not be read, so nothing in it was checked"
-            )),
-            Some(_) => {}
-        }
-    }
     if problems.is_empty() {
         Ok(settings)
     } else {
         Err(problems.join("\n"))
     }
+}
+
+/// The codes `treatAsWarnings` names; unknown names and codes that cannot be demoted are
+/// problems.
+fn demotions(names: &[String], problems: &mut Vec<String>) -> Vec<Code> {
+    let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let mut codes = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match Code::from_name(name) {
+            None => {
+                let hint = closest(name, &known).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                problems.push(format!("treatAsWarnings[{i}]: unknown diagnostic code `{}`{hint}", name.escape_debug()));
+            }
+            Some(code) if !code.demotable() => problems.push(format!(
+                "treatAsWarnings[{i}]: `{name}` cannot be a warning: it means the object could not be read, so nothing in it was checked"
+            )),
+            Some(code) => codes.push(code),
+        }
+    }
+    codes
 }
 
 #[cfg(test)]
@@ -182,6 +183,16 @@ mod tests {
         assert!(!s.demoted(Code::InvalidMac));
         assert!(s.bridge_allowed("br-ext") && !s.bridge_allowed("br-other"));
         assert!(Settings::default().bridge_allowed("anything"));
+    }
+
+    /// Deployed settings keep working when codes merge: a former name reads as its code.
+    #[test]
+    fn former_code_names_still_read() {
+        let s = validate_settings(&json!({"treatAsWarnings": ["mac-used-twice"]})).unwrap();
+        assert_eq!(s.treat_as_warnings, vec![Code::DuplicateMac]);
+        assert!(s.demoted(Code::DuplicateMac));
+        let e = validate_settings(&json!({"treatAsWarnings": null})).unwrap_err();
+        assert!(e.contains("invalid type: null"), "{e}");
     }
 
     #[test]

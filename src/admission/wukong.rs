@@ -1,7 +1,7 @@
 //! Wukongs: exactly the core's checks (the ones `wukong-net check` runs), plus the limits the
 //! policy's settings put on bridges, NICs and static addresses.
 
-use super::cni::{not_allowed_bridge, static_not_allowed};
+use super::rule_helpers::{not_allowed_bridge, static_not_allowed};
 use super::settings::Settings;
 use crate::checks::check_wukong;
 use crate::diagnostic::{Code, Diagnostic};

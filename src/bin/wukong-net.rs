@@ -266,10 +266,11 @@ fn explain(code: Option<&str>, all: bool) -> Result<u8, String> {
     match wukong_net::Code::from_name(name) {
         Some(c) => {
             write_stdout(&format!(
-                "{} ({}): {}\n",
+                "{} ({}): {}\nemitted by: {}\n",
                 c.as_str(),
                 c.severity(),
-                c.summary()
+                c.details(),
+                c.emitted_by().join("; ")
             ))?;
             Ok(OK)
         }

@@ -2,6 +2,7 @@
 
 use super::net_path;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::limits::{MTUS, WUKONG_VLAN_IDS};
 use crate::mac::{MacAddress, MacError};
 use crate::model::Wukong;
 use std::collections::HashMap;
@@ -11,20 +12,22 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
     for (i, net) in w.spec.networks.iter().enumerate() {
         let base = net_path(i);
         if let Some(v) = net.vlan_id {
-            if !(1..=4094).contains(&v) {
+            let ids = WUKONG_VLAN_IDS;
+            if !ids.contains(&v) {
+                let (min, max) = (ids.start(), ids.end());
                 out.push(
-                    Diagnostic::new(Code::VlanOutOfRange, format!("{base}.vlanId"), format!("VLAN id {v} is outside 1-4094"))
-                        .with_hint("use the 802.1Q tag of the network, between 1 and 4094; omit vlanId for untagged traffic"),
+                    Diagnostic::new(Code::VlanOutOfRange, format!("{base}.vlanId"), format!("VLAN id {v} is outside {min}-{max}"))
+                        .with_hint(format!("use the 802.1Q tag of the network, between {min} and {max}; omit vlanId for untagged traffic")),
                 );
             }
         }
         if let Some(m) = net.mtu {
-            if !(68..=65535).contains(&m) {
+            if !MTUS.contains(&m) {
                 out.push(
                     Diagnostic::new(
                         Code::MtuOutOfRange,
                         format!("{base}.mtu"),
-                        format!("MTU {m} is outside 68-65535"),
+                        format!("MTU {m} is outside {}-{}", MTUS.start(), MTUS.end()),
                     )
                     .with_hint(
                         "use the physical network's MTU, usually 1500 (or 9000 for jumbo frames)",

@@ -319,7 +319,7 @@ fn mtu_mac_and_dhcp_with_static() {
         ));
         assert_eq!(ds.contains(&Code::MtuOutOfRange), bad, "{mtu}");
     }
-    let d = one("version: 2\nethernets:\n  a: {match: {macaddress: \"02:00:00:00:00:0a\"}}\n  b: {match: {macaddress: \"02:00:00:00:00:0A\"}}\n", Code::MacUsedTwice);
+    let d = one("version: 2\nethernets:\n  a: {match: {macaddress: \"02:00:00:00:00:0a\"}}\n  b: {match: {macaddress: \"02:00:00:00:00:0A\"}}\n", Code::DuplicateMac);
     assert_eq!(
         (d.path.as_str(), d.line),
         ("ethernets.b.match.macaddress", 4)

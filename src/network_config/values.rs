@@ -4,6 +4,7 @@
 use super::walk::{parse_net, valid_mac};
 use super::{netplan_bool, DeviceRef, Lint, Root};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::limits::{IPV6_MTUS, MTUS, NETPLAN_VLAN_IDS, VXLAN_VNIS};
 use crate::source::{join_index, join_key};
 use ipnet::IpNet;
 use serde_json::Value;
@@ -164,38 +165,39 @@ fn uint_at(d: &DeviceRef<'_>, key: &str) -> Option<(u64, String)> {
 }
 
 fn mtu(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
-    for (key, min) in [("mtu", 68), ("ipv6-mtu", 1280)] {
+    for (key, range) in [("mtu", MTUS), ("ipv6-mtu", IPV6_MTUS)] {
         let Some((n, _)) = uint_at(d, key) else {
             continue;
         };
-        if !(min..=65535).contains(&n) {
+        let (min, max) = (range.start(), range.end());
+        if !i64::try_from(n).is_ok_and(|n| range.contains(&n)) {
             lint.push(
                 Diagnostic::new(
                     Code::MtuOutOfRange,
                     join_key(&d.device.path, key),
-                    format!("`{key}: {n}` is outside {min}-65535: the kernel refuses it (netplan and cloud-init pass it on unchecked)"),
+                    format!("`{key}: {n}` is outside {min}-{max}: the kernel refuses it (netplan and cloud-init pass it on unchecked)"),
                 )
-                .with_hint(format!("use a {key} between {min} and 65535, 1500 for plain Ethernet or 9000 for jumbo frames")),
+                .with_hint(format!("use a {key} between {min} and {max}, 1500 for plain Ethernet or 9000 for jumbo frames")),
             );
         }
     }
 }
 
-/// VLAN IDs (0-4094) and VXLAN network identifiers (1-16777215).
+/// VLAN IDs and VXLAN network identifiers (their ranges: `crate::limits`).
 fn ids(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
     let is_vxlan = d.value.get("mode").and_then(Value::as_str) == Some("vxlan");
-    let (range, what) = match d.section.key {
-        "vlans" => (0..=4094, "a VLAN ID"),
-        "tunnels" if is_vxlan => (1..=16_777_215, "a VXLAN network identifier"),
+    let (range, what, code) = match d.section.key {
+        "vlans" => (NETPLAN_VLAN_IDS, "a VLAN ID", Code::VlanOutOfRange),
+        "tunnels" if is_vxlan => (VXLAN_VNIS, "a VXLAN network identifier", Code::InvalidValue),
         _ => return,
     };
     let Some((n, _)) = uint_at(d, "id") else {
         return;
     };
-    if !range.contains(&n) {
+    if !i64::try_from(n).is_ok_and(|n| range.contains(&n)) {
         lint.push(
             Diagnostic::new(
-                Code::InvalidValue,
+                code,
                 join_key(&d.device.path, "id"),
                 format!(
                     "`id: {n}` is not {what} ({}-{}): netplan refuses it",
@@ -290,7 +292,7 @@ fn macs(lint: &mut Lint<'_>, devices: &[DeviceRef<'_>]) {
             let path = join_key(&join_key(&d.device.path, "match"), "macaddress");
             if let Some(first) = matched.get(&m.to_ascii_lowercase()) {
                 lint.push(
-                    Diagnostic::new(Code::MacUsedTwice, &path, format!("`{}` matches {m}, which `{first}` matches already: one NIC, two definitions", d.device.id))
+                    Diagnostic::new(Code::DuplicateMac, &path, format!("`{}` matches {m}, which `{first}` matches already: one NIC, two definitions", d.device.id))
                         .with_hint("merge the two entries, or fix the MAC of one of them"),
                 );
             } else {
@@ -306,7 +308,7 @@ fn macs(lint: &mut Lint<'_>, devices: &[DeviceRef<'_>]) {
             let path = join_key(&d.device.path, "macaddress");
             if let Some(first) = set.get(&m.to_ascii_lowercase()) {
                 lint.push(
-                    Diagnostic::new(Code::MacUsedTwice, &path, format!("`{}` sets the MAC {m}, which `{first}` sets already: two interfaces with one link address", d.device.id))
+                    Diagnostic::new(Code::DuplicateMac, &path, format!("`{}` sets the MAC {m}, which `{first}` sets already: two interfaces with one link address", d.device.id))
                         .with_hint("give each interface its own MAC, or leave `macaddress` out"),
                 );
             } else {

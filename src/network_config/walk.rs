@@ -7,6 +7,7 @@ use super::structure::singular;
 use super::yaml11::{self, Reading};
 use super::{netplan_bool, Lint, Root, Scalar};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::json_type::type_name;
 use crate::load::closest;
 use crate::source::{join_index, join_key};
 use serde_json::{Map, Value};
@@ -51,7 +52,7 @@ fn section(lint: &mut Lint<'_>, section: &'static Section, path: &str, value: &V
             Diagnostic::new(
                 Code::NetworkDataInvalid,
                 path,
-                format!("`{}` must be a mapping of device IDs to their settings, not {}: netplan and cloud-init both refuse it", section.key, kind_of(value)),
+                format!("`{}` must be a mapping of device IDs to their settings, not {}: netplan and cloud-init both refuse it", section.key, type_name(value)),
             )
             .with_hint(format!("write `{}: {{{}: {{...}}}}`", section.key, example_id(section.key))),
         );
@@ -79,7 +80,7 @@ fn section(lint: &mut Lint<'_>, section: &'static Section, path: &str, value: &V
                 Diagnostic::new(
                     Code::NetworkDataInvalid,
                     &dpath,
-                    format!("{} `{}` must be a mapping of settings, not {}: netplan and cloud-init both refuse it", singular(section.key), id.escape_debug(), kind_of(other)),
+                    format!("{} `{}` must be a mapping of settings, not {}: netplan and cloud-init both refuse it", singular(section.key), id.escape_debug(), type_name(other)),
                 )
                 .with_hint("write its settings, e.g. `{dhcp4: true}`, or `{}` for none"),
             ),
@@ -189,17 +190,6 @@ pub fn bool_text(v: &Value) -> Option<String> {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
-}
-
 fn wrong_type(lint: &mut Lint<'_>, path: &str, key: &str, want: &str, got: &Value) {
     lint.push(
         Diagnostic::new(
@@ -207,7 +197,7 @@ fn wrong_type(lint: &mut Lint<'_>, path: &str, key: &str, want: &str, got: &Valu
             path,
             format!(
                 "`{key}` must be {want}, not {}: netplan refuses it",
-                kind_of(got)
+                type_name(got)
             ),
         )
         .with_hint(format!("write `{key}` as {want}")),
