@@ -96,14 +96,20 @@ fn findings(
         return vec![d];
     }
     // Metadata-only updates (finalizers, labels) and objects being deleted pass, so a
-    // controller can always finish with an object that predates the policy.
+    // controller can always finish with an object that predates the policy. For VMs and VMIs,
+    // whose specs KubeVirt and virtctl change themselves (runStrategy, hotplugged volumes), only
+    // a change to the networking this policy checks is checked again.
     if request.operation == "UPDATE"
         && (request.object.get("spec") == request.old_object.get("spec")
             || request
                 .object
                 .get("metadata")
                 .and_then(|m| m.get("deletionTimestamp"))
-                .is_some_and(|t| !t.is_null()))
+                .is_some_and(|t| !t.is_null())
+            || (matches!(
+                target,
+                Target::VirtualMachine | Target::VirtualMachineInstance
+            ) && vm::networking(&request.object) == vm::networking(&request.old_object)))
     {
         return Vec::new();
     }

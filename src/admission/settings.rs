@@ -23,6 +23,9 @@ pub struct Settings {
     pub require_pinned_macs: bool,
     /// Look up the NADs a VM's Multus networks name (host capability `kubernetes/get_resource`).
     pub context_aware: bool,
+    /// What a lookup that fails (not granted, API server unreachable, RBAC, a missing CRD)
+    /// does: admit with a warning (fail open, the default) or reject (fail closed).
+    pub lookup_failure: LookupFailure,
     /// Diagnostic codes reported as warnings instead of errors. Read by name once, when the
     /// settings are read ([`validate_settings`], which also takes the former names of merged
     /// codes); serde never reads this field itself.
@@ -39,9 +42,21 @@ impl Default for Settings {
             forbid_dhcp_ipam: true,
             require_pinned_macs: true,
             context_aware: false,
+            lookup_failure: LookupFailure::Warn,
             treat_as_warnings: Vec::new(),
         }
     }
+}
+
+/// `lookupFailure`: fail open or fail closed when the cluster cannot be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LookupFailure {
+    /// Admit, with a `nad-lookup-failed` warning: an outage of the lookup never blocks VMs.
+    #[default]
+    Warn,
+    /// Reject with a `nad-lookup-failed` error: nothing is admitted unchecked.
+    Reject,
 }
 
 /// The setting keys, for "did you mean" on typos.
@@ -52,6 +67,7 @@ const KEYS: &[&str] = &[
     "forbidDhcpIpam",
     "requirePinnedMacs",
     "contextAware",
+    "lookupFailure",
     "treatAsWarnings",
 ];
 

@@ -72,7 +72,10 @@ pub fn requests() -> Vec<(&'static str, Value)> {
     };
     let mut out = vec![
         ("glob bomb, 80 stars", vm_with_network_data(&glob(80))),
-        ("glob bomb, as long as fits", vm_with_network_data(&glob(MAX_BYTES - 4 * 1024))),
+        (
+            "glob bomb, as long as fits",
+            vm_with_network_data(&glob(MAX_BYTES - 4 * 1024)),
+        ),
         ("glob *a*a*a...b", vm_with_network_data(&star_a)),
         ("alias fan-out", vm_with_network_data(&aliases)),
         ("deep nesting", vm_with_network_data(&deep)),

@@ -167,10 +167,7 @@ pub fn response_codes(
         .as_array()
         .map(|w| w.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    (
-        crate::cases::codes(message),
-        crate::cases::codes(warnings),
-    )
+    (crate::cases::codes(message), crate::cases::codes(warnings))
 }
 
 /// One policy a policy-server serves.
@@ -292,7 +289,12 @@ impl PolicyServer {
 
     /// POSTs one AdmissionReview to `/validate/ID`: the AdmissionResponse it answers.
     pub fn validate(&self, id: &str, request: &Value) -> Result<Value, String> {
-        let (status, body) = http(self.port, "POST", &format!("/validate/{id}"), &review(request))?;
+        let (status, body) = http(
+            self.port,
+            "POST",
+            &format!("/validate/{id}"),
+            &review(request),
+        )?;
         if status != 200 {
             return Err(format!("HTTP {status}: {body}"));
         }
@@ -316,7 +318,8 @@ pub fn review(request: &Value) -> String {
 
 /// One HTTP/1.1 exchange on 127.0.0.1 (`Connection: close`): status and body.
 pub fn http(port: u16, method: &str, path: &str, body: &str) -> Result<(u16, String), String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(|e| e.to_string())?;

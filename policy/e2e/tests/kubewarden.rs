@@ -31,15 +31,26 @@ fn check(what: &str, case: &ValidateCase, response: &Value) {
         case.name
     );
     assert_eq!(errors, case.errors, "{what}: {}: {response:#}", case.name);
-    assert_eq!(warnings, case.warnings, "{what}: {}: {response:#}", case.name);
+    assert_eq!(
+        warnings, case.warnings,
+        "{what}: {}: {response:#}",
+        case.name
+    );
     if !case.accepted {
-        assert_eq!(response["status"]["code"], json!(400), "{what}: {}", case.name);
+        assert_eq!(
+            response["status"]["code"],
+            json!(400),
+            "{what}: {}",
+            case.name
+        );
     }
 }
 
 #[test]
 fn kwctl_annotate_finds_every_host_capability_declared() {
-    let Some(kwctl) = require("kwctl") else { return };
+    let Some(kwctl) = require("kwctl") else {
+        return;
+    };
     let dir = TempDir::new("annotate").unwrap();
     let (_, out) = annotated_policy(&kwctl, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     // kwctl 1.35+ scans the module for host calls and warns about undeclared ones.
@@ -73,7 +84,9 @@ fn kwctl_annotate_finds_every_host_capability_declared() {
 
 #[test]
 fn kwctl_run_gives_every_case_its_verdict() {
-    let Some(kwctl) = require("kwctl") else { return };
+    let Some(kwctl) = require("kwctl") else {
+        return;
+    };
     let dir = TempDir::new("kwctl-run").unwrap();
     let (module, _) = annotated_policy(&kwctl, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let all = cases().unwrap_or_else(|e| panic!("{e}"));
@@ -86,7 +99,11 @@ fn kwctl_run_gives_every_case_its_verdict() {
             "{}: every context-aware VM case names the host session that answers it",
             case.name
         );
-        let session = case.session.as_deref().map(session::path).map(PathBuf::from);
+        let session = case
+            .session
+            .as_deref()
+            .map(session::path)
+            .map(PathBuf::from);
         sessions += usize::from(session.is_some());
         let response = kwctl_run(
             &kwctl,
@@ -98,12 +115,17 @@ fn kwctl_run_gives_every_case_its_verdict() {
         .unwrap_or_else(|e| panic!("{}: {e}", case.name));
         check("kwctl run", case, &response);
     }
-    assert!(sessions >= 5, "the context-aware cases ran with their sessions");
+    assert!(
+        sessions >= 5,
+        "the context-aware cases ran with their sessions"
+    );
 }
 
 #[test]
 fn kwctl_scaffold_manifest_keeps_context_aware_resources() {
-    let Some(kwctl) = require("kwctl") else { return };
+    let Some(kwctl) = require("kwctl") else {
+        return;
+    };
     let dir = TempDir::new("scaffold").unwrap();
     let (module, _) = annotated_policy(&kwctl, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let metadata = yaml(&std::fs::read_to_string(policy_dir().join("metadata.yml")).unwrap());
@@ -136,7 +158,9 @@ fn kwctl_scaffold_manifest_keeps_context_aware_resources() {
 
 #[test]
 fn artifacthub_pkg_is_what_kwctl_generates() {
-    let Some(kwctl) = require("kwctl") else { return };
+    let Some(kwctl) = require("kwctl") else {
+        return;
+    };
     let out = run(std::process::Command::new(&kwctl)
         .args(["scaffold", "artifacthub"])
         .arg("--metadata-path")
@@ -165,7 +189,11 @@ fn artifacthub_pkg_is_what_kwctl_generates() {
 
 fn yaml(text: &str) -> Value {
     let stream = wukong_net::source::parse(text);
-    assert!(stream.diagnostics.is_empty(), "{:?}\n{text}", stream.diagnostics);
+    assert!(
+        stream.diagnostics.is_empty(),
+        "{:?}\n{text}",
+        stream.diagnostics
+    );
     stream
         .documents
         .into_iter()
@@ -200,24 +228,35 @@ fn served(module: &Path) -> (Vec<ServedPolicy>, Vec<(ValidateCase, String)>) {
 
 /// What a context-aware case must answer when the lookup itself fails: policy-server runs here
 /// without an API server, so the host answers every lookup with an error, which the policy
-/// reports as `nad-lookup-failed` and, by default, admits (the case's fixtures have no other
-/// finding: the case table's non-context-aware twin of each says so).
+/// reports as `nad-lookup-failed`: a warning that admits by default, an error with
+/// `lookupFailure: reject` (the case's fixtures have no other finding: the case table's
+/// non-context-aware twin of each says so).
 fn without_cluster(case: &ValidateCase) -> ValidateCase {
+    let reject = case.settings.get("lookupFailure") == Some(&json!("reject"));
+    let failed = codes(&["nad-lookup-failed"]);
     ValidateCase {
         name: format!("{} (no API server)", case.name),
         request: case.request.clone(),
         settings: case.settings.clone(),
-        accepted: true,
-        errors: BTreeSet::new(),
-        warnings: codes(&["nad-lookup-failed"]),
+        accepted: !reject,
+        errors: if reject {
+            failed.clone()
+        } else {
+            BTreeSet::new()
+        },
+        warnings: if reject { BTreeSet::new() } else { failed },
         session: None,
     }
 }
 
 #[test]
 fn policy_server_gives_every_case_its_verdict() {
-    let Some(kwctl) = require("kwctl") else { return };
-    let Some(binary) = require("policy-server") else { return };
+    let Some(kwctl) = require("kwctl") else {
+        return;
+    };
+    let Some(binary) = require("policy-server") else {
+        return;
+    };
     let dir = TempDir::new("policy-server-cases").unwrap();
     let (module, _) = annotated_policy(&kwctl, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let (policies, routed) = served(&module);
@@ -255,8 +294,12 @@ pub fn hostile_requests() -> Vec<(&'static str, Value)> {
 
 #[test]
 fn policy_server_stays_responsive_under_hostile_requests() {
-    let Some(kwctl) = require("kwctl") else { return };
-    let Some(binary) = require("policy-server") else { return };
+    let Some(kwctl) = require("kwctl") else {
+        return;
+    };
+    let Some(binary) = require("policy-server") else {
+        return;
+    };
     let dir = TempDir::new("policy-server-hostile").unwrap();
     let (module, _) = annotated_policy(&kwctl, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let policy = ServedPolicy {
@@ -282,8 +325,12 @@ fn policy_server_stays_responsive_under_hostile_requests() {
     // Three clients repeating the hostile mix, as in the report that found the glob bomb.
     let attackers: Vec<_> = (0..3)
         .map(|i| {
-            let (server, stop, count, hostile) =
-                (server.clone(), stop.clone(), served_hostile.clone(), hostile.clone());
+            let (server, stop, count, hostile) = (
+                server.clone(),
+                stop.clone(),
+                served_hostile.clone(),
+                hostile.clone(),
+            );
             std::thread::spawn(move || {
                 let mut n = i;
                 let deadline = Instant::now() + Duration::from_secs(60);

@@ -34,6 +34,34 @@ pub struct VmObject<'a> {
     pub namespace: &'a str,
 }
 
+/// The parts of a VM's or VMI's spec the rules read: interfaces, networks and the cloud-init
+/// volumes, whichever of `spec.template.spec` (a VM) or `spec` (a VMI) holds them. Two objects
+/// with equal networking get the same answer, so an UPDATE that keeps it is not checked again.
+pub fn networking(object: &Value) -> [Option<&Value>; 3] {
+    let spec = object.get("spec");
+    let spec = spec
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("spec"))
+        .or(spec);
+    [
+        spec.and_then(|s| s.get("domain"))
+            .and_then(|d| d.get("devices"))
+            .and_then(|d| d.get("interfaces")),
+        spec.and_then(|s| s.get("networks")),
+        // Only the cloud-init volume (KubeVirt allows one): hotplugging a data disk is not a
+        // networking change.
+        cloud_init_volume(spec),
+    ]
+}
+
+fn cloud_init_volume(spec: Option<&Value>) -> Option<&Value> {
+    spec?
+        .get("volumes")?
+        .as_array()?
+        .iter()
+        .find(|v| v.get("cloudInitNoCloud").is_some() || v.get("cloudInitConfigDrive").is_some())
+}
+
 /// Checks a VM or VMI.
 pub fn check(
     vm: VmObject<'_>,
@@ -47,7 +75,14 @@ pub fn check(
     check_bindings(&spec, out);
     let configs = cloud_init::check_volumes(&spec, settings, out);
     if settings.context_aware {
-        nads::check(&spec, vm.namespace, &configs, lookup, out);
+        nads::check(
+            &spec,
+            vm.namespace,
+            &configs,
+            lookup,
+            settings.lookup_failure,
+            out,
+        );
     }
 }
 

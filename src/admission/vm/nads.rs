@@ -2,10 +2,11 @@
 //! up in the cluster.
 
 use super::super::cni;
+use super::super::settings::LookupFailure;
 use super::super::ResourceLookup;
 use super::cloud_init::entry_path;
 use super::{NetSource, VmSpec, NAD_API_VERSION, NAD_KIND};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::network_config::NetworkConfig;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ pub(super) fn check(
     namespace: &str,
     configs: &[(String, NetworkConfig)],
     lookup: &mut dyn ResourceLookup,
+    on_failure: LookupFailure,
     out: &mut Vec<Diagnostic>,
 ) {
     let mut seen: HashMap<(String, String), Result<Option<Value>, String>> = HashMap::new();
@@ -52,10 +54,13 @@ pub(super) fn check(
                 continue;
             }
             Err(e) => {
-                out.push(
-                    Diagnostic::new(Code::NadLookupFailed, path, format!("could not fetch the NetworkAttachmentDefinition {ns}/{name}: {e}"))
-                        .with_hint("allow the policy to read k8s.cni.cncf.io/v1 NetworkAttachmentDefinitions (contextAwareResources)"),
-                );
+                let mut d = Diagnostic::new(Code::NadLookupFailed, path, format!("could not fetch the NetworkAttachmentDefinition {ns}/{name}: {e}"))
+                    .with_hint("grant the policy k8s.cni.cncf.io/v1 NetworkAttachmentDefinitions (contextAwareResources), the host capability kubernetes/get_resource, and its service account `get` on them");
+                // Fail closed only when the settings ask for it (`lookupFailure: reject`).
+                if on_failure == LookupFailure::Reject {
+                    d.severity = Severity::Error;
+                }
+                out.push(d);
                 continue;
             }
         };

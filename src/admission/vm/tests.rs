@@ -356,6 +356,19 @@ fn context_aware_lookups() {
         (ds[0].code, ds[0].severity),
         (Code::NadLookupFailed, Severity::Warning)
     );
+    // Fail closed when asked: the same failure is an error.
+    let closed = Settings {
+        lookup_failure: crate::admission::settings::LookupFailure::Reject,
+        ..aware.clone()
+    };
+    let ds = run(&object, &closed, &mut Panics);
+    assert_eq!(
+        (ds[0].code, ds[0].severity),
+        (Code::NadLookupFailed, Severity::Error)
+    );
+    // A missing NAD is not a lookup failure under either setting.
+    let ds = run(&object, &closed, &mut Resources::new(vec![]));
+    assert_eq!(ds[0].code, Code::NadNotFound, "{ds:#?}");
 }
 
 fn encode(text: &str) -> String {

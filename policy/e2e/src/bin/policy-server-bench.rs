@@ -87,7 +87,9 @@ fn main() {
     let (Some(kwctl), Some(server_bin), Some(hey_bin)) =
         (find("kwctl"), find("policy-server"), find("hey"))
     else {
-        eprintln!("policy-server-bench needs kwctl, policy-server and hey on PATH: scripts/setup.sh all");
+        eprintln!(
+            "policy-server-bench needs kwctl, policy-server and hey on PATH: scripts/setup.sh all"
+        );
         std::process::exit(2);
     };
     let floor_wasm = policy_dir().join("floor/floor.wasm");
@@ -98,12 +100,27 @@ fn main() {
     let dir = TempDir::new("bench").unwrap_or_else(|e| panic!("{e}"));
     let (ours, _) = annotated_policy(&kwctl, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let floor = dir.path().join("floor-annotated.wasm");
-    annotate(&kwctl, &floor_wasm, &policy_dir().join("floor/metadata.yml"), &floor)
-        .unwrap_or_else(|e| panic!("{e}"));
+    annotate(
+        &kwctl,
+        &floor_wasm,
+        &policy_dir().join("floor/metadata.yml"),
+        &floor,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let workers = 2;
     let policies = [
-        ServedPolicy { id: "wukong-net".into(), module: ours, settings: json!({}), context_aware: false },
-        ServedPolicy { id: "floor".into(), module: floor, settings: json!({}), context_aware: false },
+        ServedPolicy {
+            id: "wukong-net".into(),
+            module: ours,
+            settings: json!({}),
+            context_aware: false,
+        },
+        ServedPolicy {
+            id: "floor".into(),
+            module: floor,
+            settings: json!({}),
+            context_aware: false,
+        },
     ];
     let server = Arc::new(
         PolicyServer::start(&server_bin, &policies, workers).unwrap_or_else(|e| panic!("{e}")),
@@ -126,11 +143,16 @@ fn main() {
     println!("|---|---:|---|---:|---:|---:|");
     let mut clean_vm_p50 = f64::NAN;
     for (what, file) in requests {
-        let body = write_body(dir.path(), file, &fixture(file).unwrap_or_else(|e| panic!("{e}")));
+        let body = write_body(
+            dir.path(),
+            file,
+            &fixture(file).unwrap_or_else(|e| panic!("{e}")),
+        );
         for c in [1, 8, 64] {
             let n = (if c == 1 { 3000 } else { 10000 }) / scale;
             for id in ["wukong-net", "floor"] {
-                let load = hey(&hey_bin, server.port, id, &body, n, c).unwrap_or_else(|e| panic!("{e}"));
+                let load =
+                    hey(&hey_bin, server.port, id, &body, n, c).unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(load.non_200, 0, "{what} c={c} {id}: non-200 answers");
                 println!(
                     "| {what} | {c} | {id} | {:.0} | {:.2} | {:.2} |",
@@ -150,8 +172,13 @@ fn main() {
     let mix = hostile::requests();
     let attackers: Vec<_> = (0..3)
         .map(|i| {
-            let (server, stop, answered, timeouts, mix) =
-                (server.clone(), stop.clone(), answered.clone(), timeouts.clone(), mix.clone());
+            let (server, stop, answered, timeouts, mix) = (
+                server.clone(),
+                stop.clone(),
+                answered.clone(),
+                timeouts.clone(),
+                mix.clone(),
+            );
             std::thread::spawn(move || {
                 let mut k = i;
                 while !stop.load(Ordering::Relaxed) {
@@ -167,7 +194,11 @@ fn main() {
             })
         })
         .collect();
-    let body = write_body(dir.path(), "vm-good-mix", &fixture("vm-good.json").unwrap_or(Value::Null));
+    let body = write_body(
+        dir.path(),
+        "vm-good-mix",
+        &fixture("vm-good.json").unwrap_or(Value::Null),
+    );
     let mixed = hey(&hey_bin, server.port, "wukong-net", &body, 10000 / scale, 8)
         .unwrap_or_else(|e| panic!("{e}"));
     stop.store(true, Ordering::Relaxed);
@@ -191,13 +222,16 @@ fn main() {
     let mut big = String::from("network:\n  version: 2\n  ethernets:\n");
     let mut i = 0;
     while big.len() < 1000 * 1024 {
-        big.push_str(&format!("    e{i:06}:\n      match: {{name: \"e{i:06}*\"}}\n      dhcp4: true\n"));
+        big.push_str(&format!(
+            "    e{i:06}:\n      match: {{name: \"e{i:06}*\"}}\n      dhcp4: true\n"
+        ));
         i += 1;
     }
     let body = write_body(dir.path(), "vm-1mib", &hostile::vm_with_network_data(&big));
     let size = std::fs::metadata(&body).map(|m| m.len()).unwrap_or(0);
     for id in ["wukong-net", "floor"] {
-        let load = hey(&hey_bin, server.port, id, &body, 100 / scale.min(10), 1).unwrap_or_else(|e| panic!("{e}"));
+        let load = hey(&hey_bin, server.port, id, &body, 100 / scale.min(10), 1)
+            .unwrap_or_else(|e| panic!("{e}"));
         println!(
             "1 MiB object ({size} bytes, {i} interfaces), {id}: {:.1} requests/s, p50 {:.1} ms, p99 {:.1} ms",
             load.rps, load.p50_ms, load.p99_ms
@@ -205,13 +239,25 @@ fn main() {
     }
 
     // RSS over 100,000 requests.
-    let body = write_body(dir.path(), "vm-good-rss", &fixture("vm-good.json").unwrap_or(Value::Null));
+    let body = write_body(
+        dir.path(),
+        "vm-good-rss",
+        &fixture("vm-good.json").unwrap_or(Value::Null),
+    );
     let total = 100_000 / scale;
-    let mut line = format!("\nRSS of policy-server over {total} VM requests (MiB): start {:.1}", rss_mib(server.pid()));
+    let mut line = format!(
+        "\nRSS of policy-server over {total} VM requests (MiB): start {:.1}",
+        rss_mib(server.pid())
+    );
     for step in 1..=4 {
-        let load = hey(&hey_bin, server.port, "wukong-net", &body, total / 4, 8).unwrap_or_else(|e| panic!("{e}"));
+        let load = hey(&hey_bin, server.port, "wukong-net", &body, total / 4, 8)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(load.non_200, 0);
-        line.push_str(&format!(", {}k {:.1}", step * total / 4 / 1000, rss_mib(server.pid())));
+        line.push_str(&format!(
+            ", {}k {:.1}",
+            step * total / 4 / 1000,
+            rss_mib(server.pid())
+        ));
     }
     println!("{line}");
 }
