@@ -39,15 +39,21 @@ fn every_code_has_a_summary_and_a_unique_name() {
     assert_eq!(Code::from_name("mac-used-twice"), Some(Code::DuplicateMac));
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<String>) {
+fn rust_paths(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
         if p.is_dir() {
-            rust_files(&p, out);
+            rust_paths(&p, out);
         } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(std::fs::read_to_string(&p).unwrap());
+            out.push(p);
         }
     }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<String>) {
+    let mut paths = Vec::new();
+    rust_paths(dir, &mut paths);
+    out.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
 }
 
 /// Test code: everything after a `#[cfg(test)]` in src/, and all of tests/ and policy/ tests.
@@ -85,19 +91,9 @@ fn every_code_is_exercised_by_a_test() {
 /// Where each code is emitted, read from the source: `file: function` (the path under src/ and
 /// the innermost `fn` around it) for every `Code::X` outside tests, comparisons and the registry.
 fn emitting_sites() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
     let src = root().join("src");
     let mut files = Vec::new();
-    walk(&src, &mut files);
+    rust_paths(&src, &mut files);
     let mut sites: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
     for path in files {

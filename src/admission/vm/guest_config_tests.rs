@@ -51,22 +51,6 @@ fn yaml11_booleans() {
     assert_eq!(got, vec![true, true, false, false]);
 }
 
-#[test]
-fn sexagesimal_as_pyyaml_reads_it() {
-    // Values checked with python3 -c "import yaml; print(yaml.safe_load('v: <text>'))".
-    assert_eq!(yaml11_sexagesimal("52:54:00:12:34:56"), Some(41135085296.0));
-    assert_eq!(yaml11_sexagesimal("1:20"), Some(80.0));
-    assert_eq!(yaml11_sexagesimal("-1:20"), Some(-80.0));
-    assert_eq!(yaml11_sexagesimal("1:20.5"), Some(80.5));
-    assert_eq!(yaml11_sexagesimal("12:30"), Some(750.0));
-    // A leading zero is no YAML 1.1 int; hex letters and parts over 59 stay strings.
-    assert_eq!(yaml11_sexagesimal("02:00:00:00:00:01"), None);
-    assert_eq!(yaml11_sexagesimal("52:54:00:ab:cd:ef"), None);
-    assert_eq!(yaml11_sexagesimal("52:54:00:12:34:60"), None);
-    assert_eq!(yaml11_sexagesimal("5254"), None);
-    assert_eq!(yaml11_sexagesimal("a:1"), None);
-}
-
 /// The reading of YAML 1.1 that matters is PyYAML's (cloud-init's parser): ask it.
 #[test]
 fn sexagesimal_agrees_with_pyyaml() {
