@@ -263,6 +263,8 @@ codes! {
     NeedsNewerNetplan = "needs-newer-netplan", Warning;
     /// Open vSwitch settings: netplan refuses them where Open vSwitch is not installed.
     NeedsOpenvswitch = "needs-openvswitch", Warning;
+    /// A `match.name` glob longer than the limit (256 characters); it matches no interface.
+    MatchNameTooLong = "match-name-too-long", Error;
 }
 
 impl fmt::Display for Code {

@@ -9,10 +9,11 @@
 //!
 //! Rule groups, one file each: `walk` (keys, types and values against `schema`, YAML 1.1
 //! traps), `structure` (version, sections, references between devices, required keys),
-//! `values` (addresses, routes, MACs, MTU, IDs), `backend` (what netplan refuses for the
+//! `values` (addresses, routes, MACs, MTU, IDs), `glob` (`match.name` globs), `backend` (what netplan refuses for the
 //! networkd backend), `portability` (what only one of the consumers accepts).
 
 mod backend;
+mod glob;
 mod portability;
 pub mod schema;
 mod structure;
@@ -24,6 +25,7 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{self, join_key, Document};
 use serde_json::{Map, Value};
 
+pub use glob::glob_match;
 pub use yaml11::{looks_like_mac, sexagesimal as yaml11_sexagesimal};
 
 /// One device definition (an entry of `ethernets`, `bonds`, ...), as netplan reads it.
@@ -60,7 +62,9 @@ impl Device {
     /// entry id when there is no `match`). Entries matched by MAC are not decided by name.
     pub fn applies_to_name(&self, name: &str) -> bool {
         match (&self.match_name, self.has_match) {
-            (Some(pattern), _) if self.match_mac.is_none() => glob_match(pattern, name),
+            (Some(pattern), _) if self.match_mac.is_none() => {
+                glob::within_limit(pattern) && glob_match(pattern, name)
+            }
             (None, false) => self.id == name,
             _ => false,
         }
@@ -175,6 +179,7 @@ impl<'a> Lint<'a> {
         walk::top(self, &root);
         let devices = structure::devices(&root);
         structure::references(self, &root, &devices);
+        glob::check(self, &devices);
         values::check(self, &root, &devices);
         backend::check(self, &root, &devices);
         portability::check(self, &root, &devices);
@@ -278,44 +283,6 @@ pub fn netplan_bool(text: &str) -> Option<bool> {
 /// arrive as strings.
 pub fn yaml11_true(v: &Value) -> bool {
     yaml11::is_true(v)
-}
-
-/// Netplan's `match.name` globs (fnmatch: `*`, `?`, `[...]`).
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match p.first() {
-            None => n.is_empty(),
-            Some('*') => (0..=n.len()).any(|i| go(&p[1..], &n[i..])),
-            Some('?') => !n.is_empty() && go(&p[1..], &n[1..]),
-            Some('[') => {
-                let Some(close) = p.iter().skip(1).position(|&c| c == ']').map(|i| i + 1) else {
-                    return n.first() == Some(&'[') && go(&p[1..], &n[1..]);
-                };
-                let Some(&c) = n.first() else { return false };
-                let set = &p[1..close];
-                let (negate, set) = match set.first() {
-                    Some('!') | Some('^') => (true, &set[1..]),
-                    _ => (false, set),
-                };
-                let mut hit = false;
-                let mut i = 0;
-                while i < set.len() {
-                    if i + 2 < set.len() && set[i + 1] == '-' {
-                        hit |= set[i] <= c && c <= set[i + 2];
-                        i += 3;
-                    } else {
-                        hit |= set[i] == c;
-                        i += 1;
-                    }
-                }
-                hit != negate && go(&p[close + 1..], &n[1..])
-            }
-            Some(&c) => n.first() == Some(&c) && go(&p[1..], &n[1..]),
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
 }
 
 #[cfg(test)]
