@@ -6,7 +6,7 @@
 //! admission code reads.
 
 pub use crate::network_config::{
-    glob_match, looks_like_mac, parse, yaml11_sexagesimal, yaml11_true, Device as Ethernet,
+    glob_match, looks_like_mac, parse, yaml11_sexagesimal, Device as Ethernet,
     NetworkConfig as NetworkData, Parsed,
 };
 

@@ -279,11 +279,5 @@ pub fn netplan_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// A boolean as PyYAML (YAML 1.1) reads it, for a value our YAML 1.2 parser read: `yes`/`on`
-/// arrive as strings.
-pub fn yaml11_true(v: &Value) -> bool {
-    yaml11::is_true(v)
-}
-
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@
 
 use super::schema::{self, Field, Kind, Netplan, Section};
 use super::structure::singular;
-use super::yaml11::{self, Reading};
+use super::yaml11::{self, Reader, Resolved};
 use super::{netplan_bool, Lint, Root, Scalar};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::closest;
@@ -402,12 +402,12 @@ fn name_key(lint: &mut Lint<'_>, path: &str, key: &str, what: &str, own_renderer
         .unwrap_or(key)
         .to_string();
     if yaml11::changes_meaning(&raw, own_renderer) {
-        let shown = yaml11::shown(yaml11::resolve(&raw), own_renderer).unwrap_or_default();
+        let (_, how) = pyyaml_account(&raw, own_renderer);
         lint.push(
             Diagnostic::new(
                 Code::Yaml11Ambiguous,
                 path,
-                format!("{what} is not the text `{raw}` to YAML 1.1 (cloud-init's PyYAML): cloud-init hands it on as `{shown}`"),
+                format!("{what} is not the text `{raw}` to YAML 1.1 (cloud-init's PyYAML): {how}"),
             )
             .with_hint(format!("quote it: \"{raw}\""))
             .at_key(),
@@ -424,21 +424,54 @@ fn text_trap(lint: &mut Lint<'_>, path: &str, key: &str, s: &Scalar, own_rendere
         unquoted_mac(lint, path, &s.text);
         return;
     }
-    let reading = yaml11::resolve(&s.text);
-    let shown = yaml11::shown(reading, own_renderer).unwrap_or_default();
-    let what = match reading {
-        Reading::Bool(_) => "a boolean",
-        Reading::Null => "null",
-        _ => "a number",
-    };
+    let (what, how) = pyyaml_account(&s.text, own_renderer);
     lint.push(
         Diagnostic::new(
             Code::Yaml11Ambiguous,
             path,
-            format!("`{key}: {}` is {what} to YAML 1.1 (cloud-init's PyYAML): cloud-init hands it on as `{shown}`, while netplan reads the text `{}`", s.text, s.text),
+            format!("`{key}: {}` is {what} to YAML 1.1 (cloud-init's PyYAML): {how}, while netplan reads the text `{}`", s.text, s.text),
         )
         .with_hint(format!("quote it: \"{}\"", s.text)),
     );
+}
+
+/// What PyYAML makes of a plain scalar that changes meaning, for the messages: what it is, and
+/// what cloud-init then does with it.
+fn pyyaml_account(text: &str, own_renderer: bool) -> (&'static str, String) {
+    let reading = yaml11::resolve(Reader::PyYaml, text);
+    let unloadable = |what| {
+        (
+            what,
+            "its safe loader raises, and cloud-init reads none of the network-config".to_string(),
+        )
+    };
+    let what = match reading {
+        Resolved::Bool(_) => "a boolean",
+        Resolved::Null => "null",
+        Resolved::Value => return unloadable("the value tag"),
+        Resolved::Merge => return unloadable("the merge key"),
+        Resolved::Unreadable => return unloadable("a number or date that cannot exist"),
+        // A date's str() is its text, which the sysconfig renderer writes; the networkd
+        // renderer adds it to a str and fails (checked with cloud-init 22.4).
+        Resolved::Timestamp => {
+            let date = if text.len() == 10 {
+                format!("the date `{text}`")
+            } else {
+                "a date and time".to_string()
+            };
+            let how = format!(
+                "cloud-init hands it on as {date}, which its networkd renderer fails on (TypeError)"
+            );
+            return ("a date", how);
+        }
+        Resolved::Int(_) | Resolved::BigInt | Resolved::Float(_) => "a number",
+        Resolved::Str => "text",
+    };
+    let how = match yaml11::shown(reading, own_renderer) {
+        Some(shown) => format!("cloud-init hands it on as `{shown}`"),
+        None => format!("cloud-init hands it on as {what}, not as text"),
+    };
+    (what, how)
 }
 
 fn unquoted_mac(lint: &mut Lint<'_>, path: &str, text: &str) {
@@ -473,23 +506,23 @@ fn boolean(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value, cloud_init
         return;
     }
     let reading = if s.plain {
-        yaml11::resolve(&s.text)
+        yaml11::resolve(Reader::PyYaml, &s.text)
     } else {
-        Reading::Str
+        Resolved::Str
     };
     let cloud_init_reads: Option<bool> = match (key, reading) {
-        (_, Reading::Bool(b)) => Some(b),
+        (_, Resolved::Bool(b)) => Some(b),
         // network_state.py tests `if cfg.get("dhcp4")`: any non-empty text is true.
-        ("dhcp4" | "dhcp6", Reading::Str) => Some(!s.text.is_empty()),
-        ("dhcp4" | "dhcp6", Reading::Null) => Some(false),
+        ("dhcp4" | "dhcp6", Resolved::Str) => Some(!s.text.is_empty()),
+        ("dhcp4" | "dhcp6", Resolved::Null) => Some(false),
         // The bridge's stp goes through an explicit on/off table; anything else is an error.
-        ("stp", Reading::Str) => match s.text.as_str() {
+        ("stp", Resolved::Str) => match s.text.as_str() {
             "on" | "1" => Some(true),
             "off" | "0" => Some(false),
             _ => None,
         },
         // accept-ra and wakeonlan go through util.is_true.
-        (_, Reading::Str) => Some(matches!(
+        (_, Resolved::Str) => Some(matches!(
             s.text.trim().to_ascii_lowercase().as_str(),
             "true" | "1" | "on" | "yes"
         )),
@@ -549,8 +582,8 @@ fn uint(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value) {
     }
     if s.plain && t.len() > 1 && t.starts_with('0') {
         let decimal = t.trim_start_matches('0').parse::<u64>().unwrap_or(0);
-        let (pyyaml, shown) = match yaml11::resolve(t) {
-            Reading::Int(n) => (format!("the octal number {n}"), n.to_string()),
+        let (pyyaml, shown) = match yaml11::resolve(Reader::PyYaml, t) {
+            Resolved::Int(n) => (format!("the octal number {n}"), n.to_string()),
             _ => (format!("the text `{t}`"), t.to_string()),
         };
         lint.push(
