@@ -48,6 +48,7 @@ pub mod nic;
 pub mod nmstate;
 pub mod render;
 pub mod source;
+pub mod suggest;
 
 #[cfg(feature = "schema")]
 pub mod crd;

@@ -7,19 +7,21 @@
 //! network-configs, the admission policy for every VM `networkData`, the previewer through the
 //! core's `check`. Paths are relative to the document (`network.ethernets.eth0.dhcp4`).
 //!
-//! Rule groups, one file each: `walk` (keys, types and values against `schema`, YAML 1.1
-//! traps), `structure` (version, sections, references between devices, required keys),
+//! Rule groups, one file each: `fields` (keys, types and values against `schema`),
+//! `yaml11_traps` (what PyYAML makes of them, by `yaml11`), `structure` (version, sections, references between devices, required keys),
 //! `values` (addresses, routes, MACs, MTU, IDs), `glob` (`match.name` globs), `backend` (what netplan refuses for the
 //! networkd backend), `portability` (what only one of the consumers accepts).
 
 mod backend;
+mod fields;
 mod glob;
 mod portability;
+mod scalars;
 pub mod schema;
 mod structure;
 mod values;
-mod walk;
 pub mod yaml11;
+mod yaml11_traps;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{self, join_key, Document};
@@ -176,7 +178,7 @@ impl<'a> Lint<'a> {
         if !version_ok && root.config.contains_key("version") {
             return None;
         }
-        walk::top(self, &root);
+        fields::top(self, &root);
         let devices = structure::devices(&root);
         structure::references(self, &root, &devices);
         glob::check(self, &devices);
