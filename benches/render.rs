@@ -121,13 +121,29 @@ fn vm(nics: usize, network_data: &str) -> Value {
     })
 }
 
+/// One ethernets entry matched by `glob`.
+fn entry(i: usize, glob: &str) -> String {
+    format!("    e{i}:\n      match: {{name: \"{glob}\"}}\n      dhcp4: true\n")
+}
+
 /// networkData with `entries` ethernets, each matched by `glob`.
 fn globbed(entries: usize, glob: &str) -> String {
     let mut s = String::from("network:\n  version: 2\n  ethernets:\n");
     for i in 0..entries {
-        s.push_str(&format!(
-            "    e{i}:\n      match: {{name: \"{glob}\"}}\n      dhcp4: true\n"
-        ));
+        s.push_str(&entry(i, glob));
+    }
+    s
+}
+
+/// networkData with as many entries matched by `glob` as fit in `bytes`.
+fn globbed_up_to(bytes: usize, glob: &str) -> String {
+    let mut s = globbed(0, glob);
+    for i in 0.. {
+        let next = entry(i, glob);
+        if s.len() + next.len() > bytes {
+            break;
+        }
+        s.push_str(&next);
     }
     s
 }
@@ -171,15 +187,24 @@ fn worst_shapes(c: &mut Criterion) {
         );
     }
     // Largest networkData: as many entries with the longest glob as fit in the input limit.
-    let entry = globbed(1, &worst_glob(MAX_MATCH_NAME_CHARS)).len() - globbed(0, "").len();
-    for bytes in [
-        MAX_INPUT_BYTES / 64,
-        MAX_INPUT_BYTES / 8,
-        MAX_INPUT_BYTES - 1024,
-    ] {
-        let text = globbed(bytes / entry, &worst_glob(MAX_MATCH_NAME_CHARS));
-        assert!(text.len() <= MAX_INPUT_BYTES);
-        let object = vm(4, &text);
+    // The object's JSON is what the limit measures (newlines and quotes escaped): shrink the
+    // largest until it fits.
+    for mut bytes in [MAX_INPUT_BYTES / 64, MAX_INPUT_BYTES / 8, MAX_INPUT_BYTES] {
+        let (text, object) = loop {
+            let text = globbed_up_to(bytes, &worst_glob(MAX_MATCH_NAME_CHARS));
+            let object = vm(4, &text);
+            if object.to_string().len() <= MAX_INPUT_BYTES {
+                break (text, object);
+            }
+            bytes -= 4096;
+        };
+        let refused = admit(&object).diagnostics.iter().any(|d| {
+            matches!(
+                d.code,
+                wukong_net::Code::InputTooLarge | wukong_net::Code::MatchNameTooLong
+            )
+        });
+        assert!(!refused, "{} bytes: refused by a limit", text.len());
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(
             BenchmarkId::new("networkData bytes", text.len()),
