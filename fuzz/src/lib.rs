@@ -12,8 +12,11 @@ use wukong_net::diagnostic::{Code, Diagnostic, Severity};
 use wukong_net::network_config::yaml11::{self, Resolved, READERS};
 use wukong_net::source::{self, join_index, join_key, SpanMap};
 
+/// A fuzz target: it panics on a broken invariant.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `fuzz_targets/NAME.rs` runs it.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("core_text", core_text),
     ("policy_validate", policy_validate),
     ("network_inputs", network_inputs),
@@ -338,12 +341,12 @@ pub fn model_round_trips(w: &wukong_net::model::Wukong, m: &wukong_net::Manifest
         );
         assert_eq!(
             again.wukongs,
-            [w.clone()],
+            std::slice::from_ref(w),
             "the model as {format} reads back differently:\n{text}"
         );
         assert_eq!(
             again.manifests,
-            [m.clone()],
+            std::slice::from_ref(m),
             "the model as {format} renders differently:\n{text}"
         );
     }
@@ -461,8 +464,9 @@ mod tests {
         // What serde_yaml's successors write, and what cloud-init reads as 41135085296.
         let yaml = "match:\n  macaddress: 52:54:00:12:34:56\n";
         let expected = json!({"match": {"macaddress": "52:54:00:12:34:56"}});
-        let broken =
-            std::panic::catch_unwind(|| yaml_reads_back(yaml, &[expected.clone()], "test"));
+        let broken = std::panic::catch_unwind(|| {
+            yaml_reads_back(yaml, std::slice::from_ref(&expected), "test")
+        });
         assert!(broken.is_err(), "an unquoted MAC passed the YAML 1.1 check");
         yaml_reads_back(
             "match:\n  macaddress: \"52:54:00:12:34:56\"\n",
