@@ -132,7 +132,7 @@ codes! {
         by "load.rs: load";
     /// A field has the wrong type.
     WrongType = "wrong-type", Error + unreadable;
-        by "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "load.rs: load", "load.rs: type_error", "network_config/walk.rs: wrong_type";
+        by "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "load.rs: load", "load.rs: type_error", "network_config/fields.rs: wrong_type";
     /// A required field is missing.
     MissingField = "missing-field", Error + unreadable;
         by "load.rs: type_error", "network_config/structure.rs: missing";
@@ -181,13 +181,13 @@ codes! {
         by "checks/ip_config.rs: check";
     /// The address is not in CIDR form.
     AddressNotCidr = "address-not-cidr", Error;
-        by "checks/ip_config.rs: check_address", "network_config/walk.rs: check_cidr";
+        by "checks/ip_config.rs: check_address", "network_config/fields.rs: check_cidr";
     /// The address is the subnet's network or broadcast address.
     AddressNotHost = "address-not-host", Error;
         by "checks/ip_config.rs: check_address";
     /// The gateway is not an IP address.
     GatewayNotIp = "gateway-not-ip", Error;
-        by "checks/ip_config.rs: check_gateway", "network_config/walk.rs: ip";
+        by "checks/ip_config.rs: check_gateway", "network_config/fields.rs: ip";
     /// The gateway is outside the address's subnet.
     GatewayOutsideSubnet = "gateway-outside-subnet", Error;
         by "checks/ip_config.rs: check_gateway";
@@ -196,7 +196,7 @@ codes! {
         by "checks/ip_config.rs: check_gateway";
     /// A DNS server is not an IP address.
     DnsServerNotIp = "dns-server-not-ip", Error;
-        by "checks/ip_config.rs: check", "network_config/walk.rs: ip";
+        by "checks/ip_config.rs: check", "network_config/fields.rs: ip";
     /// Two networks use the same static address.
     DuplicateAddress = "duplicate-address", Error;
         by "checks/ip_config.rs: check";
@@ -222,7 +222,7 @@ codes! {
         by "checks/link.rs: check", "network_config/values.rs: mtu";
     /// A MAC address that does not parse.
     InvalidMac = "invalid-mac", Error;
-        by "checks/link.rs: check", "network_config/walk.rs: mac";
+        by "checks/link.rs: check", "network_config/fields.rs: mac";
     /// A multicast or all-zero MAC, which no NIC can use.
     UnusableMac = "unusable-mac", Error;
         by "admission/vm/cloud_init.rs: check_network_data", "checks/link.rs: check";
@@ -290,13 +290,13 @@ codes! {
         by "admission/vm/cloud_init.rs: check_user_data";
     /// networkData is not Netplan/cloud-init v2 that parses.
     NetworkDataInvalid = "network-data-invalid", Error + unreadable;
-        by "admission/vm/cloud_init.rs: embedded", "network_config/mod.rs: parse", "network_config/structure.rs: invalid", "network_config/walk.rs: section";
+        by "admission/vm/cloud_init.rs: embedded", "network_config/fields.rs: section", "network_config/mod.rs: parse", "network_config/structure.rs: invalid";
     /// A networkData MAC match that no VM interface pins.
     MacNotPinned = "mac-not-pinned", Error;
         by "admission/vm/cloud_init.rs: check_network_data";
     /// An unquoted MAC that YAML 1.1 (cloud-init's PyYAML) reads as a number.
     UnquotedMac = "unquoted-mac", Error;
-        by "network_config/walk.rs: unquoted_mac";
+        by "network_config/yaml11_traps.rs: unquoted_mac";
     /// A Multus network bound with masquerade (only the pod network can be).
     MasqueradeOnMultus = "masquerade-on-multus", Error;
         by "admission/vm/mod.rs: check_bindings";
@@ -319,16 +319,16 @@ codes! {
     // mtu-out-of-range, wrong-type and missing-field, which mean the same there. Owned by the linter; append below.
     /// An unquoted value YAML 1.1 (cloud-init's PyYAML) reads as another type or number than netplan: `on`, `0755`, `1:30`.
     Yaml11Ambiguous = "yaml11-ambiguous", Error;
-        by "network_config/walk.rs: name_key", "network_config/walk.rs: text_trap", "network_config/walk.rs: uint";
+        by "network_config/yaml11_traps.rs: leading_zero", "network_config/yaml11_traps.rs: name_key", "network_config/yaml11_traps.rs: text_trap";
     /// A boolean netplan and cloud-init read differently: a quoted `"no"`, or `y`/`n`.
     Yaml11Boolean = "yaml11-boolean", Error;
-        by "network_config/walk.rs: boolean";
+        by "network_config/yaml11_traps.rs: boolean";
     /// A key netplan does not know: it refuses the file (cloud-init ignores the key).
     UnknownKey = "unknown-key", Error;
-        by "network_config/structure.rs: root", "network_config/walk.rs: top", "network_config/walk.rs: unknown";
+        by "network_config/fields.rs: top", "network_config/fields.rs: unknown", "network_config/structure.rs: root";
     /// A value netplan refuses: not a boolean, a number or one of the words it allows.
     InvalidValue = "invalid-value", Error;
-        by "network_config/backend.rs: networkd", "network_config/backend.rs: passphrases", "network_config/values.rs: ids", "network_config/values.rs: route_shapes", "network_config/walk.rs: invalid", "network_config/walk.rs: ip";
+        by "network_config/backend.rs: networkd", "network_config/backend.rs: passphrases", "network_config/fields.rs: invalid", "network_config/fields.rs: ip", "network_config/values.rs: ids", "network_config/values.rs: route_shapes";
     /// A bond, bridge, VLAN, VRF or tunnel names an interface no device in the file defines.
     UndefinedDevice = "undefined-device", Error;
         by "network_config/structure.rs: references";
@@ -364,16 +364,19 @@ codes! {
         by "network_config/portability.rs: routes";
     /// Something cloud-init 22.4's own renderers (sysconfig, networkd, eni) refuse; guests where netplan renders accept it.
     CloudInitRefuses = "cloud-init-refuses", Warning;
-        by "network_config/portability.rs: refuses", "network_config/portability.rs: routes", "network_config/portability.rs: sections", "network_config/walk.rs: boolean";
+        by "network_config/portability.rs: refuses", "network_config/portability.rs: routes", "network_config/portability.rs: sections", "network_config/yaml11_traps.rs: boolean";
     /// A key outside cloud-init's documented v2 subset: its own renderers ignore it.
     CloudInitIgnores = "cloud-init-ignores", Warning;
-        by "network_config/portability.rs: wifis", "network_config/walk.rs: field";
+        by "network_config/fields.rs: field", "network_config/portability.rs: wifis";
     /// A key or value netplan 0.106 (Debian 12, Ubuntu 22.04) refuses; newer netplan accepts it.
     NeedsNewerNetplan = "needs-newer-netplan", Warning;
-        by "network_config/walk.rs: newer_netplan";
+        by "network_config/fields.rs: newer_netplan";
     /// Open vSwitch settings: netplan refuses them where Open vSwitch is not installed.
     NeedsOpenvswitch = "needs-openvswitch", Warning;
         by "network_config/portability.rs: openvswitch";
+    /// A `match.name` glob longer than the limit (256 characters); it matches no interface.
+    MatchNameTooLong = "match-name-too-long", Error;
+        by "network_config/glob.rs: check";
 }
 
 impl fmt::Display for Code {

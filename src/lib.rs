@@ -50,6 +50,7 @@ pub mod nic;
 pub mod nmstate;
 pub mod render;
 pub mod source;
+pub mod suggest;
 pub mod topology;
 
 #[cfg(feature = "schema")]

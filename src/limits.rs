@@ -11,6 +11,12 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_NODES: usize = 200_000;
 /// Most networks in one Wukong (KubeVirt VMs rarely have more than a handful of NICs).
 pub const MAX_NETWORKS: usize = 64;
+/// Longest `match.name` glob in a network-config, in characters. Interface names have at most
+/// 15 characters, so a glob needs at most 15 one-character tokens plus stars; 256 leaves room
+/// for classes (`[a-z0-9]`) and bounds the matcher's work (pattern x name) whatever a VM's
+/// networkData holds (issue 10: a glob bomb of 80 stars took 43 s before the matcher was made
+/// linear).
+pub const MAX_MATCH_NAME_CHARS: usize = 256;
 
 // Value ranges. They differ by reader on purpose; each is named with who reads it and why, so
 // a check states which one it applies. One code reports each concept whatever the range

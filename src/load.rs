@@ -7,6 +7,9 @@ use crate::model::{Wukong, API_GROUP, API_VERSION, KIND};
 use crate::source::{join_index, join_key, Document};
 use serde_json::Value;
 
+// Re-exported: the CLI and the admission settings name it here.
+pub use crate::suggest::closest;
+
 /// What a document is.
 pub enum Loaded {
     Wukong(Box<Wukong>),
@@ -159,32 +162,6 @@ fn strip_indices(path: &str) -> String {
         }
     }
     out
-}
-
-/// The known name closest to `word` by edit distance, if close enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn ignored_path(p: &serde_ignored::Path<'_>) -> String {

@@ -377,6 +377,7 @@ const RULE_FILES: &[(&str, &str)] = &[
     ("cloud-init-ignores", "valid-netplan-link-keys.yaml"),
     ("needs-newer-netplan", "newer-netplan-keys.yaml"),
     ("needs-openvswitch", "openvswitch.yaml"),
+    ("match-name-too-long", "match-name-too-long.yaml"),
 ];
 
 /// One reader of network-config.

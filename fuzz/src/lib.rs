@@ -6,17 +6,21 @@
 
 #![allow(clippy::unwrap_used)]
 
-pub mod yaml11;
-
 use serde_json::Value;
 use wukong_net::admission;
 use wukong_net::diagnostic::{Code, Diagnostic, Severity};
+use wukong_net::network_config::yaml11::{self, Resolved, READERS};
 use wukong_net::source::{self, join_index, join_key, SpanMap};
-use yaml11::{Resolved, READERS};
+
+/// A fuzz target: it panics on a broken invariant.
+pub type Target = fn(&[u8]);
 
 /// Every target by name, as `fuzz_targets/NAME.rs` runs it.
-pub const TARGETS: &[(&str, fn(&[u8]))] =
-    &[("core_text", core_text), ("policy_validate", policy_validate), ("network_inputs", network_inputs)];
+pub const TARGETS: &[(&str, Target)] = &[
+    ("core_text", core_text),
+    ("policy_validate", policy_validate),
+    ("network_inputs", network_inputs),
+];
 
 /// Target `core_text`: the core's text entry on arbitrary bytes, `check` and `render` alike.
 pub fn core_text(data: &[u8]) {
@@ -58,12 +62,21 @@ pub fn policy_validate(data: &[u8]) {
     let verdict = admission::validate_payload(data, &mut cluster);
     verdict_consistent(&verdict, "validate_payload");
     for d in &verdict.diagnostics {
-        assert!(well_formed_path(&d.path), "{d:?}: path `{}` is not a path", d.path);
+        assert!(
+            well_formed_path(&d.path),
+            "{d:?}: path `{}` is not a path",
+            d.path
+        );
     }
-    let again = admission::validate_payload(data, &mut admission::Resources::new(cluster_objects()));
+    let again =
+        admission::validate_payload(data, &mut admission::Resources::new(cluster_objects()));
     assert_eq!(again, verdict, "validate_payload is not deterministic");
     if let Ok(text) = std::str::from_utf8(data) {
-        let located = admission::validate_document(text, None, &mut admission::Resources::new(cluster_objects()));
+        let located = admission::validate_document(
+            text,
+            None,
+            &mut admission::Resources::new(cluster_objects()),
+        );
         verdict_consistent(&located, "validate_document");
         diagnostics_located(data, &located.diagnostics);
     }
@@ -73,7 +86,9 @@ pub fn policy_validate(data: &[u8]) {
 fn cluster_objects() -> Vec<Value> {
     static OBJECTS: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
     OBJECTS
-        .get_or_init(|| serde_json::from_str(include_str!("../../policy/test_data/cluster.json")).unwrap())
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("../../policy/test_data/cluster.json")).unwrap()
+        })
         .clone()
 }
 
@@ -83,8 +98,17 @@ fn cluster_objects() -> Vec<Value> {
 /// a warning's.
 pub fn verdict_consistent(v: &admission::Verdict, what: &str) {
     let errors: Vec<&Diagnostic> = v.diagnostics.iter().filter(|d| d.is_error()).collect();
-    let warnings = v.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-    assert_eq!(v.accepted, errors.is_empty(), "{what}: accepted={} with errors {errors:#?}", v.accepted);
+    let warnings = v
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    assert_eq!(
+        v.accepted,
+        errors.is_empty(),
+        "{what}: accepted={} with errors {errors:#?}",
+        v.accepted
+    );
     assert_eq!(v.warnings.len(), warnings, "{what}: {v:#?}");
     if v.accepted {
         assert_eq!((v.code, &v.message), (None, &None), "{what}: {v:#?}");
@@ -92,14 +116,25 @@ pub fn verdict_consistent(v: &admission::Verdict, what: &str) {
         assert_eq!(v.code, Some(admission::REJECT_CODE), "{what}: {v:#?}");
         let message = v.message.as_deref().unwrap_or("");
         for d in &errors {
-            assert!(message.contains(&format!("[{}]", d.code)), "{what}: the message leaves out {}: {message}", d.code);
+            assert!(
+                message.contains(&format!("[{}]", d.code)),
+                "{what}: the message leaves out {}: {message}",
+                d.code
+            );
         }
     }
     for d in &v.diagnostics {
-        assert_eq!(Code::from_name(d.code.as_str()), Some(d.code), "{what}: {d:?}");
+        assert_eq!(
+            Code::from_name(d.code.as_str()),
+            Some(d.code),
+            "{what}: {d:?}"
+        );
         assert!(!d.message.is_empty(), "{what}: {d:?}: no message");
         let demoted = d.code.severity() == Severity::Error && d.severity == Severity::Warning;
-        assert!(d.severity == d.code.severity() || demoted, "{what}: {d:?}: severity other than its code's");
+        assert!(
+            d.severity == d.code.severity() || demoted,
+            "{what}: {d:?}: severity other than its code's"
+        );
     }
 }
 
@@ -117,7 +152,9 @@ pub fn well_formed_path(path: &str) -> bool {
                 match de.next() {
                     Some(Ok(_)) => {
                         let used = de.byte_offset();
-                        let Some(after) = r[used..].strip_prefix(']') else { return false };
+                        let Some(after) = r[used..].strip_prefix(']') else {
+                            return false;
+                        };
                         rest = after;
                     }
                     _ => return false,
@@ -129,10 +166,20 @@ pub fn well_formed_path(path: &str) -> bool {
                 rest = &r[end + 1..];
             }
         } else {
-            let r = if first { rest } else if let Some(r) = rest.strip_prefix('.') { r } else { return false };
+            let r = if first {
+                rest
+            } else if let Some(r) = rest.strip_prefix('.') {
+                r
+            } else {
+                return false;
+            };
             let end = r.find(['.', '[']).unwrap_or(r.len());
             let key = &r[..end];
-            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            if key.is_empty()
+                || !key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
                 return false;
             }
             rest = &r[end..];
@@ -146,13 +193,26 @@ pub fn well_formed_path(path: &str) -> bool {
 /// cloud-init network-config (a VM's networkData; the network-config linter) and a NAD's
 /// `spec.config` (CNI JSON).
 pub fn network_inputs(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let parsed = wukong_net::network_config::parse(text);
     diagnostics_located(data, &parsed.diagnostics);
     let again = wukong_net::network_config::parse(text);
-    assert_eq!(again.diagnostics, parsed.diagnostics, "network-config linting is not deterministic");
-    if parsed.diagnostics.iter().any(|d| matches!(d.code, Code::YamlSyntax | Code::TooDeep | Code::TooManyNodes | Code::InputTooLarge)) {
-        assert!(parsed.config.is_none(), "a network-config that does not parse yields devices");
+    assert_eq!(
+        again.diagnostics, parsed.diagnostics,
+        "network-config linting is not deterministic"
+    );
+    if parsed.diagnostics.iter().any(|d| {
+        matches!(
+            d.code,
+            Code::YamlSyntax | Code::TooDeep | Code::TooManyNodes | Code::InputTooLarge
+        )
+    }) {
+        assert!(
+            parsed.config.is_none(),
+            "a network-config that does not parse yields devices"
+        );
     }
 
     let nad = serde_json::json!({
@@ -161,19 +221,38 @@ pub fn network_inputs(data: &[u8]) {
         "metadata": {"name": "fuzz", "namespace": "lab"},
         "spec": {"config": text},
     });
-    for settings in [admission::Settings::default(), admission::Settings { allow_static_ip: false, allowed_bridges: vec!["br-*".into()], ..Default::default() }] {
+    for settings in [
+        admission::Settings::default(),
+        admission::Settings {
+            allow_static_ip: false,
+            allowed_bridges: vec!["br-*".into()],
+            ..Default::default()
+        },
+    ] {
         let mut found = Vec::new();
         admission::cni::check_nad(&nad, &settings, &mut found);
         let parses = matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_)));
-        let invalid = found.iter().any(|d| d.code == Code::CniConfigInvalid && d.path == "spec.config");
+        let invalid = found
+            .iter()
+            .any(|d| d.code == Code::CniConfigInvalid && d.path == "spec.config");
         if !parses {
-            assert!(invalid, "spec.config that is no JSON object passed: {found:#?}");
+            assert!(
+                invalid,
+                "spec.config that is no JSON object passed: {found:#?}"
+            );
         }
         for d in &found {
             assert_eq!(Code::from_name(d.code.as_str()), Some(d.code), "{d:?}");
             assert!(!d.message.is_empty(), "{d:?}");
-            assert!(d.path == "spec" || d.path.starts_with("spec.config"), "{d:?}: a NAD finding outside spec.config");
-            assert!(well_formed_path(&d.path), "{d:?}: path `{}` is not a path", d.path);
+            assert!(
+                d.path == "spec" || d.path.starts_with("spec.config"),
+                "{d:?}: a NAD finding outside spec.config"
+            );
+            assert!(
+                well_formed_path(&d.path),
+                "{d:?}: path `{}` is not a path",
+                d.path
+            );
         }
     }
 }
@@ -262,12 +341,12 @@ pub fn model_round_trips(w: &wukong_net::model::Wukong, m: &wukong_net::Manifest
         );
         assert_eq!(
             again.wukongs,
-            [w.clone()],
+            std::slice::from_ref(w),
             "the model as {format} reads back differently:\n{text}"
         );
         assert_eq!(
             again.manifests,
-            [m.clone()],
+            std::slice::from_ref(m),
             "the model as {format} renders differently:\n{text}"
         );
     }
@@ -368,7 +447,7 @@ fn same(v: &Value, r: &Resolved) -> bool {
         (Value::Number(n), Resolved::Int(i)) => {
             n.as_u64().map(i128::from) == Some(*i) || n.as_i64().map(i128::from) == Some(*i)
         }
-        (Value::Number(n), Resolved::Float(Some(f))) => {
+        (Value::Number(n), Resolved::Float(f)) if f.is_finite() => {
             n.as_f64() == Some(*f) && (n.is_f64() || f.fract() == 0.0)
         }
         _ => false,
@@ -385,8 +464,9 @@ mod tests {
         // What serde_yaml's successors write, and what cloud-init reads as 41135085296.
         let yaml = "match:\n  macaddress: 52:54:00:12:34:56\n";
         let expected = json!({"match": {"macaddress": "52:54:00:12:34:56"}});
-        let broken =
-            std::panic::catch_unwind(|| yaml_reads_back(yaml, &[expected.clone()], "test"));
+        let broken = std::panic::catch_unwind(|| {
+            yaml_reads_back(yaml, std::slice::from_ref(&expected), "test")
+        });
         assert!(broken.is_err(), "an unquoted MAC passed the YAML 1.1 check");
         yaml_reads_back(
             "match:\n  macaddress: \"52:54:00:12:34:56\"\n",
@@ -412,7 +492,14 @@ mod tests {
 
     #[test]
     fn paths() {
-        for p in ["", "spec", "spec.networks[1].ipConfig", "a[\"x y\"].b", "a[\"]\"][0]", "spec.config.ipam.ranges[0][0]"] {
+        for p in [
+            "",
+            "spec",
+            "spec.networks[1].ipConfig",
+            "a[\"x y\"].b",
+            "a[\"]\"][0]",
+            "spec.config.ipam.ranges[0][0]",
+        ] {
             assert!(well_formed_path(p), "{p}");
         }
         for p in [".a", "a.", "a..b", "a[", "a[x]", "a b", "a[\"x\"", "[0]x"] {

@@ -67,7 +67,7 @@ fn networkd(lint: &mut Lint<'_>, d: &DeviceRef<'_>, backend: &str) {
     let on = |k: &str| {
         d.value
             .get(k)
-            .and_then(super::walk::bool_text)
+            .and_then(super::scalars::bool_text)
             .and_then(|t| super::netplan_bool(&t))
             == Some(true)
     };
@@ -105,7 +105,7 @@ fn networkd(lint: &mut Lint<'_>, d: &DeviceRef<'_>, backend: &str) {
 
 /// An override's value as networkd sees it: booleans default to true, the rest to unset.
 fn effective(overrides: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
-    let text = overrides.get(key).and_then(super::walk::bool_text);
+    let text = overrides.get(key).and_then(super::scalars::bool_text);
     let is_flag = matches!(
         key,
         "use-dns" | "use-ntp" | "send-hostname" | "use-hostname" | "use-mtu" | "use-routes"

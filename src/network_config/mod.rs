@@ -7,23 +7,27 @@
 //! network-configs, the admission policy for every VM `networkData`, the previewer through the
 //! core's `check`. Paths are relative to the document (`network.ethernets.eth0.dhcp4`).
 //!
-//! Rule groups, one file each: `walk` (keys, types and values against `schema`, YAML 1.1
-//! traps), `structure` (version, sections, references between devices, required keys),
-//! `values` (addresses, routes, MACs, MTU, IDs), `backend` (what netplan refuses for the
+//! Rule groups, one file each: `fields` (keys, types and values against `schema`),
+//! `yaml11_traps` (what PyYAML makes of them, by `yaml11`), `structure` (version, sections, references between devices, required keys),
+//! `values` (addresses, routes, MACs, MTU, IDs), `glob` (`match.name` globs), `backend` (what netplan refuses for the
 //! networkd backend), `portability` (what only one of the consumers accepts).
 
 mod backend;
+mod fields;
+mod glob;
 mod portability;
+mod scalars;
 pub mod schema;
 mod structure;
 mod values;
-mod walk;
 pub mod yaml11;
+mod yaml11_traps;
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::source::{self, join_key, Document};
 use serde_json::{Map, Value};
 
+pub use glob::glob_match;
 pub use yaml11::{looks_like_mac, sexagesimal as yaml11_sexagesimal};
 
 /// One device definition (an entry of `ethernets`, `bonds`, ...), as netplan reads it.
@@ -60,7 +64,9 @@ impl Device {
     /// entry id when there is no `match`). Entries matched by MAC are not decided by name.
     pub fn applies_to_name(&self, name: &str) -> bool {
         match (&self.match_name, self.has_match) {
-            (Some(pattern), _) if self.match_mac.is_none() => glob_match(pattern, name),
+            (Some(pattern), _) if self.match_mac.is_none() => {
+                glob::within_limit(pattern) && glob_match(pattern, name)
+            }
             (None, false) => self.id == name,
             _ => false,
         }
@@ -172,9 +178,10 @@ impl<'a> Lint<'a> {
         if !version_ok && root.config.contains_key("version") {
             return None;
         }
-        walk::top(self, &root);
+        fields::top(self, &root);
         let devices = structure::devices(&root);
         structure::references(self, &root, &devices);
+        glob::check(self, &devices);
         values::check(self, &root, &devices);
         backend::check(self, &root, &devices);
         portability::check(self, &root, &devices);
@@ -272,50 +279,6 @@ pub fn netplan_bool(text: &str) -> Option<bool> {
         "false" | "off" | "no" | "n" => Some(false),
         _ => None,
     }
-}
-
-/// A boolean as PyYAML (YAML 1.1) reads it, for a value our YAML 1.2 parser read: `yes`/`on`
-/// arrive as strings.
-pub fn yaml11_true(v: &Value) -> bool {
-    yaml11::is_true(v)
-}
-
-/// Netplan's `match.name` globs (fnmatch: `*`, `?`, `[...]`).
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match p.first() {
-            None => n.is_empty(),
-            Some('*') => (0..=n.len()).any(|i| go(&p[1..], &n[i..])),
-            Some('?') => !n.is_empty() && go(&p[1..], &n[1..]),
-            Some('[') => {
-                let Some(close) = p.iter().skip(1).position(|&c| c == ']').map(|i| i + 1) else {
-                    return n.first() == Some(&'[') && go(&p[1..], &n[1..]);
-                };
-                let Some(&c) = n.first() else { return false };
-                let set = &p[1..close];
-                let (negate, set) = match set.first() {
-                    Some('!') | Some('^') => (true, &set[1..]),
-                    _ => (false, set),
-                };
-                let mut hit = false;
-                let mut i = 0;
-                while i < set.len() {
-                    if i + 2 < set.len() && set[i + 1] == '-' {
-                        hit |= set[i] <= c && c <= set[i + 2];
-                        i += 3;
-                    } else {
-                        hit |= set[i] == c;
-                        i += 1;
-                    }
-                }
-                hit != negate && go(&p[close + 1..], &n[1..])
-            }
-            Some(&c) => n.first() == Some(&c) && go(&p[1..], &n[1..]),
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
 }
 
 #[cfg(test)]

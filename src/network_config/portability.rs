@@ -3,8 +3,9 @@
 //! network_state.py and networkd.py, and checked with `cloud-init devel net-convert`), and
 //! netplan (0.106 for the oldest release, or a guest without Open vSwitch).
 
+use super::fields::OLD_NETPLAN;
+use super::scalars::parse_net;
 use super::schema;
-use super::walk::{parse_net, OLD_NETPLAN};
 use super::{DeviceRef, Lint, Root};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_index, join_key};

@@ -238,7 +238,7 @@ pub fn references(lint: &mut Lint<'_>, root: &Root<'_>, devices: &[DeviceRef<'_>
             // (found by fuzzing).
             let mut known: Vec<&str> = defined.keys().copied().collect();
             known.sort_unstable();
-            let hint = match crate::load::closest(&r.name, &known) {
+            let hint = match crate::suggest::closest(&r.name, &known) {
                 Some(s) => format!(
                     "did you mean `{s}`? Otherwise define `{}` (e.g. under `ethernets`)",
                     r.name

@@ -1,7 +1,7 @@
 //! Values that parse but cannot work: a gateway no address of the NIC reaches, an MTU the
 //! kernel refuses, a MAC claimed twice, DHCP and static addresses fighting on one NIC.
 
-use super::walk::{parse_net, valid_mac};
+use super::scalars::{parse_net, valid_mac};
 use super::{netplan_bool, DeviceRef, Lint, Root};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{IPV6_MTUS, MTUS, NETPLAN_VLAN_IDS, VXLAN_VNIS};

@@ -1,15 +1,17 @@
-//! Keys, types and values against the schema, as netplan checks them (unknown keys, wrong
-//! types, words outside a set, keys of newer releases), plus what cloud-init's PyYAML makes of
-//! each scalar: the YAML 1.1 traps, judged by what the value is meant to be.
+//! Each key and its value against the schema, as netplan checks them: unknown keys, wrong
+//! types, words outside a set, keys of newer releases, MACs, addresses and numbers. What
+//! cloud-init's PyYAML makes of the same scalars is in `yaml11_traps`.
 
+use super::scalars::{parse_net, valid_mac};
 use super::schema::{self, Field, Kind, Netplan, Section};
 use super::structure::singular;
-use super::yaml11::{self, Reading};
-use super::{netplan_bool, Lint, Root, Scalar};
+use super::yaml11;
+use super::yaml11_traps;
+use super::{Lint, Root, Scalar};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::json_type::type_name;
-use crate::load::closest;
 use crate::source::{join_index, join_key};
+use crate::suggest::closest;
 use serde_json::{Map, Value};
 use std::net::IpAddr;
 
@@ -67,7 +69,7 @@ fn section(lint: &mut Lint<'_>, section: &'static Section, path: &str, value: &V
             }
             continue;
         }
-        name_key(
+        yaml11_traps::name_key(
             lint,
             &dpath,
             id,
@@ -180,16 +182,6 @@ fn newer_netplan(lint: &mut Lint<'_>, path: &str, what: &str, netplan: Netplan, 
     lint.push(if at_key { d.at_key() } else { d });
 }
 
-/// A scalar's text (YAML 1.2 value), for checks that compare settings.
-pub fn bool_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Bool(b) => Some(b.to_string()),
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn wrong_type(lint: &mut Lint<'_>, path: &str, key: &str, want: &str, got: &Value) {
     lint.push(
         Diagnostic::new(
@@ -204,20 +196,20 @@ fn wrong_type(lint: &mut Lint<'_>, path: &str, key: &str, want: &str, got: &Valu
     );
 }
 
-fn invalid(lint: &mut Lint<'_>, path: &str, message: String, hint: String) {
+pub(super) fn invalid(lint: &mut Lint<'_>, path: &str, message: String, hint: String) {
     lint.push(Diagnostic::new(Code::InvalidValue, path, message).with_hint(hint));
 }
 
 /// A value against its kind.
 fn kind(lint: &mut Lint<'_>, kind: Kind, path: &str, key: &str, value: &Value, cloud_init: bool) {
     match kind {
-        Kind::Bool => boolean(lint, path, key, value, cloud_init),
+        Kind::Bool => yaml11_traps::boolean(lint, path, key, value, cloud_init),
         Kind::UInt => uint(lint, path, key, value),
         Kind::Str | Kind::Name | Kind::Ref => {
             let Some(s) = scalar_or_complain(lint, path, key, value, "text") else {
                 return;
             };
-            text_trap(lint, path, key, &s, cloud_init);
+            yaml11_traps::text_trap(lint, path, key, &s, cloud_init);
         }
         Kind::Enum(words) => {
             let Some(s) = scalar_or_complain(lint, path, key, value, "one word") else {
@@ -248,7 +240,7 @@ fn kind(lint: &mut Lint<'_>, kind: Kind, path: &str, key: &str, value: &Value, c
         Kind::StrList | Kind::RefList => {
             for (p, item) in list(lint, path, key, value) {
                 if let Some(s) = scalar_or_complain(lint, &p, key, item, "text") {
-                    text_trap(lint, &p, key, &s, cloud_init);
+                    yaml11_traps::text_trap(lint, &p, key, &s, cloud_init);
                 }
             }
         }
@@ -256,13 +248,13 @@ fn kind(lint: &mut Lint<'_>, kind: Kind, path: &str, key: &str, value: &Value, c
             if value.is_array() {
                 for (p, item) in list(lint, path, key, value) {
                     if let Some(s) = scalar_or_complain(lint, &p, key, item, "text") {
-                        text_trap(lint, &p, key, &s, cloud_init);
+                        yaml11_traps::text_trap(lint, &p, key, &s, cloud_init);
                     }
                 }
             } else if let Some(s) =
                 scalar_or_complain(lint, path, key, value, "text or a list of texts")
             {
-                text_trap(lint, path, key, &s, cloud_init);
+                yaml11_traps::text_trap(lint, path, key, &s, cloud_init);
             }
         }
         Kind::Addresses => addresses(lint, path, value),
@@ -279,7 +271,7 @@ fn kind(lint: &mut Lint<'_>, kind: Kind, path: &str, key: &str, value: &Value, c
             };
             for (k, v) in m {
                 let p = join_key(path, k);
-                name_key(lint, &p, k, &format!("the key `{k}`"), cloud_init);
+                yaml11_traps::name_key(lint, &p, k, &format!("the key `{k}`"), cloud_init);
                 self::kind(lint, *inner, &p, k, v, false);
             }
         }
@@ -288,7 +280,7 @@ fn kind(lint: &mut Lint<'_>, kind: Kind, path: &str, key: &str, value: &Value, c
             Value::Object(_) => map(lint, path, key, value, schema::TUNNEL_KEY, false),
             _ => {
                 if let Some(s) = scalar_or_complain(lint, path, key, value, "text or a mapping") {
-                    text_trap(lint, path, key, &s, cloud_init);
+                    yaml11_traps::text_trap(lint, path, key, &s, cloud_init);
                 }
             }
         },
@@ -300,7 +292,7 @@ fn kind(lint: &mut Lint<'_>, kind: Kind, path: &str, key: &str, value: &Value, c
                             let ep = join_index(&p, i);
                             if let Some(s) = scalar_or_complain(lint, &ep, key, end, "a port name")
                             {
-                                text_trap(lint, &ep, key, &s, cloud_init);
+                                yaml11_traps::text_trap(lint, &ep, key, &s, cloud_init);
                             }
                         }
                     }
@@ -364,7 +356,7 @@ fn map(
     }
 }
 
-fn scalar_or_complain(
+pub(super) fn scalar_or_complain(
     lint: &mut Lint<'_>,
     path: &str,
     key: &str,
@@ -376,148 +368,6 @@ fn scalar_or_complain(
         wrong_type(lint, path, key, want, value);
     }
     s
-}
-
-/// A mapping key that is a name (device ID, SSID, port): YAML 1.1 must keep it text.
-fn name_key(lint: &mut Lint<'_>, path: &str, key: &str, what: &str, own_renderer: bool) {
-    if !lint.key_is_plain(path) {
-        return;
-    }
-    let raw = lint
-        .doc
-        .spans
-        .get(path)
-        .and_then(|n| n.key)
-        .and_then(|k| lint.text.get(k.start..k.end))
-        .unwrap_or(key)
-        .to_string();
-    if yaml11::changes_meaning(&raw, own_renderer) {
-        let shown = yaml11::shown(yaml11::resolve(&raw), own_renderer).unwrap_or_default();
-        lint.push(
-            Diagnostic::new(
-                Code::Yaml11Ambiguous,
-                path,
-                format!("{what} is not the text `{raw}` to YAML 1.1 (cloud-init's PyYAML): cloud-init hands it on as `{shown}`"),
-            )
-            .with_hint(format!("quote it: \"{raw}\""))
-            .at_key(),
-        );
-    }
-}
-
-/// Text that PyYAML would turn into something else.
-fn text_trap(lint: &mut Lint<'_>, path: &str, key: &str, s: &Scalar, own_renderer: bool) {
-    if !s.plain || !yaml11::changes_meaning(&s.text, own_renderer) {
-        return;
-    }
-    if yaml11::looks_like_mac(&s.text) {
-        unquoted_mac(lint, path, &s.text);
-        return;
-    }
-    let reading = yaml11::resolve(&s.text);
-    let shown = yaml11::shown(reading, own_renderer).unwrap_or_default();
-    let what = match reading {
-        Reading::Bool(_) => "a boolean",
-        Reading::Null => "null",
-        _ => "a number",
-    };
-    lint.push(
-        Diagnostic::new(
-            Code::Yaml11Ambiguous,
-            path,
-            format!("`{key}: {}` is {what} to YAML 1.1 (cloud-init's PyYAML): cloud-init hands it on as `{shown}`, while netplan reads the text `{}`", s.text, s.text),
-        )
-        .with_hint(format!("quote it: \"{}\"", s.text)),
-    );
-}
-
-fn unquoted_mac(lint: &mut Lint<'_>, path: &str, text: &str) {
-    let n = yaml11::sexagesimal(text).unwrap_or_default();
-    lint.push(
-        Diagnostic::new(
-            Code::UnquotedMac,
-            path,
-            format!("the unquoted MAC {text} is the number {n:.0} to YAML 1.1, which cloud-init uses: the match never fits the NIC"),
-        )
-        .with_hint(format!("quote it: \"{text}\"")),
-    );
-}
-
-fn boolean(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value, cloud_init: bool) {
-    let Some(s) = scalar_or_complain(lint, path, key, value, "true or false") else {
-        return;
-    };
-    let Some(netplan) = netplan_bool(&s.text) else {
-        invalid(
-            lint,
-            path,
-            format!(
-                "`{key}: {}` is not a boolean: netplan refuses it",
-                s.text.escape_debug()
-            ),
-            format!("write `{key}: true` or `{key}: false`"),
-        );
-        return;
-    };
-    if !cloud_init {
-        return;
-    }
-    let reading = if s.plain {
-        yaml11::resolve(&s.text)
-    } else {
-        Reading::Str
-    };
-    let cloud_init_reads: Option<bool> = match (key, reading) {
-        (_, Reading::Bool(b)) => Some(b),
-        // network_state.py tests `if cfg.get("dhcp4")`: any non-empty text is true.
-        ("dhcp4" | "dhcp6", Reading::Str) => Some(!s.text.is_empty()),
-        ("dhcp4" | "dhcp6", Reading::Null) => Some(false),
-        // The bridge's stp goes through an explicit on/off table; anything else is an error.
-        ("stp", Reading::Str) => match s.text.as_str() {
-            "on" | "1" => Some(true),
-            "off" | "0" => Some(false),
-            _ => None,
-        },
-        // accept-ra and wakeonlan go through util.is_true.
-        (_, Reading::Str) => Some(matches!(
-            s.text.trim().to_ascii_lowercase().as_str(),
-            "true" | "1" | "on" | "yes"
-        )),
-        (_, _) => Some(netplan),
-    };
-    let word = if netplan { "true" } else { "false" };
-    match cloud_init_reads {
-        Some(c) if c == netplan => {}
-        Some(c) => lint.push(
-            Diagnostic::new(
-                Code::Yaml11Boolean,
-                path,
-                format!(
-                    "`{key}: {}` is {word} to netplan but {} to cloud-init, which reads it with YAML 1.1 as {}: the guest gets the opposite wherever cloud-init renders",
-                    shown_scalar(&s),
-                    c,
-                    if s.plain { "the text `".to_string() + &s.text + "`" } else { "a quoted string".to_string() }
-                ),
-            )
-            .with_hint(format!("write `{key}: {word}` without quotes")),
-        ),
-        None => lint.push(
-            Diagnostic::new(
-                Code::CloudInitRefuses,
-                path,
-                format!("cloud-init 22.4's own renderers refuse `{key}: {}` (\"Cannot convert bridge_stp value\"); netplan reads it as {word}", shown_scalar(&s)),
-            )
-            .with_hint(format!("write `{key}: {word}` without quotes")),
-        ),
-    }
-}
-
-fn shown_scalar(s: &Scalar) -> String {
-    if s.plain {
-        s.text.clone()
-    } else {
-        format!("\"{}\"", s.text.escape_debug())
-    }
 }
 
 fn uint(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value) {
@@ -538,19 +388,7 @@ fn uint(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value) {
         return;
     }
     if s.plain && t.len() > 1 && t.starts_with('0') {
-        let decimal = t.trim_start_matches('0').parse::<u64>().unwrap_or(0);
-        let (pyyaml, shown) = match yaml11::resolve(t) {
-            Reading::Int(n) => (format!("the octal number {n}"), n.to_string()),
-            _ => (format!("the text `{t}`"), t.to_string()),
-        };
-        lint.push(
-            Diagnostic::new(
-                Code::Yaml11Ambiguous,
-                path,
-                format!("`{key}: {t}` is {decimal} to netplan but {pyyaml} to YAML 1.1 (cloud-init's PyYAML): cloud-init hands it on as `{shown}`"),
-            )
-            .with_hint(format!("drop the leading zero: `{key}: {decimal}`")),
-        );
+        yaml11_traps::leading_zero(lint, path, key, t);
     }
 }
 
@@ -576,21 +414,12 @@ fn word(lint: &mut Lint<'_>, path: &str, key: &str, text: &str, words: &[(&str, 
     }
 }
 
-/// Six (Ethernet) or twenty (InfiniBand) colon-separated hex pairs.
-pub fn valid_mac(text: &str) -> bool {
-    let parts: Vec<&str> = text.split(':').collect();
-    (parts.len() == 6 || parts.len() == 20)
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 fn mac(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value, settable: bool) {
     let Some(s) = scalar_or_complain(lint, path, key, value, "a MAC address") else {
         return;
     };
     if s.plain && yaml11::looks_like_mac(&s.text) && yaml11::sexagesimal(&s.text).is_some() {
-        unquoted_mac(lint, path, &s.text);
+        yaml11_traps::unquoted_mac(lint, path, &s.text);
         return;
     }
     if valid_mac(&s.text) {
@@ -662,28 +491,6 @@ fn ip(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value) {
             }
         )),
     );
-}
-
-/// `addr` or `addr/prefix`, with the prefix in range for the family.
-pub fn parse_net(text: &str) -> Option<(IpAddr, Option<u8>)> {
-    let (addr, prefix) = match text.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (text, None),
-    };
-    let addr: IpAddr = addr.parse().ok()?;
-    let prefix = match prefix {
-        None => None,
-        Some(p) => {
-            if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let n: u8 = p.parse().ok()?;
-            let max = if addr.is_ipv4() { 32 } else { 128 };
-            (n <= max).then_some(n)?;
-            Some(n)
-        }
-    };
-    Some((addr, prefix))
 }
 
 fn net(lint: &mut Lint<'_>, path: &str, key: &str, value: &Value) {
