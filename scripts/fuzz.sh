@@ -13,7 +13,9 @@
 # (fuzz/tests/regressions.rs replays those on stable in `make test`).
 #
 # Corpora grow in fuzz/corpus/TARGET (git-ignored), starting from the committed seeds in
-# fuzz/seeds/TARGET. FUZZ_NICE (default 10) keeps a long run from starving other work.
+# fuzz/seeds/TARGET and from the fixture folders fuzz/seed-folders names for TARGET (copied into
+# the corpus at the start of each run, so no fixture is committed twice). FUZZ_NICE (default 10)
+# keeps a long run from starving other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,11 +43,24 @@ for t in "${targets[@]}"; do
     nice -n "$nice_level" cargo +nightly fuzz build "$t"
 done
 
+# Copies the fixtures fuzz/seed-folders gives target $1 into corpus $2: every *.yaml and *.json
+# file of each folder (fuzz/tests/regressions.rs reads the list the same way).
+copy_fixture_seeds() {
+    local target folder file
+    while read -r target folder _; do
+        [[ -z "$target" || "$target" == \#* || "$target" != "$1" ]] && continue
+        for file in "$folder"/*.yaml "$folder"/*.json; do
+            [ -f "$file" ] && cp "$file" "$2/fixture-${folder//\//-}-$(basename "$file")"
+        done
+    done <fuzz/seed-folders
+}
+
 summary=()
 failed=()
 for t in "${targets[@]}"; do
     corpus=fuzz/corpus/$t
     mkdir -p "$corpus" "fuzz/artifacts/$t"
+    copy_fixture_seeds "$t" "$corpus"
     log=fuzz/artifacts/$t/last-run.log
     step "fuzzing $t for ${seconds}s (log: $log)"
     args=(-max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1)

@@ -7,7 +7,7 @@
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
-use harness::{wukong_net as run, Run};
+use harness::{wukong_net, Run};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -17,6 +17,11 @@ fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
+}
+
+/// Runs the CLI with `stdin` piped in; a hang fails the test.
+fn run(args: &[&str], stdin: &[u8]) -> Run {
+    wukong_net(args, stdin)
 }
 
 /// Asserts a clean failure: the given status, and no panic message.

@@ -326,21 +326,11 @@ fn render(spec: &Spec) -> Rendered {
         "a valid generated spec has findings: {findings:#?}\n{yaml}"
     );
     assert_eq!(report.manifests.len(), 1, "{yaml}");
-    let m = serde_json::to_value(&report.manifests[0]).unwrap();
-    Rendered {
-        label: format!("{}/{}", spec.namespace, spec.name),
-        wukong: report.wukongs.into_iter().next().unwrap(),
-        network_data: m["networkData"].as_str().unwrap().to_string(),
-        nads: m["networkAttachmentDefinitions"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default(),
-        nncps: m["nodeNetworkConfigurationPolicies"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default(),
-        vm: m["virtualMachine"].clone(),
-    }
+    Rendered::new(
+        format!("{}/{}", spec.namespace, spec.name),
+        report.wukongs.into_iter().next().unwrap(),
+        &report.manifests[0],
+    )
 }
 
 /// The guest NICs, checked against the generator: the plan the spec asks for and the pinned MACs.

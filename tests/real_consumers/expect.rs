@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use wukong_net::model::{IpMode, Network, Wukong};
+use wukong_net::Manifests;
 
 /// Fixtures that must render cleanly (ours and the seed's); any other clean fixture found in
 /// tests/fixtures is run too.
@@ -30,6 +31,27 @@ pub struct Rendered {
     pub vm: Value,
     pub nads: Vec<Value>,
     pub nncps: Vec<Value>,
+}
+
+impl Rendered {
+    /// One Wukong and its manifests, under `label`.
+    pub fn new(label: String, wukong: Wukong, manifests: &Manifests) -> Rendered {
+        let m = serde_json::to_value(manifests).expect("manifests serialize");
+        Rendered {
+            label,
+            wukong,
+            network_data: m["networkData"].as_str().expect("networkData").to_string(),
+            nads: m["networkAttachmentDefinitions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+            nncps: m["nodeNetworkConfigurationPolicies"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+            vm: m["virtualMachine"].clone(),
+        }
+    }
 }
 
 pub fn fixture_dir() -> PathBuf {
@@ -71,26 +93,18 @@ pub fn rendered() -> Vec<Rendered> {
             continue;
         }
         assert_eq!(report.wukongs.len(), report.manifests.len(), "{file}");
-        for (i, (w, m)) in report.wukongs.into_iter().zip(report.manifests).enumerate() {
-            let m = serde_json::to_value(&m).expect("manifests serialize");
-            all.push(Rendered {
-                label: if i == 0 {
-                    file.clone()
-                } else {
-                    format!("{file}#{i}")
-                },
-                wukong: w,
-                network_data: m["networkData"].as_str().expect("networkData").to_string(),
-                nads: m["networkAttachmentDefinitions"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default(),
-                nncps: m["nodeNetworkConfigurationPolicies"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default(),
-                vm: m["virtualMachine"].clone(),
-            });
+        for (i, (w, m)) in report
+            .wukongs
+            .into_iter()
+            .zip(&report.manifests)
+            .enumerate()
+        {
+            let label = if i == 0 {
+                file.clone()
+            } else {
+                format!("{file}#{i}")
+            };
+            all.push(Rendered::new(label, w, m));
         }
     }
     all

@@ -5,6 +5,7 @@
 //! build it.
 
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use wukong_net_policy_e2e::cases::{codes, Cases};
 use wukong_net_policy_e2e::{
