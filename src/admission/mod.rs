@@ -26,7 +26,7 @@ mod wukong;
 
 pub use lookup::{NoLookup, ResourceLookup, Resources};
 pub use request::{AdmissionRequest, GroupVersionKind, Target};
-pub use settings::{validate_settings, Settings};
+pub use settings::{settings_from_text, validate_settings, Settings, SettingsTextError};
 pub use verdict::{describe_finding, Verdict, REJECT_CODE};
 
 use crate::diagnostic::{Code, Diagnostic, Span};

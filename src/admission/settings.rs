@@ -87,6 +87,32 @@ impl Settings {
     }
 }
 
+/// Why settings text could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingsTextError {
+    /// The text is not YAML or JSON: the located syntax errors.
+    Syntax(Vec<crate::diagnostic::Diagnostic>),
+    /// It reads, but the settings are wrong: every problem, one per line.
+    Invalid(String),
+}
+
+/// Settings written as YAML or JSON text (a file for `wukong-net admit --settings`, the
+/// previewer's settings box), read with the core's parser and checked. The first document
+/// counts; none means all defaults.
+pub fn settings_from_text(text: &str) -> Result<Settings, SettingsTextError> {
+    let stream = crate::source::parse(text);
+    if crate::diagnostic::has_errors(&stream.diagnostics) {
+        return Err(SettingsTextError::Syntax(stream.diagnostics));
+    }
+    let value = stream
+        .documents
+        .into_iter()
+        .next()
+        .map(|d| d.value)
+        .unwrap_or(Value::Null);
+    validate_settings(&value).map_err(SettingsTextError::Invalid)
+}
+
 /// Reads and checks settings JSON (`null` means all defaults). The error lists every problem,
 /// one per line.
 pub fn validate_settings(value: &Value) -> Result<Settings, String> {

@@ -320,19 +320,19 @@ fn admit(file: &str, settings: Option<&str>, cluster: Option<&str>) -> Result<u8
     };
     let settings = match settings {
         None => None,
-        Some(path) => {
-            let stream = wukong_net::source::parse(&text_of(path)?);
-            if let Some(d) = stream.diagnostics.first() {
-                return Err(format!("{path}:{}:{}: {}", d.line, d.column, d.message));
+        Some(path) => match admission::settings_from_text(&text_of(path)?) {
+            Ok(settings) => Some(settings),
+            Err(admission::SettingsTextError::Syntax(ds)) => {
+                let first = ds
+                    .iter()
+                    .find(|d| d.severity == wukong_net::Severity::Error);
+                return Err(match first {
+                    Some(d) => format!("{path}:{}:{}: {}", d.line, d.column, d.message),
+                    None => format!("{path}: not YAML or JSON"),
+                });
             }
-            let value = stream
-                .documents
-                .into_iter()
-                .next()
-                .map(|d| d.value)
-                .unwrap_or_default();
-            Some(admission::validate_settings(&value).map_err(|e| format!("{path}: {e}"))?)
-        }
+            Err(admission::SettingsTextError::Invalid(e)) => return Err(format!("{path}: {e}")),
+        },
     };
     let mut resources;
     let lookup: &mut dyn ResourceLookup = match cluster {

@@ -21,7 +21,7 @@ use wukong_net::nad::NetworkAttachmentDefinition;
 use wukong_net::nmstate::NodeNetworkConfigurationPolicy;
 use wukong_net::render::Artifact;
 use wukong_net::topology;
-use wukong_net::{emit, has_errors, render_human, Diagnostic, Manifests, Report};
+use wukong_net::{emit, render_human, Diagnostic, Manifests, Report};
 
 mod offsets;
 
@@ -190,19 +190,12 @@ pub fn admit_result(document: &str, settings: &str) -> AdmitResult {
 
 /// Settings text (YAML or JSON, through the core's parser) to checked settings.
 fn parse_settings(text: &str) -> Result<admission::Settings, String> {
-    let stream = wukong_net::source::parse(text);
-    if has_errors(&stream.diagnostics) {
-        return Err(render_human(&stream.diagnostics, "settings", text)
-            .trim_end()
-            .to_string());
-    }
-    let value = stream
-        .documents
-        .into_iter()
-        .next()
-        .map(|d| d.value)
-        .unwrap_or(serde_json::Value::Null);
-    admission::validate_settings(&value)
+    admission::settings_from_text(text).map_err(|e| match e {
+        admission::SettingsTextError::Syntax(ds) => {
+            render_human(&ds, "settings", text).trim_end().to_string()
+        }
+        admission::SettingsTextError::Invalid(message) => message,
+    })
 }
 
 /// The version of the core this package was built from.
