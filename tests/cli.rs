@@ -334,8 +334,8 @@ fn multi_document_streams_render_every_wukong() {
 #[test]
 fn explain_reads_former_names_and_names_the_emitters() {
     let o = run(&["explain", "mac-used-twice"], b"");
-    assert!(o.status.success(), "{}", stderr(&o));
-    let text = stdout(&o);
+    status(&o, 0);
+    let text = &o.stdout;
     assert!(text.starts_with("duplicate-mac (error): "), "{text}");
     assert!(text.contains("Formerly also `mac-used-twice`"), "{text}");
     assert!(

@@ -28,6 +28,8 @@ pub fn find(name: &str) -> Option<PathBuf> {
 }
 
 /// The tool, or `None` after saying why the caller skips; under CI=true a missing tool fails.
+// A skipped test says why, on the test's own output.
+#[allow(clippy::print_stderr)]
 pub fn require(name: &str) -> Option<PathBuf> {
     match find(name) {
         Some(p) => Some(p),

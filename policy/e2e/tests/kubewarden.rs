@@ -1,3 +1,5 @@
+// Tests print what they measure and what they skip.
+#![allow(clippy::print_stderr)]
 //! The built policy in Kubewarden's own runtime: `kwctl` (annotate, run with recorded host
 //! sessions, scaffold) and `policy-server` (a real server on 127.0.0.1 fed AdmissionReviews),
 //! over the case table every other runner uses (policy/test_data/cases.json).
