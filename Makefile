@@ -94,7 +94,7 @@ bench-policy-server: policy
 # artifacthub-pkg.yml is generated from metadata.yml by Kubewarden's own kwctl.
 policy-artifacthub:
 	kwctl scaffold artifacthub --metadata-path policy/metadata.yml --questions-path policy/questions-ui.yml \
-		--version $$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1) > policy/artifacthub-pkg.yml
+		> policy/artifacthub-pkg.yml
 bench-web: web
 	cd web-demo && node bench.mjs
 

@@ -85,11 +85,10 @@ pub fn requests() -> Vec<(&'static str, Value)> {
             vm_with_network_data(&"\u{1}\t:- [{&*!|>%@`".repeat(700)),
         ),
     ];
-    // Garbage where the object should be.
-    out.push((
-        "garbage object",
-        json!({"uid": "x", "kind": {"group": "kubevirt.io", "version": "v1", "kind": "VirtualMachine"},
-               "operation": "CREATE", "object": "]]]".repeat(4000)}),
-    ));
+    // Garbage where the object should be, in an otherwise well-formed request (policy-server
+    // itself refuses a request missing its required fields, before any policy runs).
+    let mut garbage = crate::fixture("vm-good.json").unwrap_or(Value::Null);
+    garbage["object"] = json!("]]]".repeat(4000));
+    out.push(("garbage object", garbage));
     out
 }
