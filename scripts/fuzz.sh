@@ -50,7 +50,11 @@ copy_fixture_seeds() {
     while read -r target folder _; do
         [[ -z "$target" || "$target" == \#* || "$target" != "$1" ]] && continue
         for file in "$folder"/*.yaml "$folder"/*.json; do
-            [ -f "$file" ] && cp "$file" "$2/fixture-${folder//\//-}-$(basename "$file")"
+            # `if`, not `&&`: an unmatched glob must not end the function (and, under set -e,
+            # the run) with a failure.
+            if [ -f "$file" ]; then
+                cp "$file" "$2/fixture-${folder//\//-}-$(basename "$file")"
+            fi
         done
     done <fuzz/seed-folders
 }
