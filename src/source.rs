@@ -297,6 +297,8 @@ struct Builder<'p, 'a> {
     root: Option<Value>,
     /// Nodes seen so far in the stream, counting each alias expansion in full.
     nodes: usize,
+    /// Of those, the nodes copied by alias expansions.
+    alias_nodes: usize,
     /// Node counts of the frames under construction, to record anchored subtree sizes.
     frame_nodes: Vec<usize>,
 }
@@ -310,6 +312,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             spans: SpanMap::default(),
             root: None,
             nodes: 0,
+            alias_nodes: 0,
             frame_nodes: Vec::new(),
         }
     }
@@ -348,7 +351,22 @@ impl<'p, 'a> Builder<'p, 'a> {
                     )
                     .with_span(span));
                 };
-                let (value, nodes) = (a.value.clone(), a.nodes);
+                // Checked before the copy is made, so a refused expansion costs nothing.
+                let nodes = a.nodes;
+                self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+                if self.alias_nodes > limits::MAX_ALIAS_NODES {
+                    return Err(Diagnostic::new(
+                        Code::TooManyNodes,
+                        "",
+                        format!(
+                            "more than {} nodes come from expanding aliases (an alias bomb?)",
+                            limits::MAX_ALIAS_NODES
+                        ),
+                    )
+                    .with_hint("write the values out instead of nesting aliases of aliases")
+                    .with_span(span));
+                }
+                let value = a.value.clone();
                 self.count(nodes, span)?;
                 self.place(value, nodes, 0, span, false)
             }
@@ -693,6 +711,36 @@ mod tests {
         }
         let s = parse(&bomb);
         assert_eq!(s.diagnostics[0].code, Code::TooManyNodes);
+    }
+
+    #[test]
+    fn alias_expansion_has_its_own_limit() {
+        // `a` is 101 nodes; n aliases of it copy 101 * n.
+        let a = format!(
+            "a: &a [{}]
+",
+            vec!["x"; 100].join(", ")
+        );
+        let with = |n: usize| {
+            format!(
+                "{a}b: [{}]
+",
+                vec!["*a"; n].join(", ")
+            )
+        };
+        let inside = limits::MAX_ALIAS_NODES / 101;
+        assert!(parse(&with(inside)).diagnostics.is_empty());
+        let s = parse(&with(inside + 1));
+        assert_eq!(
+            s.diagnostics[0].code,
+            Code::TooManyNodes,
+            "{:?}",
+            s.diagnostics
+        );
+        assert!(s.diagnostics[0].message.contains("aliases"));
+        // Without aliases, the whole node limit is still available.
+        let plain = format!("[{}]", vec!["0"; limits::MAX_NODES - 1].join(","));
+        assert!(parse(&plain).diagnostics.is_empty());
     }
 
     #[test]

@@ -19,7 +19,7 @@ mod harness;
 use harness::wukong_net;
 use serde_json::Value;
 use wukong_net::admission::{self, AdmissionRequest, NoLookup, Settings};
-use wukong_net::limits::MAX_NODES;
+use wukong_net::limits::{MAX_ALIAS_NODES, MAX_NODES};
 
 /// The codes of the error diagnostics, from `check --format json` and `render --format json`,
 /// with the exit statuses and whether anything was rendered.
@@ -95,9 +95,10 @@ fn every_limit_just_inside_and_just_outside() {
 fn alias_expansion_just_inside_and_just_outside_the_node_limit() {
     // `a` anchors a list of K zeros; `b` holds M aliases to it, each counted in full (K + 1
     // nodes); `c` is a list of R zeros that brings the total to exactly the limit, or one more.
-    // Nodes: the mapping and its 3 keys, a (1 + K), b (1 + M (K + 1)), c (1 + R).
+    // Nodes: the mapping and its 3 keys, a (1 + K), b (1 + M (K + 1)), c (1 + R). The aliases
+    // copy exactly MAX_ALIAS_NODES, their own limit (a case of tests/limits/cases.rs).
     const K: usize = 999;
-    const M: usize = 150;
+    const M: usize = MAX_ALIAS_NODES / (K + 1);
     let text = |total: usize| {
         let r = total - (7 + K + M * (K + 1));
         format!(

@@ -5,7 +5,9 @@
 //! them) whose only problem, outside, is the one limit.
 
 use serde_json::{json, Value};
-use wukong_net::limits::{MAX_DEPTH, MAX_DOCUMENTS, MAX_INPUT_BYTES, MAX_NETWORKS, MAX_NODES};
+use wukong_net::limits::{
+    MAX_ALIAS_NODES, MAX_DEPTH, MAX_DOCUMENTS, MAX_INPUT_BYTES, MAX_NETWORKS, MAX_NODES,
+};
 
 pub struct Case {
     /// e.g. "nesting depth 64 (inside)".
@@ -102,6 +104,22 @@ pub fn cases() -> Vec<Case> {
             object,
             "too-many-networks",
         ));
+
+        // Nodes copied by aliases: YAML (JSON has none), `pad` holding that many aliases of
+        // one anchored scalar, each a one-node copy.
+        let aliases = vec!["*c"; MAX_ALIAS_NODES + extra].join(", ");
+        out.push(Case {
+            name: format!(
+                "{} alias-expanded nodes, YAML ({})",
+                MAX_ALIAS_NODES + extra,
+                if inside { "inside" } else { "outside" }
+            ),
+            object: None,
+            text: format!(
+                "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata:\n  name: vm1\n  namespace: lab\n  uid: 0d8c4a5e-1111-2222-3333-444455556666\n  anchor: &c x\n  pad: [{aliases}]\nspec:\n  cpu: 1\n  memory: 1Gi\n  networks:\n  - {{name: n0, bridgeName: br0, physicalInterface: ens0, ipConfig: {{mode: dhcp}}}}\n"
+            ),
+            refused_with: (!inside).then_some("too-many-nodes"),
+        });
 
         // Documents per stream.
         let one = compact(&wukong(json!(""), 1));

@@ -18,7 +18,7 @@ function rustLimits() {
   }
   return limits;
 }
-const { MAX_INPUT_BYTES, MAX_DOCUMENTS, MAX_DEPTH, MAX_NODES, MAX_NETWORKS } = rustLimits();
+const { MAX_INPUT_BYTES, MAX_DOCUMENTS, MAX_DEPTH, MAX_NODES, MAX_ALIAS_NODES, MAX_NETWORKS } = rustLimits();
 
 /** As `cases::wukong` in tests/limits/cases.rs. */
 const wukong = (pad, networks) => ({
@@ -55,6 +55,15 @@ function cases() {
     add(`nesting depth ${MAX_DEPTH + extra}`, JSON.stringify(wukong(nested(MAX_DEPTH + extra - 3), 1)), 'too-deep');
     const zeros = MAX_NODES + extra - nodes(wukong([], 1));
     add(`${MAX_NODES + extra} nodes`, JSON.stringify(wukong(new Array(zeros).fill(0), 1)), 'too-many-nodes');
+    // As tests/limits/cases.rs: YAML whose `pad` holds that many aliases of one anchored scalar.
+    const aliases = new Array(MAX_ALIAS_NODES + extra).fill('*c').join(', ');
+    add(
+      `${MAX_ALIAS_NODES + extra} alias-expanded nodes, YAML`,
+      'apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata:\n  name: vm1\n  namespace: lab\n' +
+        `  uid: 0d8c4a5e-1111-2222-3333-444455556666\n  anchor: &c x\n  pad: [${aliases}]\n` +
+        'spec:\n  cpu: 1\n  memory: 1Gi\n  networks:\n  - {name: n0, bridgeName: br0, physicalInterface: ens0, ipConfig: {mode: dhcp}}\n',
+      'too-many-nodes',
+    );
     add(`${MAX_NETWORKS + extra} networks`, JSON.stringify(wukong('', MAX_NETWORKS + extra)), 'too-many-networks');
     const one = JSON.stringify(wukong('', 1));
     add(`${MAX_DOCUMENTS + extra} documents`, new Array(MAX_DOCUMENTS + extra).fill(one).join('\n---\n'), 'too-many-documents');
