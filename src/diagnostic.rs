@@ -120,7 +120,7 @@ codes! {
         by "admission/object_limits.rs: object_limits", "source.rs: event";
     /// More nodes than the limit, usually from aliases expanding (a "billion laughs").
     TooManyNodes = "too-many-nodes", Error + unreadable;
-        by "admission/object_limits.rs: object_limits", "source.rs: count";
+        by "admission/object_limits.rs: object_limits", "source.rs: count", "source.rs: event";
     /// More documents in the stream than the limit.
     TooManyDocuments = "too-many-documents", Error + unreadable;
         by "source.rs: parse";
