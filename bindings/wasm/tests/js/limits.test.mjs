@@ -96,7 +96,7 @@ after(() => pkg?.cleanup());
 
 test('every limit, just inside and just outside, in render, check and admit', () => {
   const all = cases();
-  assert.equal(all.length, 10);
+  assert.equal(all.length, 12);
   // The inputs are what they claim: the size case is exactly the limit in UTF-8 bytes.
   for (const c of all.filter((c) => c.name.startsWith('input size'))) {
     assert.equal(Buffer.byteLength(c.text), MAX_INPUT_BYTES + (c.code ? 1 : 0), c.name);
