@@ -11,7 +11,7 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_NODES: usize = 200_000;
 /// Most nodes in one stream that come from expanding aliases. Manifests and network-configs
 /// rarely use aliases at all; an expansion costs as much as the nodes it copies, so this keeps a
-/// 16 KB alias fan-out (up to 200,000 nodes under [`MAX_NODES`] alone, about 17 ms natively)
+/// 16 KB alias fan-out (up to 200,000 nodes under [`MAX_NODES`] alone, about 18 ms natively)
 /// to about 2 ms, while a text without aliases may still hold [`MAX_NODES`].
 pub const MAX_ALIAS_NODES: usize = 20_000;
 /// Most networks in one Wukong (KubeVirt VMs rarely have more than a handful of NICs).

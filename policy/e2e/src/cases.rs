@@ -15,7 +15,7 @@ pub struct Cases {
 }
 
 /// A `validate` call: a fixture request under some settings, and the expected answer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct ValidateCase {
     pub name: String,
     /// The fixture file in test_data with the AdmissionRequest.

@@ -269,27 +269,10 @@ fn policy_server_gives_every_case_its_verdict() {
         let expected = if case.session.is_some() {
             without_cluster(case)
         } else {
-            clone_case(case)
+            case.clone()
         };
         check("policy-server", &expected, &response);
     }
-}
-
-fn clone_case(c: &ValidateCase) -> ValidateCase {
-    ValidateCase {
-        name: c.name.clone(),
-        request: c.request.clone(),
-        settings: c.settings.clone(),
-        accepted: c.accepted,
-        errors: c.errors.clone(),
-        warnings: c.warnings.clone(),
-        session: c.session.clone(),
-    }
-}
-
-/// Hostile requests of up to 16 KB: each within the limits, each built to cost the most per byte.
-pub fn hostile_requests() -> Vec<(&'static str, Value)> {
-    wukong_net_policy_e2e::hostile::requests()
 }
 
 #[test]
@@ -312,7 +295,7 @@ fn policy_server_stays_responsive_under_hostile_requests() {
         PolicyServer::start(&binary, std::slice::from_ref(&policy), 2)
             .unwrap_or_else(|e| panic!("{e}")),
     );
-    let hostile = hostile_requests();
+    let hostile = wukong_net_policy_e2e::hostile::requests();
     for (name, request) in &hostile {
         assert!(
             request.to_string().len() <= 16 * 1024,
