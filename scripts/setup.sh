@@ -41,11 +41,17 @@ apt_install() {
 }
 
 python_yaml() {
-    if python3 -c 'import yaml' 2>/dev/null; then
-        step "python3: PyYAML present"
+    # CSafeLoader is libyaml itself, the reference for what kubectl reads (tests/yaml_libyaml.rs,
+    # tests/corpus.rs): a PyYAML built without libyaml is not enough.
+    if python3 -c 'import yaml; yaml.CSafeLoader' 2>/dev/null; then
+        step "python3: PyYAML with libyaml present"
     else
-        step "python3: installing PyYAML"
-        python3 -m pip install --quiet pyyaml
+        step "python3: installing PyYAML (with libyaml)"
+        python3 -m pip install --quiet --upgrade pyyaml
+        python3 -c 'import yaml; yaml.CSafeLoader' || {
+            echo "setup: PyYAML has no CSafeLoader (libyaml); tests need it" >&2
+            exit 1
+        }
     fi
 }
 
