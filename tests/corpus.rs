@@ -2,8 +2,9 @@
 //! policies and network-configs as KubeVirt users write them) through `wukong-net check`:
 //! - every file is answered: exit 0 or 1, no panic, JSON that parses;
 //! - a `yaml-syntax` error exactly where libyaml (PyYAML's CSafeLoader, which go-yaml and so
-//!   kubectl follow) refuses the text: against the README's `libyaml` column always, and against
-//!   a live `python3` run over every file when PyYAML with libyaml is installed;
+//!   kubectl follow) refuses the text: against the README's `libyaml` column always, and, when
+//!   PyYAML with libyaml is installed, at the line and column of libyaml's own mark, with the
+//!   README column held to a live `python3` run over every file;
 //! - what `expected.json` says each file (or set of files published together) must and must not
 //!   get, and no error for the files the README lists no mistake for.
 //!
@@ -89,6 +90,7 @@ struct Finding {
     severity: String,
     path: String,
     line: Option<u64>,
+    column: Option<u64>,
     message: String,
 }
 
@@ -132,6 +134,7 @@ fn check(files: &[&str]) -> Answer {
                                         .to_string(),
                                     path: d["path"].as_str().unwrap_or_default().to_string(),
                                     line: d["line"].as_u64(),
+                                    column: d["column"].as_u64(),
                                     message: d["message"].as_str().unwrap_or_default().to_string(),
                                 })
                                 .collect()
@@ -208,38 +211,63 @@ fn the_folder_the_readme_and_the_expectations_name_the_same_files() {
     );
 }
 
-/// libyaml's verdict on every file from one `python3` run, or None when python3 with PyYAML
-/// built against libyaml is not installed.
-fn libyaml_verdicts(files: &[&String]) -> Option<BTreeMap<String, bool>> {
-    let script = r#"
+/// What libyaml makes of a file: it reads it, or it refuses it at this (1-based) line and column.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Libyaml {
+    Reads,
+    RefusesAt(u64, u64),
+}
+
+/// libyaml's verdict on every corpus file from one `python3` run (PyYAML's CSafeLoader; the
+/// mark is the problem's, as libyaml reports it), or None when python3 with PyYAML built
+/// against libyaml is not installed.
+fn libyaml() -> Option<&'static BTreeMap<String, Libyaml>> {
+    static LIVE: OnceLock<Option<BTreeMap<String, Libyaml>>> = OnceLock::new();
+    LIVE.get_or_init(|| {
+        let script = r#"
 import json, sys, yaml
 if not getattr(yaml, "__with_libyaml__", False):
     sys.exit(3)
 out = {}
 for path in sys.argv[1:]:
+    name = path.rsplit("/", 1)[-1]
     try:
         with open(path, "rb") as f:
             list(yaml.load_all(f, Loader=yaml.CSafeLoader))
-        out[path.rsplit("/", 1)[-1]] = True
+        out[name] = None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        out[name] = [mark.line + 1, mark.column + 1] if mark else [0, 0]
     except yaml.YAMLError:
-        out[path.rsplit("/", 1)[-1]] = False
+        out[name] = [0, 0]
 print(json.dumps(out))
 "#;
-    let mut cmd = Command::new("python3");
-    cmd.arg("-c").arg(script);
-    cmd.args(files.iter().map(|f| corpus_dir().join(f)));
-    let run = harness::try_run(&mut cmd, None, harness::COMMAND_LIMIT).ok()?;
-    if !run.ok() {
-        eprintln!("python3: {}", run.stderr);
-        return None;
-    }
-    serde_json::from_str(&run.stdout).ok()
+        let mut cmd = Command::new("python3");
+        cmd.arg("-c").arg(script);
+        cmd.args(readme().keys().map(|f| corpus_dir().join(f)));
+        let run = harness::try_run(&mut cmd, None, harness::COMMAND_LIMIT).ok()?;
+        if !run.ok() {
+            eprintln!("python3: {}", run.stderr);
+            return None;
+        }
+        let raw: BTreeMap<String, Option<(u64, u64)>> = serde_json::from_str(&run.stdout).ok()?;
+        Some(
+            raw.into_iter()
+                .map(|(f, mark)| {
+                    (
+                        f,
+                        mark.map_or(Libyaml::Reads, |(l, c)| Libyaml::RefusesAt(l, c)),
+                    )
+                })
+                .collect(),
+        )
+    })
+    .as_ref()
 }
 
 #[test]
 fn the_readme_libyaml_column_is_what_libyaml_says() {
-    let files: Vec<&String> = readme().keys().collect();
-    let Some(live) = libyaml_verdicts(&files) else {
+    let Some(live) = libyaml() else {
         let why = "the_readme_libyaml_column_is_what_libyaml_says: needs python3 with PyYAML built against libyaml (apt-get install python3-yaml)";
         assert!(
             !harness::in_ci(),
@@ -251,26 +279,17 @@ fn the_readme_libyaml_column_is_what_libyaml_says() {
     let mut failures = Vec::new();
     for (file, row) in readme() {
         match live.get(file) {
-            Some(&ok) if ok == row.libyaml_ok => {}
-            Some(&ok) => failures.push(format!(
-                "{file}: README says {}, CSafeLoader says {}",
-                verdict(row.libyaml_ok),
-                verdict(ok)
+            Some(v) if (*v == Libyaml::Reads) == row.libyaml_ok => {}
+            Some(v) => failures.push(format!(
+                "{file}: README says {}, CSafeLoader says {v:?}",
+                if row.libyaml_ok { "ok" } else { "error" }
             )),
             None => failures.push(format!("{file}: python3 gave no verdict")),
         }
     }
     fail_with("README libyaml column vs CSafeLoader", &failures);
     // The corpus holds both kinds, or the next test proves little.
-    assert!(live.values().filter(|ok| !**ok).count() >= 5);
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok {
-        "ok"
-    } else {
-        "error"
-    }
+    assert!(live.values().filter(|v| **v != Libyaml::Reads).count() >= 5);
 }
 
 #[test]
@@ -315,6 +334,19 @@ fn every_file_is_answered_with_yaml_syntax_exactly_where_libyaml_refuses() {
                     "{file}: yaml-syntax is a {}, not an error",
                     f.severity
                 ));
+            }
+            (false, Some(f)) => {
+                // Located where libyaml puts the problem, when python3 can tell us.
+                if let Some(Libyaml::RefusesAt(line, column)) =
+                    libyaml().and_then(|live| live.get(file))
+                {
+                    if (f.line, f.column) != (Some(*line), Some(*column)) {
+                        failures.push(format!(
+                            "{file}: yaml-syntax at {:?}:{:?}, libyaml says {line}:{column}",
+                            f.line, f.column
+                        ));
+                    }
+                }
             }
             _ => {}
         }
