@@ -57,7 +57,12 @@ fn convert(schema: &mut Value, open: bool, root_metadata: bool) {
     }
     let int_or_string = m.get("format") == Some(&json!("int-or-string"))
         || m.get("type") == Some(&json!(["string", "number"]));
-    m.retain(|k, _| matches!(k.as_str(), "type" | "properties" | "items" | "additionalProperties"));
+    m.retain(|k, _| {
+        matches!(
+            k.as_str(),
+            "type" | "properties" | "items" | "additionalProperties"
+        )
+    });
     let mut types: Vec<Value> = match m.get("type") {
         Some(Value::Array(ts)) => ts.clone(),
         Some(t) => vec![t.clone()],
@@ -258,7 +263,12 @@ fn corpus() -> &'static Vec<CorpusDoc> {
             .filter(|n| n.starts_with("vm-") && n.ends_with(".yaml"))
             .collect();
         names.sort();
-        assert!(names.len() >= 40, "only {} vm-*.yaml files in {}", names.len(), dir.display());
+        assert!(
+            names.len() >= 40,
+            "only {} vm-*.yaml files in {}",
+            names.len(),
+            dir.display()
+        );
         let mut docs = Vec::new();
         for name in names {
             if refused.contains(&name) {
@@ -303,7 +313,11 @@ fn every_corpus_vm_gets_the_verdict_of_kubevirts_schema() {
         }
     }
     assert!(corpus().len() >= 40, "only {} documents", corpus().len());
-    assert!(valid().len() >= 25, "only {} valid documents", valid().len());
+    assert!(
+        valid().len() >= 25,
+        "only {} valid documents",
+        valid().len()
+    );
     // The files whose README entry lists a misplaced or removed field: `bus` beside `disk`,
     // `interfaces` without `devices`, `registryDisk` and `disks[].volumeName` (removed APIs).
     // The other VMs and VMIs, valid against the schema, get no finding.
@@ -407,8 +421,15 @@ fn an_unknown_key_in_every_mapping_of_a_valid_vm_gets_the_same_verdict() {
 /// too), values of any type.
 #[derive(Debug, Clone)]
 enum Edit {
-    Insert { node: usize, key: String, value: Value },
-    Replace { node: usize, value: Value },
+    Insert {
+        node: usize,
+        key: String,
+        value: Value,
+    },
+    Replace {
+        node: usize,
+        value: Value,
+    },
 }
 
 fn any_value() -> impl Strategy<Value = Value> {
@@ -431,8 +452,22 @@ fn any_value() -> impl Strategy<Value = Value> {
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "name", "mac", "macAddress", "bus", "disk", "volumes", "interfaces", "spec",
-            "devices", "labels", "utc", "port", "guest", "memory", "bridge", "masquerade",
+            "name",
+            "mac",
+            "macAddress",
+            "bus",
+            "disk",
+            "volumes",
+            "interfaces",
+            "spec",
+            "devices",
+            "labels",
+            "utc",
+            "port",
+            "guest",
+            "memory",
+            "bridge",
+            "masquerade",
         ])
         .prop_map(str::to_string),
         "[a-zA-Z./~]{1,10}",

@@ -36,6 +36,7 @@ pub fn check(kind: &str, object: &Value, out: &mut Vec<Diagnostic>) {
         kind,
         path: Vec::new(),
         objects: Vec::new(),
+        guided: 0,
         out,
     };
     walker.value(object, Ty::Def(root));
@@ -134,8 +135,15 @@ struct Walker<'v, 'o> {
     path: Vec<Step<'v>>,
     /// The objects being walked, outermost first: their definition and path length.
     objects: Vec<(usize, usize)>,
+    /// Unknown fields given a searched hint so far (see [`MAX_GUIDED`]).
+    guided: usize,
     out: &'o mut Vec<Diagnostic>,
 }
+
+/// Unknown fields per object that get a searched hint (where the key belongs, what it is a typo
+/// of); later ones get the plain hint. The searches cost a few thousand steps each, so a hostile
+/// object with 100,000 unknown keys stays linear.
+const MAX_GUIDED: usize = 64;
 
 impl<'v> Walker<'v, '_> {
     fn value(&mut self, v: &'v Value, ty: Ty) {
@@ -189,19 +197,25 @@ impl<'v> Walker<'v, '_> {
     fn unknown(&mut self, d: usize, key: &str, siblings: &Map<String, Value>) {
         let here = self.path_text(&self.path);
         let path = here.clone().key(key).to_string();
-        let hint = self
-            .belongs_below(d, key, siblings, &here)
-            .or_else(|| self.belongs_above(key))
-            .or_else(|| {
-                let value = siblings.get(key).unwrap_or(&Value::Null);
-                spelling(Def::get(d), key, value).map(|s| format!("did you mean `{s}`?"))
-            })
-            .unwrap_or_else(|| {
-                format!(
-                    "remove it, or see `kubectl explain {}` for the fields KubeVirt knows here",
-                    self.explain_path()
-                )
-            });
+        let searched = if self.guided < MAX_GUIDED {
+            self.guided += 1;
+            removed(Def::get(d), key)
+                .map(str::to_string)
+                .or_else(|| self.belongs_below(d, key, siblings, &here))
+                .or_else(|| self.belongs_above(key))
+                .or_else(|| {
+                    let value = siblings.get(key).unwrap_or(&Value::Null);
+                    spelling(Def::get(d), key, value).map(|s| format!("did you mean `{s}`?"))
+                })
+        } else {
+            None
+        };
+        let hint = searched.unwrap_or_else(|| {
+            format!(
+                "remove it, or see `kubectl explain {}` for the fields KubeVirt knows here",
+                self.explain_path()
+            )
+        });
         let mut diagnostic = Diagnostic::new(
             Code::UnknownField,
             path,
@@ -288,8 +302,12 @@ impl<'v> Walker<'v, '_> {
 
     fn wrong_type(&mut self, v: &Value, ty: Ty) {
         let path = self.path_text(&self.path).to_string();
-        let shown = if path.is_empty() { "the object" } else { &path };
-        let message = format!("`{shown}` must be {}, not {}", ty.name(), type_name(v));
+        let shown = if path.is_empty() {
+            "the object".to_string()
+        } else {
+            format!("`{path}`")
+        };
+        let message = format!("{shown} must be {}, not {}", ty.name(), type_name(v));
         let hint = match (ty, v) {
             (Ty::Bool, Value::String(s)) if matches!(s.as_str(), "true" | "false") => {
                 format!("write {s} without quotes")
@@ -323,6 +341,10 @@ impl<'v> Walker<'v, '_> {
 /// them, the one field `key` abbreviates (`mac` for `macAddress`, not `macvtap`, a mapping), then
 /// the closest by edit distance.
 fn spelling(def: Def, key: &str, value: &Value) -> Option<&'static str> {
+    // No field name is this long; the edit distance of a long key would cost its length squared.
+    if key.len() > 64 {
+        return None;
+    }
     let fits: Vec<&'static str> = def
         .fields()
         .filter(|(_, t)| accepts(*t, value))
@@ -352,6 +374,28 @@ fn accepts(ty: Ty, value: &Value) -> bool {
         (Ty::Def(_) | Ty::Map(_), Value::Object(_)) => true,
         _ => false,
     }
+}
+
+/// Fields KubeVirt removed that old examples still carry: (the field, a field of the same
+/// definition that tells where it stands, what to write now).
+const REMOVED: [(&str, &str, &str); 2] = [
+    (
+        "volumeName",
+        "disk",
+        "`volumeName` was removed from disks (kubevirt.io/v1alpha2): a disk uses the volume with the same `name`",
+    ),
+    (
+        "registryDisk",
+        "containerDisk",
+        "`registryDisk` was renamed `containerDisk` (kubevirt.io/v1alpha3)",
+    ),
+];
+
+fn removed(def: Def, key: &str) -> Option<&'static str> {
+    REMOVED
+        .iter()
+        .find(|(k, beside, _)| *k == key && def.field(beside).is_some())
+        .map(|(_, _, hint)| *hint)
 }
 
 /// Whether a JSON number is an integer: as the API server reads it, `2.0` is one.
