@@ -89,7 +89,11 @@ impl Generator<'_> {
                 return "*".into();
             }
             if name == META {
-                let which = if at_root_metadata { META } else { EMBEDDED_META };
+                let which = if at_root_metadata {
+                    META
+                } else {
+                    EMBEDDED_META
+                };
                 return self.def_index(which).to_string();
             }
             let target = self.definition(name).clone();
