@@ -397,3 +397,15 @@ fn many_unknown_keys_cost_linear_time_and_keep_plain_hints() {
     // 100,000 keys would take minutes.
     assert!(took.as_secs() < 10, "{took:?}");
 }
+
+#[test]
+fn numbers_in_quotes_are_told_apart_from_text() {
+    for yes in ["2", "-3", "2.5", "0"] {
+        assert!(looks_numeric(yes), "{yes}");
+    }
+    for no in [
+        "", "-", ".", "2.", ".5", "1e3", "two", "2Gi", "--1", "1.2.3",
+    ] {
+        assert!(!looks_numeric(no), "{no}");
+    }
+}
