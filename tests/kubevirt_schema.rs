@@ -1,8 +1,9 @@
 //! Real consumer: `kubevirt_schema::check` agrees with KubeVirt's OpenAPI schema as a real JSON
 //! Schema validator (the `jsonschema` crate) reads it, on every VirtualMachine and
 //! VirtualMachineInstance of the corpus (`tests/data/kubevirt-manifests/vm-*.yaml`) and on
-//! mutations of the valid ones: every node's type changed, unknown keys added (exhaustively and
-//! by proptest). Agreement means the same findings at the same JSON paths: unknown fields where
+//! mutations of the valid ones, also wrapped in a VirtualMachinePool or a
+//! VirtualMachineInstanceReplicaSet: every node's type changed, unknown keys added (exhaustively
+//! and by proptest). Agreement means the same findings at the same JSON paths: unknown fields where
 //! the validator says `additionalProperties`, wrong types where it says `type`.
 //!
 //! The swagger (`tests/data/schemas/kubevirt-swagger.json`) becomes a Draft 4 schema the way the
@@ -295,12 +296,45 @@ fn corpus() -> &'static Vec<CorpusDoc> {
     })
 }
 
-/// The corpus documents without findings: the starting points of the mutations.
-fn valid() -> Vec<&'static CorpusDoc> {
-    corpus()
-        .iter()
-        .filter(|d| reference(d.kind, &d.value).is_empty())
-        .collect()
+/// The corpus documents without findings, and each wrapped in the kind that templates it (a
+/// VirtualMachine's spec in a VirtualMachinePool, a VMI's in a VirtualMachineInstanceReplicaSet;
+/// the corpus has neither): the starting points of the mutations.
+fn valid() -> &'static Vec<CorpusDoc> {
+    static V: OnceLock<Vec<CorpusDoc>> = OnceLock::new();
+    V.get_or_init(|| {
+        let mut out = Vec::new();
+        for d in corpus()
+            .iter()
+            .filter(|d| reference(d.kind, &d.value).is_empty())
+        {
+            let spec = d.value.get("spec").cloned().unwrap_or(json!({}));
+            let (kind, wrapped) = match d.kind {
+                "VirtualMachine" => (
+                    "VirtualMachinePool",
+                    json!({"apiVersion": "pool.kubevirt.io/v1beta1", "kind": "VirtualMachinePool",
+                           "metadata": {"name": "pool"},
+                           "spec": {"replicas": 2, "virtualMachineTemplate": {"metadata": {}, "spec": spec}}}),
+                ),
+                _ => (
+                    "VirtualMachineInstanceReplicaSet",
+                    json!({"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachineInstanceReplicaSet",
+                           "metadata": {"name": "rs"},
+                           "spec": {"replicas": 2, "template": {"metadata": {"labels": {"a": "b"}}, "spec": spec}}}),
+                ),
+            };
+            out.push(CorpusDoc {
+                file: d.file.clone(),
+                kind: d.kind,
+                value: d.value.clone(),
+            });
+            out.push(CorpusDoc {
+                file: format!("{} in a {kind}", d.file),
+                kind,
+                value: wrapped,
+            });
+        }
+        out
+    })
 }
 
 #[test]
@@ -498,7 +532,7 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..4),
     ) {
         let docs = valid();
-        let d = docs[doc.index(docs.len())];
+        let d = &docs[doc.index(docs.len())];
         let mut m = d.value.clone();
         for e in &edits {
             let mut at = Vec::new();

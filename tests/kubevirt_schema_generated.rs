@@ -18,8 +18,13 @@
 //!   other keys are kept;
 //! * `metadata` at a kind's root is `metav1.ObjectMeta`, decoded strictly by the API server;
 //!   embedded `metadata` (templates, dataVolumeTemplates) is preserve-unknown-fields in the CRD,
-//!   so only the types of ObjectMeta's own fields are checked there (KubeVirt's webhooks decode
-//!   them into ObjectMeta).
+//!   so only the types of ObjectMeta's own fields are checked there (KubeVirt's admission webhook
+//!   decodes the whole object with `json.Unmarshal`, pkg/util/webhooks/webhooks.go, and refuses
+//!   a wrong type).
+//!
+//! With these rules, the swagger's definitions have exactly the fields and types of the CRDs'
+//! schemas for the four kinds (compared when this was written: only the conditions' timestamps
+//! differ, nullable in the swagger, and a null is accepted everywhere anyway).
 
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
