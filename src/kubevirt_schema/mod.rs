@@ -10,9 +10,9 @@
 //! definition: an object), `[T` a list of T, `{T` a map of T.
 //!
 //! A null is accepted wherever it stands (the API server prunes null fields before validating;
-//! an unknown key is still unknown with a null value). Each node of
-//! the object is visited once and each lookup scans one definition (at most a few dozen
-//! fields), so the cost is linear in the object.
+//! an unknown key is still unknown with a null value). Each node of the object is visited once
+//! and each lookup scans one definition (at most a few dozen fields), so the cost is linear in
+//! the object.
 
 mod generated;
 
