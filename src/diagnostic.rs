@@ -132,13 +132,13 @@ codes! {
         by "load.rs: load";
     /// A field has the wrong type.
     WrongType = "wrong-type", Error + unreadable;
-        by "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "load.rs: load", "load.rs: type_error", "network_config/fields.rs: wrong_type";
+        by "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "kubevirt_schema/mod.rs: wrong_type", "load.rs: load", "load.rs: type_error", "network_config/fields.rs: wrong_type";
     /// A required field is missing.
     MissingField = "missing-field", Error + unreadable;
         by "load.rs: type_error", "network_config/structure.rs: missing";
-    /// A field the API does not know (Kubernetes would drop it).
+    /// A field the API does not know. In a Wukong Kubernetes drops it (a warning); in a KubeVirt VirtualMachine, VMI, pool or replica set the API server's strict field validation refuses the object (reported as an error).
     UnknownField = "unknown-field", Warning;
-        by "load.rs: unknown_field";
+        by "kubevirt_schema/mod.rs: unknown", "load.rs: unknown_field";
 
     // Names.
     /// metadata.name is missing or not a valid Kubernetes name.

@@ -38,6 +38,7 @@ pub mod json_path;
 pub mod json_type;
 pub mod k8s;
 pub mod kubevirt;
+pub mod kubevirt_schema;
 pub mod limits;
 pub mod load;
 pub mod mac;
