@@ -89,7 +89,11 @@ fn sarif_of_every_test_file_validates_against_the_schema() {
             .contains(&code.details()));
     }
 
-    let json = parse(&run_in(root(), &["check", "tests", "--format", "json"], b""));
+    let json = parse(&run_in(
+        root(),
+        &["check", "tests", "--format", "json"],
+        b"",
+    ));
     let expected: Vec<(String, Value)> = json
         .as_array()
         .unwrap()
@@ -162,7 +166,11 @@ fn the_schema_refuses_broken_sarif() {
     let validator = sarif_validator();
     let t = TempDir::new("sarif-broken");
     write(&t.join("broken.yaml"), "spec: [unclosed\n");
-    let log = parse(&run_in(&t.path, &["check", "broken.yaml", "--format", "sarif"], b""));
+    let log = parse(&run_in(
+        &t.path,
+        &["check", "broken.yaml", "--format", "sarif"],
+        b"",
+    ));
     assert!(schema_errors(&validator, &log).is_empty());
     let region = "/runs/0/results/0/locations/0/physicalLocation/region";
     for (pointer, value) in [
@@ -189,8 +197,16 @@ fn sarif_columns_count_utf16_units() {
     let t = TempDir::new("sarif-utf16");
     let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: u, namespace: lab, uid: 00000000-0000-4000-8000-000000000000}\nspec:\n  cpu: 2\n  memory: 4Gi\n  networks:\n  - name: default\n  - {name: ext, bridgeName: br1, physicalInterface: ens1, ipConfig: {\"é😀\": 1, mode: dhcp, address: 10.0.0.5/24}}\n";
     write(&t.join("a b#é.yaml"), spec);
-    let json = parse(&run_in(&t.path, &["check", "a b#é.yaml", "--format", "json"], b""));
-    let sarif = parse(&run_in(&t.path, &["check", "a b#é.yaml", "--format", "sarif"], b""));
+    let json = parse(&run_in(
+        &t.path,
+        &["check", "a b#é.yaml", "--format", "json"],
+        b"",
+    ));
+    let sarif = parse(&run_in(
+        &t.path,
+        &["check", "a b#é.yaml", "--format", "sarif"],
+        b"",
+    ));
     assert!(schema_errors(&sarif_validator(), &sarif).is_empty());
     let d = json[0]["diagnostics"]
         .as_array()
@@ -222,19 +238,30 @@ fn sarif_columns_count_utf16_units() {
         "a%20b%23%C3%A9.yaml"
     );
     // stdin and absolute paths are URI references too.
-    let stdin = parse(&run_in(&t.path, &["check", "-", "--format", "sarif"], spec.as_bytes()));
+    let stdin = parse(&run_in(
+        &t.path,
+        &["check", "-", "--format", "sarif"],
+        spec.as_bytes(),
+    ));
     assert!(schema_errors(&sarif_validator(), &stdin).is_empty());
     assert_eq!(
         stdin["runs"][0]["artifacts"][0]["location"]["uri"],
         "%3Cstdin%3E"
     );
     let absolute = t.join("a b#é.yaml").display().to_string();
-    let abs = parse(&run_in(&t.path, &["check", &absolute, "--format", "sarif"], b""));
+    let abs = parse(&run_in(
+        &t.path,
+        &["check", &absolute, "--format", "sarif"],
+        b"",
+    ));
     assert!(schema_errors(&sarif_validator(), &abs).is_empty());
     let uri = abs["runs"][0]["artifacts"][0]["location"]["uri"]
         .as_str()
         .unwrap();
-    assert_eq!(percent_decode(uri.strip_prefix("file://").unwrap()), absolute);
+    assert_eq!(
+        percent_decode(uri.strip_prefix("file://").unwrap()),
+        absolute
+    );
 }
 
 /// One workflow command as the Actions runner reads it: `::name k=v,k=v::data`, each part

@@ -64,7 +64,10 @@ fn a_directory_is_read_recursively_in_sorted_order() {
     let root = t.join("specs");
     write(&root.join("b.yaml"), SEED);
     write(&root.join("a.yml"), SEED);
-    write(&root.join("c.json"), "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"x\"}}");
+    write(
+        &root.join("c.json"),
+        "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"x\"}}",
+    );
     write(&root.join("sub/z.yaml"), SEED);
     write(&root.join("sub/deeper/m.yaml"), SEED);
     write(&root.join("B.yaml"), SEED);
@@ -118,7 +121,14 @@ fn symlink_loops_end_and_each_file_is_checked_once() {
     // Naming a file again, or a directory and a file in it, checks it once.
     let o = run_in(
         &t.path,
-        &["check", "specs/a.yaml", "specs", "./specs/a.yaml", "--format", "json"],
+        &[
+            "check",
+            "specs/a.yaml",
+            "specs",
+            "./specs/a.yaml",
+            "--format",
+            "json",
+        ],
         b"",
     );
     status(&o, 0);
@@ -137,11 +147,23 @@ fn unreadable_paths_are_named_and_exit_2() {
     write(&t.join("empty/.hidden/x.yaml"), SEED);
 
     for format in ["human", "json", "sarif", "github"] {
-        let o = run_in(&t.path, &["check", "specs", "missing.yaml", "--format", format], b"");
+        let o = run_in(
+            &t.path,
+            &["check", "specs", "missing.yaml", "--format", format],
+            b"",
+        );
         status(&o, 2);
         // Every unreadable path, each by the name it was reached under; nothing checked.
-        assert!(o.stderr.contains("cannot read specs/dangling.yaml: "), "{}", o.stderr);
-        assert!(o.stderr.contains("cannot read missing.yaml: "), "{}", o.stderr);
+        assert!(
+            o.stderr.contains("cannot read specs/dangling.yaml: "),
+            "{}",
+            o.stderr
+        );
+        assert!(
+            o.stderr.contains("cannot read missing.yaml: "),
+            "{}",
+            o.stderr
+        );
         assert!(!o.stderr.contains("dangling.txt"), "{}", o.stderr);
         assert_eq!(o.stdout, "", "{format}");
     }
@@ -149,7 +171,8 @@ fn unreadable_paths_are_named_and_exit_2() {
     let o = run_in(&t.path, &["check", "empty"], b"");
     status(&o, 2);
     assert!(
-        o.stderr.contains("no *.yaml, *.yml or *.json file in directory empty"),
+        o.stderr
+            .contains("no *.yaml, *.yml or *.json file in directory empty"),
         "{}",
         o.stderr
     );
@@ -166,12 +189,19 @@ fn stdin_takes_a_stream_as_kustomize_and_helm_print_it() {
     let stream = format!(
         "{SEED}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm}}\n---\n{BROKEN}"
     );
-    let o = run_in(&t.path, &["check", "-", "--format", "json"], stream.as_bytes());
+    let o = run_in(
+        &t.path,
+        &["check", "-", "--format", "json"],
+        stream.as_bytes(),
+    );
     status(&o, 1);
     let files = files_and_codes(&o);
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].0, "<stdin>");
-    assert!(files[0].1.contains(&"dhcp-with-address".to_string()), "{files:?}");
+    assert!(
+        files[0].1.contains(&"dhcp-with-address".to_string()),
+        "{files:?}"
+    );
     // The errors are located in the stream: line 12 of BROKEN is the address.
     let human = run_in(&t.path, &["check", "-"], stream.as_bytes());
     status(&human, 1);
@@ -183,7 +213,11 @@ fn stdin_takes_a_stream_as_kustomize_and_helm_print_it() {
     );
     // stdin among files, in the order given.
     write(&t.join("w.yaml"), WARNED);
-    let o = run_in(&t.path, &["check", "w.yaml", "-", "--format", "json"], SEED.as_bytes());
+    let o = run_in(
+        &t.path,
+        &["check", "w.yaml", "-", "--format", "json"],
+        SEED.as_bytes(),
+    );
     status(&o, 0);
     assert_eq!(names(&o), ["w.yaml", "<stdin>"]);
 }
