@@ -262,6 +262,13 @@ fn sarif_columns_count_utf16_units() {
         percent_decode(uri.strip_prefix("file://").unwrap()),
         absolute
     );
+    // The working directory (the checkout path) is declared, and the absolute URI is under it,
+    // so code scanning can place it (sarif-sdk's rule GH1006).
+    let cwd = abs["runs"][0]["invocations"][0]["workingDirectory"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(cwd.starts_with("file:///") && cwd.ends_with('/'), "{cwd}");
+    assert!(uri.starts_with(cwd), "{uri} is not under {cwd}");
 }
 
 /// One workflow command as the Actions runner reads it: `::name k=v,k=v::data`, each part

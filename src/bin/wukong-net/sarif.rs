@@ -37,8 +37,23 @@ pub fn log(checked: &[Checked]) -> Value {
             "columnKind": "utf16CodeUnits",
             "artifacts": artifacts,
             "results": results,
+            "invocations": [invocation()],
         }],
     })
+}
+
+/// The run's invocation. Its working directory lets code scanning place results given as
+/// absolute `file:` URIs under it (the checkout path); relative ones need nothing more.
+fn invocation() -> Value {
+    let mut invocation = json!({"executionSuccessful": true});
+    if let Some(dir) = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.to_str().map(uri))
+    {
+        let dir = if dir.ends_with('/') { dir } else { dir + "/" };
+        invocation["workingDirectory"] = json!({"uri": dir});
+    }
+    invocation
 }
 
 fn level(severity: Severity) -> &'static str {
