@@ -63,6 +63,21 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// A 1-based column in characters of a 1-based line (lines end at LF, CRLF or a lone CR) as a
+/// 1-based column in UTF-16 code units; past the end of the line, one unit per character.
+fn utf16_column(text: &str, line: u64, column: u64) -> u64 {
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    let chars: Vec<char> = normalized
+        .split('\n')
+        .nth(line as usize - 1)
+        .unwrap_or("")
+        .chars()
+        .collect();
+    let before = column as usize - 1;
+    let units: usize = chars.iter().take(before).map(|c| c.len_utf16()).sum();
+    (units + before.saturating_sub(chars.len()) + 1) as u64
+}
+
 /// Every test file of the repository (our fixtures with their errors, warnings and notes,
 /// netplan's examples, the CRD fixtures, the schemas themselves) as SARIF: valid against the
 /// schema, every result where code scanning can show it, and the same findings as JSON.
@@ -142,9 +157,14 @@ fn sarif_of_every_test_file_validates_against_the_schema() {
         assert_eq!(region["startLine"], d["line"].as_u64().unwrap().max(1));
         if d["line"] != 0 {
             assert_eq!(region["endLine"], d["endLine"]);
-            // The test files are ASCII up to every finding: units equal characters.
-            assert_eq!(region["startColumn"], d["column"]);
-            assert_eq!(region["endColumn"], d["endColumn"]);
+            // JSON counts characters, SARIF UTF-16 units of the same line.
+            let text =
+                String::from_utf8_lossy(&std::fs::read(root().join(file)).unwrap()).into_owned();
+            let at = |line: &Value, column: &Value| {
+                utf16_column(&text, line.as_u64().unwrap(), column.as_u64().unwrap())
+            };
+            assert_eq!(region["startColumn"], at(&d["line"], &d["column"]));
+            assert_eq!(region["endColumn"], at(&d["endLine"], &d["endColumn"]));
         }
         if d["path"] != "" {
             assert_eq!(
