@@ -85,7 +85,7 @@ fuzz:
 
 ## Benchmarks (figures in README.md and policy/README.md) --------------------------------------
 bench:
-	$(CARGO) bench -p wukong-net --bench render
+	$(CARGO) bench -p wukong-net --bench render --bench check
 bench-policy: policy
 	$(CARGO) run -q --profile e2e -p wukong-net-policy-e2e --bin policy-bench
 # Kubewarden's policy-server under HTTP load (hey), ours against the floor policy.

@@ -3,8 +3,14 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod check;
+mod github;
+mod inputs;
+mod sarif;
+
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Read, Write};
+use inputs::{display_name, read_input};
+use std::io::Write;
 use std::process::ExitCode;
 use wukong_net::render::{manifests_yaml, report_json, Artifact};
 use wukong_net::{emit, render_human, Diagnostic, Severity};
@@ -42,9 +48,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RenderFormat::Yaml)]
         format: RenderFormat,
     },
-    /// Check every Wukong in the files (or stdin) and report diagnostics.
+    /// Check every manifest in the files, directories or stdin and report diagnostics.
     Check {
-        /// Files to check; `-` reads stdin.
+        /// Files and directories to check; a directory is read recursively (its *.yaml, *.yml
+        /// and *.json files, sorted, hidden entries skipped); `-` reads stdin.
         #[arg(required = true)]
         files: Vec<String>,
         /// Output format.
@@ -108,15 +115,21 @@ enum RenderFormat {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum CheckFormat {
+    /// rustc-style, with the offending line.
     Human,
+    /// `[{"file": ..., "diagnostics": [...]}]`.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Render { file, only, format } => render(&file, only, format),
-        Command::Check { files, format } => check(&files, format),
+        Command::Check { files, format } => check::check(&files, format),
         Command::Explain { code, all } => explain(code.as_deref(), all),
         Command::Admit {
             file,
@@ -132,31 +145,6 @@ fn main() -> ExitCode {
         eprintln!("wukong-net: {msg}");
         USAGE
     }))
-}
-
-/// Reads a file, or stdin for `-`, with the library's size limit enforced while reading so a
-/// huge input is never held in memory whole.
-fn read_input(file: &str) -> Result<Vec<u8>, String> {
-    let limit = wukong_net::limits::MAX_INPUT_BYTES as u64 + 1;
-    let mut bytes = Vec::new();
-    let result = if file == "-" {
-        if std::io::stdin().is_terminal() {
-            eprintln!("wukong-net: reading a spec from the terminal; end it with Ctrl-D");
-        }
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(file).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-    };
-    result.map_err(|e| format!("cannot read {}: {e}", display_name(file)))?;
-    Ok(bytes)
-}
-
-fn display_name(file: &str) -> &str {
-    if file == "-" {
-        "<stdin>"
-    } else {
-        file
-    }
 }
 
 fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, String> {
@@ -202,59 +190,6 @@ fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, St
     } else {
         OK
     })
-}
-
-fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
-    let mut any_error = false;
-    let mut json_out = Vec::new();
-    let mut human = String::new();
-    let (mut errors, mut warnings) = (0usize, 0usize);
-    for file in files {
-        let bytes = read_input(file)?;
-        let report = wukong_net::check_bytes(&bytes);
-        any_error |= report.has_errors();
-        errors += report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        warnings += report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count();
-        match format {
-            CheckFormat::Json => json_out.push(serde_json::json!({
-                "file": display_name(file),
-                "diagnostics": report.diagnostics,
-            })),
-            CheckFormat::Human => {
-                human.push_str(&render_human(
-                    &report.diagnostics,
-                    display_name(file),
-                    &String::from_utf8_lossy(&bytes),
-                ));
-            }
-        }
-    }
-    match format {
-        CheckFormat::Json => {
-            let mut s = emit::to_json(&json_out);
-            s.push('\n');
-            write_stdout(&s)?;
-        }
-        CheckFormat::Human => {
-            human.push_str(&format!(
-                "{} file{} checked: {errors} error{}, {warnings} warning{}\n",
-                files.len(),
-                plural(files.len()),
-                plural(errors),
-                plural(warnings)
-            ));
-            write_stdout(&human)?;
-        }
-    }
-    Ok(if any_error { FOUND_ERRORS } else { OK })
 }
 
 fn explain(code: Option<&str>, all: bool) -> Result<u8, String> {
