@@ -1,0 +1,56 @@
+//! Findings about the shape of a policy, worded the same way for every field.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::json_type::type_name;
+use crate::source::join_key;
+use serde_json::{Map, Value};
+
+pub(super) fn missing(path: &str, message: impl Into<String>, hint: &str) -> Diagnostic {
+    Diagnostic::new(Code::MissingField, path, message).with_hint(hint)
+}
+
+pub(super) fn wrong_type(path: &str, value: &Value, expected: &str, hint: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::WrongType,
+        path,
+        format!("must be {expected}, not {}", type_name(value)),
+    )
+    .with_hint(hint)
+}
+
+/// Keys of `m` outside `known`, where nmstate's schema is closed (it refuses the whole state).
+pub(super) fn unknown_keys(
+    m: &Map<String, Value>,
+    path: &str,
+    known: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for key in m.keys().filter(|k| !known.contains(&k.as_str())) {
+        let hint = match crate::suggest::closest(key, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("nmstate knows: {}", known.join(", ")),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::UnknownKey,
+                join_key(path, key),
+                format!(
+                    "nmstate knows no key `{}` here and refuses the state",
+                    key.escape_debug()
+                ),
+            )
+            .with_hint(hint)
+            .at_key(),
+        );
+    }
+}
+
+/// A number nmstate reads as an unsigned integer, given as a number or a string of digits.
+/// `None` for anything else; negative numbers come back as they are.
+pub(super) fn integer(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+}
