@@ -237,7 +237,7 @@ codes! {
         by "checks/bridge.rs: check";
     /// A field that has no effect where it is.
     IgnoredField = "ignored-field", Warning;
-        by "admission/nncp/bridge.rs: check_ovs_bridge", "admission/nncp/ip.rs: check_family", "checks/bridge.rs: ignored";
+        by "admission/nncp/bridge.rs: check_ovs_bridge", "admission/nncp/bridge.rs: trunk_tag", "admission/nncp/ip.rs: check_family", "checks/bridge.rs: ignored";
     /// No metadata.uid, so the generated objects carry no ownerReference.
     NoOwnerUid = "no-owner-uid", Info;
         by "checks/names.rs: check";
@@ -385,9 +385,9 @@ codes! {
     /// STP on (or left at NetworkManager's default, on) on a bridge VMs use: each new port forwards nothing for about 30 s, and a guest's DHCP times out.
     StpEnabled = "stp-enabled", Warning;
         by "admission/nncp/bridge.rs: stp_warning";
-    /// Linux bridge VLAN filtering nmstate or NetworkManager refuses: a trunk without trunk-tags, `tag` on a trunk without enable-native, trunk-tags or enable-native on an access port, a reversed id-range.
+    /// Linux bridge VLAN filtering nmstate or NetworkManager refuses: a trunk without trunk-tags, `tag` on a trunk without enable-native, trunk-tags or enable-native on an access port, overlapping trunk tags, a reversed id-range.
     BridgeVlanInvalid = "bridge-vlan-invalid", Error;
-        by "admission/nncp/bridge.rs: port_vlan", "admission/nncp/bridge.rs: trunk_tag";
+        by "admission/nncp/bridge.rs: overlaps", "admission/nncp/bridge.rs: port_vlan", "admission/nncp/bridge.rs: trunk_tag";
     /// One port listed twice by the same bridge or bond.
     DuplicatePort = "duplicate-port", Error;
         by "admission/nncp/ports.rs: check";

@@ -281,9 +281,14 @@ fn port_vlan(vlan: &Value, path: &str, out: &mut Vec<Diagnostic>) {
     let has_trunk_tags = match v.get("trunk-tags") {
         None => false,
         Some(Value::Array(tags)) => {
+            let mut read = Vec::new();
             for (i, t) in tags.iter().enumerate() {
-                trunk_tag(t, &join_index(&tags_path, i), out);
+                let tag_path = join_index(&tags_path, i);
+                if let Some(ids) = trunk_tag(t, &tag_path, out) {
+                    read.push((tag_path, ids));
+                }
             }
+            overlaps(&read, out);
             !tags.is_empty()
         }
         Some(other) => {
@@ -337,55 +342,94 @@ fn port_vlan(vlan: &Value, path: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// One `trunk-tags` entry: `{id: N}` or `{id-range: {min: A, max: B}}`.
-fn trunk_tag(t: &Value, path: &str, out: &mut Vec<Diagnostic>) {
+/// One `trunk-tags` entry: `{id: N}` or `{id-range: {min: A, max: B}}`. nmstate reads `id`
+/// first and ignores the entry's other keys. Yields the ids it covers when they are readable.
+fn trunk_tag(t: &Value, path: &str, out: &mut Vec<Diagnostic>) -> Option<(i64, i64)> {
     let hint = "write {id: 100} or {id-range: {min: 200, max: 299}}";
     let Value::Object(m) = t else {
         out.push(wrong_type(path, t, "a mapping", hint));
-        return;
+        return None;
     };
-    match (m.get("id"), m.get("id-range")) {
-        (Some(id), None) if m.len() == 1 => {
-            vlan_id(id, &join_key(path, "id"), out);
+    let used = if m.contains_key("id") {
+        "id"
+    } else {
+        "id-range"
+    };
+    for key in m.keys().filter(|k| k.as_str() != used) {
+        if m.contains_key(used) {
+            out.push(
+                Diagnostic::new(Code::IgnoredField, join_key(path, key), format!("nmstate reads this trunk tag's `{used}` and ignores `{}`", key.escape_debug()))
+                    .with_hint("write each VLAN or range as its own entry: - {id: 100} - {id-range: {min: 200, max: 299}}")
+                    .at_key(),
+            );
         }
-        (None, Some(range)) if m.len() == 1 => {
-            let range_path = join_key(path, "id-range");
-            let Value::Object(r) = range else {
-                out.push(wrong_type(&range_path, range, "a mapping", hint));
-                return;
-            };
-            unknown_keys(r, &range_path, &["min", "max"], out);
-            let (Some(min), Some(max)) = (r.get("min"), r.get("max")) else {
-                out.push(missing(
-                    &range_path,
-                    "an id-range needs both min and max",
-                    hint,
-                ));
-                return;
-            };
-            let lo = vlan_id(min, &join_key(&range_path, "min"), out);
-            let hi = vlan_id(max, &join_key(&range_path, "max"), out);
-            if let (Some(lo), Some(hi)) = (lo, hi) {
-                if lo > hi {
-                    out.push(
-                        Diagnostic::new(
-                            Code::BridgeVlanInvalid,
-                            &range_path,
-                            format!("the range {lo}-{hi} is reversed: NetworkManager refuses it"),
-                        )
-                        .with_hint(format!("write min: {hi}, max: {lo}")),
-                    );
-                }
-            }
-        }
-        _ => out.push(
+    }
+    if let Some(id) = m.get("id") {
+        let id = vlan_id(id, &join_key(path, "id"), out)?;
+        return Some((id, id));
+    }
+    let Some(range) = m.get("id-range") else {
+        out.push(
             Diagnostic::new(
                 Code::BridgeVlanInvalid,
                 path,
-                "a trunk tag must hold exactly one of `id` and `id-range`: nmstate refuses it",
+                "a trunk tag without `id` or `id-range`: nmstate refuses it",
             )
             .with_hint(hint),
-        ),
+        );
+        return None;
+    };
+    let range_path = join_key(path, "id-range");
+    let Value::Object(r) = range else {
+        out.push(wrong_type(&range_path, range, "a mapping", hint));
+        return None;
+    };
+    unknown_keys(r, &range_path, &["min", "max"], out);
+    let (Some(min), Some(max)) = (r.get("min"), r.get("max")) else {
+        out.push(missing(
+            &range_path,
+            "an id-range needs both min and max",
+            hint,
+        ));
+        return None;
+    };
+    let lo = vlan_id(min, &join_key(&range_path, "min"), out);
+    let hi = vlan_id(max, &join_key(&range_path, "max"), out);
+    let (lo, hi) = (lo?, hi?);
+    if lo > hi {
+        out.push(
+            Diagnostic::new(
+                Code::BridgeVlanInvalid,
+                &range_path,
+                format!("the range {lo}-{hi} is reversed: NetworkManager refuses it"),
+            )
+            .with_hint(format!("write min: {hi}, max: {lo}")),
+        );
+        return None;
+    }
+    Some((lo, hi))
+}
+
+/// nmstate refuses trunk tags that cover one VLAN twice.
+fn overlaps(tags: &[(String, (i64, i64))], out: &mut Vec<Diagnostic>) {
+    for (i, (path, (lo, hi))) in tags.iter().enumerate() {
+        if let Some((_, (a, b))) = tags[..i].iter().find(|(_, (a, b))| lo <= b && a <= hi) {
+            let earlier = if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::BridgeVlanInvalid,
+                    path,
+                    format!(
+                        "this trunk tag overlaps an earlier one ({earlier}): nmstate refuses it"
+                    ),
+                )
+                .with_hint("list each VLAN once: merge the overlapping entries"),
+            );
+        }
     }
 }
 

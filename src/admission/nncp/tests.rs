@@ -365,11 +365,31 @@ fn vlan_filtering() {
         Code::BridgeVlanInvalid,
         &format!("{p}.trunk-tags[0].id-range"),
     );
+    // nmstate reads `id` and drops the rest of the entry.
     one(
         &vlan("{mode: trunk, trunk-tags: [{id: 5, id-range: {min: 100, max: 200}}]}"),
+        Code::IgnoredField,
+        &format!("{p}.trunk-tags[0].id-range"),
+    );
+    one(
+        &vlan("{mode: trunk, trunk-tags: [{vid: 5}]}"),
         Code::BridgeVlanInvalid,
         &format!("{p}.trunk-tags[0]"),
     );
+    one(
+        &vlan("{mode: trunk, trunk-tags: [{id-range: {min: 100, max: 200}}, {id: 150}]}"),
+        Code::BridgeVlanInvalid,
+        &format!("{p}.trunk-tags[1]"),
+    );
+    one(
+        &vlan("{mode: trunk, trunk-tags: [{id: 7}, {id: \"7\"}]}"),
+        Code::BridgeVlanInvalid,
+        &format!("{p}.trunk-tags[1]"),
+    );
+    assert!(codes(&vlan(
+        "{mode: trunk, trunk-tags: [{id: 99}, {id-range: {min: 100, max: 200}}, {id: 201}]}"
+    ))
+    .is_empty());
     one(&vlan("{mode: trunk}"), Code::BridgeVlanInvalid, p);
     one(
         &vlan("{mode: trunk, tag: 1, trunk-tags: [{id: 5}]}"),

@@ -1,0 +1,274 @@
+//! Our NodeNetworkConfigurationPolicy verdicts against nmstate's own (the `nmstate` crate, the
+//! library behind kubernetes-nmstate's handler): for every NNCP of the corpus
+//! (tests/data/kubevirt-manifests/nncp-*.yaml) and every hand-made case (tests/fixtures/nncp/),
+//! where nmstate refuses the desiredState we give an error, and where it accepts we give none
+//! (warnings allowed). nmstate is asked offline: its deserialisation (strict: unknown keys and
+//! wrong types are errors), then `gen_conf`, the NetworkManager keyfiles it would write, which
+//! runs its validation against an empty current state (what `NetworkState::validate(None)` does;
+//! that entry point needs its `query_apply` feature).
+//!
+//! A few mistakes pass nmstate's offline check and fail later, when the kernel or
+//! NetworkManager applies the state; they are listed in [`BEYOND_NMSTATE`] with the reason, and
+//! the test asserts nmstate does accept them (so the list cannot go stale silently).
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use wukong_net::admission::nncp::check_nncp;
+use wukong_net::{has_errors, Diagnostic, Severity};
+
+/// Fixtures nmstate accepts offline that fail on a node, and why; we report them as errors.
+const BEYOND_NMSTATE: &[(&str, &str)] = &[
+    (
+        "trunk-id-4095.yaml",
+        "the kernel's bridge refuses VLAN 4095 (`bridge vlan add`)",
+    ),
+    ("access-tag-0.yaml", "the kernel's bridge refuses VLAN 0"),
+    (
+        "trunk-range-reversed.yaml",
+        "NetworkManager refuses a VLAN range whose start is above its end",
+    ),
+    (
+        "mtu-too-large.yaml",
+        "the kernel refuses an MTU above 65535",
+    ),
+    (
+        "name-too-long.yaml",
+        "the kernel refuses interface names over 15 bytes",
+    ),
+    (
+        "type-typo-alone.yaml",
+        "nmstate keeps an unknown type as `Other`; nothing on the node can create it",
+    ),
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// The `.yaml` files of `dir` whose names start with `prefix`, sorted; the folder must exist.
+fn yaml_files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the test data must be in the repository)",
+            dir.display()
+        )
+    });
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "yaml")
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The one NNCP object of a file, read with our YAML reader.
+fn read_policy(path: &Path) -> (String, Value) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut stream = wukong_net::source::parse(&text);
+    assert!(
+        stream.diagnostics.is_empty(),
+        "{}: {:#?}",
+        path.display(),
+        stream.diagnostics
+    );
+    assert_eq!(
+        stream.documents.len(),
+        1,
+        "{}: one policy per file",
+        path.display()
+    );
+    let object = stream.documents.remove(0).value;
+    assert_eq!(
+        object["kind"],
+        "NodeNetworkConfigurationPolicy",
+        "{}",
+        path.display()
+    );
+    (text, object)
+}
+
+/// nmstate's verdict on a policy's desiredState (`null` when it has none).
+fn nmstate_verdict(object: &Value) -> Result<(), String> {
+    let state = object
+        .get("spec")
+        .and_then(|s| s.get("desiredState"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let json = serde_json::to_string(&state).map_err(|e| e.to_string())?;
+    let state = nmstate::NetworkState::new_from_json(&json).map_err(|e| e.to_string())?;
+    state.gen_conf().map(|_| ()).map_err(|e| e.to_string())
+}
+
+fn ours(object: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_nncp(object, &mut out);
+    out
+}
+
+fn summary(ds: &[Diagnostic]) -> String {
+    ds.iter()
+        .map(|d| format!("{} {} at {}: {}", d.severity, d.code, d.path, d.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Compares both verdicts on one file; returns whether nmstate accepted it.
+#[track_caller]
+fn agree(name: &str, object: &Value, beyond: Option<&str>) -> bool {
+    let theirs = nmstate_verdict(object);
+    let ds = ours(object);
+    match (&theirs, beyond) {
+        (Ok(()), Some(why)) => assert!(
+            has_errors(&ds),
+            "{name}: accepted by nmstate offline but refused on a node ({why}); we must give an error:\n{}",
+            summary(&ds)
+        ),
+        (Err(e), Some(_)) => panic!(
+            "{name}: nmstate now refuses it ({e}); move it out of BEYOND_NMSTATE"
+        ),
+        (Ok(()), None) => assert!(
+            !has_errors(&ds),
+            "{name}: nmstate accepts it, we give an error:\n{}",
+            summary(&ds)
+        ),
+        (Err(e), None) => assert!(
+            has_errors(&ds),
+            "{name}: nmstate refuses it ({e}), we give no error:\n{}",
+            summary(&ds)
+        ),
+    }
+    theirs.is_ok()
+}
+
+#[test]
+fn corpus_policies_get_nmstates_verdict() {
+    let files = yaml_files(&root().join("tests/data/kubevirt-manifests"), "nncp-");
+    // The corpus holds 9 NNCPs (its README's table); fewer means the copy is incomplete.
+    assert!(
+        files.len() >= 9,
+        "only {} nncp-*.yaml in tests/data/kubevirt-manifests",
+        files.len()
+    );
+    let mut accepted = 0;
+    for path in &files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let (_, object) = read_policy(path);
+        if agree(name, &object, None) {
+            accepted += 1;
+        }
+    }
+    // Every published policy of the corpus is one nmstate takes, so all pass without an error.
+    assert_eq!(accepted, files.len());
+}
+
+/// The corpus mistakes our rules cover: the shared-NIC OVS policy's host VLAN over the NIC the
+/// OVS bridge enslaves (its README's suspected mistake), with the warning on the VLAN.
+#[test]
+fn corpus_suspected_mistakes_are_flagged() {
+    let dir = root().join("tests/data/kubevirt-manifests");
+    let (_, shared) = read_policy(&dir.join("nncp-mattmuench-ovs-vlan-shared-nic.yaml"));
+    let ds = ours(&shared);
+    assert!(
+        ds.iter().any(|d| d.code.as_str() == "vlan-over-bridge-port"
+            && d.path == "spec.desiredState.interfaces[0].vlan.base-iface"
+            && d.severity == Severity::Warning),
+        "{}",
+        summary(&ds)
+    );
+    // The one static-address policy of the corpus selects a single node: nothing to say.
+    let (_, node01) = read_policy(&dir.join("nncp-nmstate-tutorial2020-br1-eth1-node01.yaml"));
+    assert!(ours(&node01).is_empty(), "{}", summary(&ours(&node01)));
+}
+
+#[test]
+fn hand_made_cases_get_nmstates_verdict_and_their_finding() {
+    let files = yaml_files(&root().join("tests/fixtures/nncp"), "");
+    assert!(
+        files.len() >= 40,
+        "only {} fixtures in tests/fixtures/nncp",
+        files.len()
+    );
+    let (mut refused, mut accepted) = (0, 0);
+    let mut beyond_seen = BTreeSet::new();
+    for path in &files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let (text, object) = read_policy(path);
+        let beyond = BEYOND_NMSTATE
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, why)| *why);
+        if beyond.is_some() {
+            beyond_seen.insert(name.to_string());
+        }
+        if agree(name, &object, beyond) {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+        // Each fixture names the finding it is about in its first line.
+        let expect = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{name}: no `# expect:` line"));
+        let ds = ours(&object);
+        if expect == "none" {
+            assert!(ds.is_empty(), "{name}: {}", summary(&ds));
+        } else {
+            assert!(
+                ds.iter().any(|d| d.code.as_str() == expect),
+                "{name}: want {expect}, got:\n{}",
+                summary(&ds)
+            );
+            assert!(
+                ds.iter().all(|d| d.hint.is_some()),
+                "{name}: a finding without a hint"
+            );
+        }
+    }
+    let listed: BTreeSet<String> = BEYOND_NMSTATE.iter().map(|(f, _)| f.to_string()).collect();
+    assert_eq!(
+        beyond_seen, listed,
+        "BEYOND_NMSTATE names a missing fixture"
+    );
+    // Both verdicts are exercised, and mostly by cases nmstate itself judges.
+    assert!(
+        refused >= 20 && accepted >= 10,
+        "refused {refused}, accepted {accepted}"
+    );
+}
+
+/// What wukong-net generates passes nmstate and our checks, with no finding at all.
+#[test]
+fn generated_policies_pass_both() {
+    let mut seen = 0;
+    for path in yaml_files(&root().join("tests/fixtures"), "") {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let report = wukong_net::render(&text);
+        for m in &report.manifests {
+            for p in &m.node_network_configuration_policies {
+                let object = serde_json::to_value(p).unwrap_or_default();
+                let name = format!("{}: {}", path.display(), p.metadata.name);
+                assert!(
+                    nmstate_verdict(&object).is_ok(),
+                    "{name}: {:?}",
+                    nmstate_verdict(&object)
+                );
+                assert!(
+                    ours(&object).is_empty(),
+                    "{name}:\n{}",
+                    summary(&ours(&object))
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 5, "only {seen} generated policies");
+}
