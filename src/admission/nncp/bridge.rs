@@ -66,12 +66,13 @@ pub(super) fn check_linux_bridge(iface: &Iface, out: &mut Vec<Diagnostic>) {
                 &join_key(&stp_path, "enabled"),
                 "turns STP on",
             )),
-            None => out.push(stp_warning(
+            // A written but unreadable stp is reported as such; a second finding would be noise.
+            None if !stp_unreadable(section) => out.push(stp_warning(
                 iface.name,
                 &path,
-                "leaves STP unset, and NetworkManager creates bridges with STP on,",
+                "leaves STP unset, and NetworkManager creates bridges with STP on",
             )),
-            Some(false) => {}
+            None | Some(false) => {}
         }
     }
     for (port_path, port) in ports(section, &path, out) {
@@ -228,12 +229,24 @@ fn linux_stp(options: &Map<String, Value>, path: &str, out: &mut Vec<Diagnostic>
     }
 }
 
+fn stp_unreadable(section: &Map<String, Value>) -> bool {
+    section
+        .get("options")
+        .and_then(|o| o.get("stp"))
+        .is_some_and(|stp| {
+            stp.as_object().is_none_or(|m| {
+                m.get("enabled").is_some_and(|e| !e.is_boolean())
+                    || m.keys().any(|k| !LINUX_STP_KEYS.contains(&k.as_str()))
+            })
+        })
+}
+
 fn stp_warning(bridge: &str, path: &str, what: &str) -> Diagnostic {
     Diagnostic::new(
         Code::StpEnabled,
         path,
         format!(
-            "bridge `{}` {what} so each new port (a VM's) forwards nothing for about 30 seconds: a guest's DHCP request in that time goes unanswered",
+            "bridge `{}` {what}, so each new port (a VM's) forwards nothing for about 30 seconds: a guest's DHCP request in that time goes unanswered",
             bridge.escape_debug()
         ),
     )
