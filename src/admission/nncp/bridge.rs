@@ -1,7 +1,7 @@
 //! One bridge on its own: its STP, its ports' keys and VLAN filtering (Linux bridges), and
 //! the settings nmstate drops from an OVS bridge.
 
-use super::fields::{integer, missing, unknown_keys, wrong_type};
+use super::fields::{integer, is_template, missing, unknown_keys, wrong_type};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::BRIDGE_VLAN_IDS;
@@ -448,6 +448,9 @@ fn overlaps(tags: &[(String, (i64, i64))], out: &mut Vec<Diagnostic>) {
 
 /// A Linux bridge VLAN id; the id when it is readable and in range.
 fn vlan_id(v: &Value, path: &str, out: &mut Vec<Diagnostic>) -> Option<i64> {
+    if is_template(v) {
+        return None;
+    }
     let Some(id) = integer(v) else {
         out.push(wrong_type(
             path,

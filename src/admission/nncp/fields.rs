@@ -54,3 +54,10 @@ pub(super) fn integer(v: &Value) -> Option<i64> {
         _ => None,
     }
 }
+
+/// A kubernetes-nmstate template (`"{{ capture.gw.interfaces.0.name }}"`): the handler fills
+/// it in from `spec.capture` on each node before nmstate reads the state, so its value is not
+/// known here and is not checked.
+pub(super) fn is_template(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.contains("{{"))
+}

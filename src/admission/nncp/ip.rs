@@ -1,6 +1,6 @@
 //! `ipv4`/`ipv6` of each interface, and static addresses in a policy that reaches many nodes.
 
-use super::fields::{integer, wrong_type};
+use super::fields::{integer, is_template, wrong_type};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_index, join_key};
@@ -46,6 +46,8 @@ fn check_family(
     let dhcp = ip.get("dhcp") == Some(&Value::Bool(true));
     let addresses = match ip.get("address") {
         None => 0,
+        // A whole list captured from the node: there is one.
+        Some(t) if is_template(t) => 1,
         Some(Value::Array(list)) => {
             for (i, a) in list.iter().enumerate() {
                 address(
@@ -114,6 +116,9 @@ fn address(a: &Value, family: &str, max_prefix: i64, path: &str, out: &mut Vec<D
     let bad = |p: String, msg: String| {
         Diagnostic::new(Code::AddressNotCidr, p, msg).with_hint(format!("write {example}"))
     };
+    if is_template(a) {
+        return;
+    }
     let Value::Object(m) = a else {
         out.push(wrong_type(
             path,
@@ -123,22 +128,25 @@ fn address(a: &Value, family: &str, max_prefix: i64, path: &str, out: &mut Vec<D
         ));
         return;
     };
-    match m
-        .get("ip")
-        .and_then(Value::as_str)
-        .map(|s| s.parse::<IpAddr>())
-    {
-        Some(Ok(addr)) if addr.is_ipv4() == (family == "ipv4") => {}
-        Some(Ok(addr)) => out.push(bad(
-            join_key(path, "ip"),
-            format!("{addr} is not an {family} address"),
-        )),
-        Some(Err(_)) | None => out.push(bad(
-            join_key(path, "ip"),
-            format!("`ip` must be an {family} address"),
-        )),
+    let ip = m.get("ip");
+    if !ip.is_some_and(is_template) {
+        match ip.and_then(Value::as_str).map(str::parse::<IpAddr>) {
+            Some(Ok(addr)) if addr.is_ipv4() == (family == "ipv4") => {}
+            Some(Ok(addr)) => out.push(bad(
+                join_key(path, "ip"),
+                format!("{addr} is not an {family} address"),
+            )),
+            Some(Err(_)) | None => out.push(bad(
+                join_key(path, "ip"),
+                format!("`ip` must be an {family} address"),
+            )),
+        }
     }
-    let prefix = m.get("prefix-length").and_then(integer);
+    let prefix_value = m.get("prefix-length");
+    if prefix_value.is_some_and(is_template) {
+        return;
+    }
+    let prefix = prefix_value.and_then(integer);
     if !prefix.is_some_and(|p| (0..=max_prefix).contains(&p)) {
         out.push(bad(
             join_key(path, "prefix-length"),
@@ -172,7 +180,8 @@ pub(super) fn check_static_scope(
             if ip
                 .get("address")
                 .and_then(Value::as_array)
-                .is_some_and(|l| !l.is_empty())
+                // A captured address is each node's own.
+                .is_some_and(|l| l.iter().any(|a| !a.get("ip").is_some_and(is_template)))
             {
                 out.push(
                     Diagnostic::new(Code::StaticIpOnManyNodes, join_key(&join_key(&iface.path, family), "address"), format!("a static address on `{}` in a policy without a single-node nodeSelector: every selected node gets the same address", iface.name.escape_debug()))

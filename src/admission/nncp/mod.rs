@@ -9,8 +9,8 @@
 //! Out of scope, since they need the node's current state: a port that the policy does not
 //! define (nmstate takes the node's existing NIC, the usual case), and a port that is the
 //! node's default-route NIC (enslaving it moves the node's own address and route to the bridge;
-//! only the node knows which NIC that is). Templated policies (`spec.capture`) are checked as
-//! written.
+//! only the node knows which NIC that is). In templated policies (`spec.capture`), values that
+//! are templates (`"{{ capture.gw... }}"`) are filled in on each node and not checked.
 
 mod bridge;
 mod fields;
@@ -218,7 +218,7 @@ fn interface<'a>(entry: &'a Value, path: String, out: &mut Vec<Diagnostic>) -> O
             return None;
         }
     };
-    if !is_interface_name(name) {
+    if !is_interface_name(name) && !fields::is_template(&Value::String(name.to_string())) {
         out.push(
             Diagnostic::new(Code::InvalidInterfaceName, &name_path, format!("`{}` is not a valid Linux interface name: the kernel refuses it", name.escape_debug()))
                 .with_hint("use 1-15 bytes without '/', ':', whitespace or control characters, e.g. br-external"),
@@ -281,6 +281,9 @@ fn check_type<'a>(
 
 /// nmstate reads an MTU as an unsigned integer or a string of digits.
 fn check_mtu(mtu: &Value, path: &str, out: &mut Vec<Diagnostic>) {
+    if fields::is_template(mtu) {
+        return;
+    }
     let Some(value) = fields::integer(mtu) else {
         out.push(wrong_type(path, mtu, "an integer", "write mtu: 1500"));
         return;

@@ -520,3 +520,21 @@ fn a_vlan_with_an_address_over_a_bridge_port() {
     ))
     .is_empty());
 }
+
+#[test]
+fn captured_values_are_not_checked() {
+    // kubernetes-nmstate's documented way to enslave the default-gateway NIC and keep its
+    // address: templates filled in on each node.
+    let spec = "  capture:\n    gw: routes.running.destination==\"0.0.0.0/0\"\n    gw-nic: interfaces.name==capture.gw.routes.running.0.next-hop-interface\n";
+    let ifaces = "    - name: br1\n      type: linux-bridge\n      mtu: \"{{ capture.gw-nic.interfaces.0.mtu }}\"\n      ipv4:\n        enabled: true\n        address: \"{{ capture.gw-nic.interfaces.0.ipv4.address }}\"\n      bridge:\n        options: {stp: {enabled: false}}\n        port:\n        - name: \"{{ capture.gw.routes.running.0.next-hop-interface }}\"\n          vlan: {mode: access, tag: \"{{ capture.vid }}\"}\n    - name: eth9\n      type: ethernet\n      ipv4:\n        enabled: true\n        address: [{ip: \"{{ capture.a }}\", prefix-length: \"{{ capture.p }}\"}]\n";
+    let object = policy(spec, ifaces);
+    // A captured address is each node's own, not one address for all of them.
+    assert!(codes(&object).is_empty(), "{:?}", codes(&object));
+    // A template-free address entry without `ip` is still reported.
+    let no_ip = policy("  nodeSelector: {kubernetes.io/hostname: n1}\n", "    - name: eth9\n      type: ethernet\n      ipv4: {enabled: true, address: [{prefix-length: 24}]}\n");
+    one(
+        &no_ip,
+        Code::AddressNotCidr,
+        "spec.desiredState.interfaces[0].ipv4.address[0].ip",
+    );
+}
