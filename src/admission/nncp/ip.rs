@@ -1,11 +1,44 @@
 //! `ipv4`/`ipv6` of each interface, and static addresses in a policy that reaches many nodes.
 
-use super::fields::{integer, is_template, wrong_type};
+use super::fields::{integer, is_template, unknown_keys, wrong_type};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_index, join_key};
 use serde_json::{Map, Value};
 use std::net::IpAddr;
+
+/// The keys of `ipv4`/`ipv6` (nmstate's `InterfaceIp`) and of an address entry.
+const IP_KEYS: &[&str] = &[
+    "enabled",
+    "dhcp",
+    "autoconf",
+    "dhcp-client-id",
+    "dhcp-duid",
+    "address",
+    "auto-dns",
+    "auto-gateway",
+    "auto-routes",
+    "auto-route-table-id",
+    "auto-route-metric",
+    "addr-gen-mode",
+    "allow-extra-address",
+    "token",
+    "dhcp-send-hostname",
+    "dhcp-custom-hostname",
+    "forwarding",
+    "prefix-route-metric",
+];
+const ADDRESS_KEYS: &[&str] = &[
+    "ip",
+    "prefix-length",
+    "mptcp-flags",
+    "valid-life-time",
+    "valid-left",
+    "valid-lft",
+    "preferred-life-time",
+    "preferred-left",
+    "preferred-lft",
+];
 
 /// The label that names one node; a selector on it is the usual way to scope a static address.
 const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
@@ -33,6 +66,7 @@ fn check_family(
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) {
+    unknown_keys(ip, path, IP_KEYS, out);
     for key in ["enabled", "dhcp", "autoconf"] {
         if let Some(v) = ip.get(key).filter(|v| !v.is_boolean()) {
             out.push(wrong_type(
@@ -128,6 +162,7 @@ fn address(a: &Value, family: &str, max_prefix: i64, path: &str, out: &mut Vec<D
         ));
         return;
     };
+    unknown_keys(m, path, ADDRESS_KEYS, out);
     let ip = m.get("ip");
     if !ip.is_some_and(is_template) {
         match ip.and_then(Value::as_str).map(str::parse::<IpAddr>) {

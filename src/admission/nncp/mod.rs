@@ -68,6 +68,62 @@ const TYPE_SECTIONS: &[&str] = &[
     "libreswan",
 ];
 
+/// Keys every interface takes (nmstate's `BaseInterface`), beside its type's section.
+const BASE_KEYS: &[&str] = &[
+    "name",
+    "profile-name",
+    "description",
+    "type",
+    "driver",
+    "state",
+    "identifier",
+    "mac-address",
+    "permanent-mac-address",
+    "pci-address",
+    "mtu",
+    "min-mtu",
+    "max-mtu",
+    "wait-ip",
+    "ipv4",
+    "ipv6",
+    "mptcp",
+    "controller",
+    "accept-all-mac-addresses",
+    "copy-mac-from",
+    "ovs-db",
+    "802.1x",
+    "lldp",
+    "ethtool",
+    "dispatch",
+    "alt-names",
+];
+
+const ETHERNET_KEYS: &[&str] = &["ethernet", "veth"];
+
+/// The sections of each type (nmstate's `*Interface` structs); a key outside these and
+/// [`BASE_KEYS`] makes nmstate refuse the state.
+fn type_keys(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "bond" => &["link-aggregation"],
+        "linux-bridge" | "ovs-bridge" => &["bridge"],
+        "ethernet" | "veth" => ETHERNET_KEYS,
+        "hsr" => &["hsr"],
+        "infiniband" => &["infiniband"],
+        "ip-tunnel" => &["ip-tunnel"],
+        "ipsec" => &["libreswan"],
+        "ipvlan" => &["ipvlan"],
+        "mac-vlan" => &["mac-vlan"],
+        "mac-vtap" => &["mac-vtap"],
+        "macsec" => &["macsec"],
+        "ovs-interface" => &["patch", "dpdk"],
+        "vlan" => &["vlan"],
+        "vrf" => &["vrf"],
+        "vxlan" => &["vxlan"],
+        "dummy" | "loopback" | "tun" | "xfrm" => &[],
+        _ => return None,
+    })
+}
+
 const STATES: &[&str] = &["up", "down", "absent", "unknown", "ignore"];
 
 /// One entry of `desiredState.interfaces` that has a name, as the cross-interface rules
@@ -179,6 +235,18 @@ fn interface<'a>(entry: &'a Value, path: String, out: &mut Vec<Diagnostic>) -> O
         return None;
     };
     let kind = check_type(m, &path, out);
+    // Without a type (or `unknown`), nmstate takes an existing interface for an ethernet; a
+    // type's section there is reported by `check_type`.
+    let sections = match (m.get("type"), kind) {
+        (None, _) => Some([TYPE_SECTIONS, ETHERNET_KEYS].concat()),
+        (_, Some("unknown")) => Some(ETHERNET_KEYS.to_vec()),
+        (_, Some(k)) => type_keys(k).map(<[&str]>::to_vec),
+        (_, None) => None, // An unknown type is reported; its keys cannot be judged.
+    };
+    if let Some(sections) = sections {
+        let known: Vec<&str> = BASE_KEYS.iter().chain(&sections).copied().collect();
+        fields::unknown_keys(m, &path, &known, out);
+    }
     if let Some(state) = m.get("state") {
         let state_path = join_key(&path, "state");
         match state.as_str() {

@@ -538,3 +538,55 @@ fn captured_values_are_not_checked() {
         "spec.desiredState.interfaces[0].ipv4.address[0].ip",
     );
 }
+
+#[test]
+fn keys_nmstate_does_not_know() {
+    let p = "spec.desiredState.interfaces[0]";
+    let ports = policy("", "    - name: br1\n      type: linux-bridge\n      ports: [eth1]\n      bridge:\n        options: {stp: {enabled: false}}\n");
+    one(&ports, Code::UnknownKey, &format!("{p}.ports"));
+    let v4 = |ip: &str| {
+        policy(
+            "  nodeSelector: {kubernetes.io/hostname: n1}\n",
+            &format!("    - name: eth1\n      type: ethernet\n      ipv4: {ip}\n"),
+        )
+    };
+    one(
+        &v4("{enabled: true, dhcp4: true}"),
+        Code::UnknownKey,
+        &format!("{p}.ipv4.dhcp4"),
+    );
+    one(&v4("{enabled: true, address: [{ip: 192.0.2.1, prefix-length: 24, netmask: 255.255.255.0}]}"), Code::UnknownKey, &format!("{p}.ipv4.address[0].netmask"));
+    // The section of another type is unknown too; without a type, or `unknown`, nmstate
+    // reads an ethernet.
+    one(
+        &policy(
+            "",
+            "    - name: eth1\n      type: ethernet\n      vlan: {base-iface: eth0, id: 5}\n",
+        ),
+        Code::UnknownKey,
+        &format!("{p}.vlan"),
+    );
+    one(
+        &policy(
+            "",
+            "    - name: eth1\n      type: unknown\n      anything: 1\n",
+        ),
+        Code::UnknownKey,
+        &format!("{p}.anything"),
+    );
+    assert_eq!(
+        codes(&policy(
+            "",
+            "    - name: eth1\n      bridge: {}\n      anything: 1\n"
+        )),
+        vec![
+            (Code::MissingField, p.to_string()),
+            (Code::UnknownKey, format!("{p}.anything"))
+        ]
+    );
+    assert!(codes(&policy(
+        "",
+        "    - name: eth1\n      ethernet: {speed: 1000}\n"
+    ))
+    .is_empty());
+}
