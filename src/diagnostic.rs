@@ -214,9 +214,9 @@ codes! {
     /// One physical NIC enslaved to two different bridges.
     NicInTwoBridges = "nic-in-two-bridges", Error;
         by "checks/bridge.rs: check";
-    /// A VLAN id outside its reader's range (`crate::limits`): a Wukong vlanId 1-4094, a CNI bridge `vlan` 0-4094 (0: untagged) and `vlanTrunk` 1-4094, a netplan VLAN `id` 0-4094.
+    /// A VLAN id outside its reader's range (`crate::limits`): a Wukong vlanId 1-4094, a CNI bridge `vlan` 0-4094 (0: untagged) and `vlanTrunk` 1-4094, a netplan VLAN `id` 0-4094, an NMState bridge port's VLAN 1-4094 and `vlan` interface id 0-4094.
     VlanOutOfRange = "vlan-out-of-range", Error;
-        by "admission/cni/vlan.rs: check_vlans", "admission/nncp/bridge.rs: vlan_id", "checks/link.rs: check", "network_config/values.rs: ids";
+        by "admission/cni/vlan.rs: check_vlans", "admission/nncp/bridge.rs: vlan_id", "admission/nncp/vlan.rs: check_vlan_interface", "checks/link.rs: check", "network_config/values.rs: ids";
     /// An MTU outside 68-65535 (netplan's `ipv6-mtu`: 1280-65535).
     MtuOutOfRange = "mtu-out-of-range", Error;
         by "admission/nncp/mod.rs: check_mtu", "checks/link.rs: check", "network_config/values.rs: mtu";

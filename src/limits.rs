@@ -48,3 +48,6 @@ pub const IPV6_MTUS: RangeInclusive<i64> = 1280..=65535;
 /// `trunk-tags`): the kernel refuses 0 and 4095 (`bridge vlan add`), and so NetworkManager
 /// fails to activate the bridge, although nmstate's offline check takes any 16-bit number.
 pub const BRIDGE_VLAN_IDS: RangeInclusive<i64> = 1..=4094;
+/// A kernel VLAN device's id (an NMState policy's `vlan` interface, `vlan.id`): the kernel
+/// refuses 4095 and above (`vlan_newlink`); nmstate's offline check takes any 16-bit number.
+pub const VLAN_DEVICE_IDS: RangeInclusive<i64> = 0..=4094;

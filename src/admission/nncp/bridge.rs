@@ -1,7 +1,7 @@
 //! One bridge on its own: its STP, its ports' keys and VLAN filtering (Linux bridges), and
 //! the settings nmstate drops from an OVS bridge.
 
-use super::fields::{integer, is_template, missing, unknown_keys, wrong_type};
+use super::fields::{boolean, flag, integer, is_template, missing, unknown_keys, wrong_type};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::BRIDGE_VLAN_IDS;
@@ -85,8 +85,7 @@ pub(super) fn check_linux_bridge(iface: &Iface, out: &mut Vec<Diagnostic>) {
 
 pub(super) fn check_ovs_bridge(iface: &Iface, out: &mut Vec<Diagnostic>) {
     for family in ["ipv4", "ipv6"] {
-        let enabled = iface.entry.get(family).and_then(|f| f.get("enabled"));
-        if enabled == Some(&Value::Bool(true)) {
+        if flag(iface.entry.get(family), "enabled") == Some(true) {
             out.push(
                 Diagnostic::new(Code::IgnoredField, join_key(&join_key(&iface.path, family), "enabled"), format!("an OVS bridge takes no IP address: nmstate drops the {family} settings of `{}`", iface.name.escape_debug()))
                     .with_hint(format!("put the address on an ovs-interface port of the bridge (type: ovs-interface, listed in bridge.port) and write {family}: {{enabled: false}} here")),
@@ -110,18 +109,26 @@ pub(super) fn check_ovs_bridge(iface: &Iface, out: &mut Vec<Diagnostic>) {
         return;
     };
     let path = join_key(&iface.path, "bridge");
-    // OVS writes `stp` as a boolean or as {enabled: ...}; it is off by default.
+    // OVS writes `stp` as a boolean or as {enabled: ...}; it is off by default. nmstate 2.2
+    // reads any quoted stp word as on, "false" included.
     let stp = section.get("options").and_then(|o| o.get("stp"));
-    let on = match stp {
-        Some(Value::Bool(b)) => *b,
-        Some(s) => s.get("enabled") == Some(&Value::Bool(true)),
-        None => false,
+    let what = match stp {
+        Some(Value::Bool(true)) => Some("turns STP on"),
+        Some(Value::String(w)) if boolean(stp.unwrap_or(&Value::Null)).is_some() => {
+            Some(if w.eq_ignore_ascii_case("true") {
+                "turns STP on"
+            } else {
+                "turns STP on (nmstate reads any quoted stp value as on, even \"false\")"
+            })
+        }
+        Some(Value::Object(_)) if flag(stp, "enabled") == Some(true) => Some("turns STP on"),
+        _ => None,
     };
-    if on && iface.is_up() {
+    if let Some(what) = what.filter(|_| iface.is_up()) {
         out.push(stp_warning(
             iface.name,
             &join_key(&join_key(&path, "options"), "stp"),
-            "turns STP on",
+            what,
         ));
     }
     // Port names are checked by `ports`; OVS ports carry more keys than Linux ones.
@@ -204,9 +211,11 @@ fn linux_stp(options: &Map<String, Value>, path: &str, out: &mut Vec<Diagnostic>
     match options.get("stp")? {
         Value::Object(stp) => {
             unknown_keys(stp, &stp_path, LINUX_STP_KEYS, out);
-            match stp.get("enabled")? {
-                Value::Bool(b) => Some(*b),
-                other => {
+            let enabled = stp.get("enabled")?;
+            match boolean(enabled) {
+                Some(b) => Some(b),
+                None => {
+                    let other = enabled;
                     out.push(wrong_type(
                         &join_key(&stp_path, "enabled"),
                         other,
@@ -235,7 +244,7 @@ fn stp_unreadable(section: &Map<String, Value>) -> bool {
         .and_then(|o| o.get("stp"))
         .is_some_and(|stp| {
             stp.as_object().is_none_or(|m| {
-                m.get("enabled").is_some_and(|e| !e.is_boolean())
+                m.get("enabled").is_some_and(|e| boolean(e).is_none())
                     || m.keys().any(|k| !LINUX_STP_KEYS.contains(&k.as_str()))
             })
         })
@@ -267,7 +276,8 @@ fn port_vlan(vlan: &Value, path: &str, out: &mut Vec<Diagnostic>) {
     unknown_keys(v, path, PORT_VLAN_KEYS, out);
     let mode_path = join_key(path, "mode");
     let mode = match v.get("mode") {
-        None => None,
+        // nmstate reads null as no mode.
+        None | Some(Value::Null) => None,
         Some(Value::String(m)) if m == "trunk" || m == "access" => Some(m.as_str()),
         Some(Value::String(m)) => {
             out.push(
@@ -314,7 +324,19 @@ fn port_vlan(vlan: &Value, path: &str, out: &mut Vec<Diagnostic>) {
             true
         }
     };
-    let native = v.get("enable-native") == Some(&Value::Bool(true));
+    let native_path = join_key(path, "enable-native");
+    let native = match v.get("enable-native") {
+        None => false,
+        Some(n) => boolean(n).unwrap_or_else(|| {
+            out.push(wrong_type(
+                &native_path,
+                n,
+                "a boolean",
+                "write enable-native: true",
+            ));
+            false
+        }),
+    };
     let invalid = |p: &str, msg: &str, hint: &str| {
         Diagnostic::new(Code::BridgeVlanInvalid, p, msg).with_hint(hint)
     };
@@ -345,7 +367,7 @@ fn port_vlan(vlan: &Value, path: &str, out: &mut Vec<Diagnostic>) {
             }
             if native {
                 out.push(invalid(
-                    &join_key(path, "enable-native"),
+                    &native_path,
                     "enable-native: true on an access port: nmstate refuses it",
                     "remove enable-native (it belongs to trunk ports)",
                 ));

@@ -61,3 +61,27 @@ pub(super) fn integer(v: &Value) -> Option<i64> {
 pub(super) fn is_template(v: &Value) -> bool {
     v.as_str().is_some_and(|s| s.contains("{{"))
 }
+
+/// A boolean as nmstate reads one: `true`/`false`, 1/0, or a string (any case) among `true`,
+/// `yes`, `on`, `y`, `1` and `false`, `no`, `off`, `n`, `0`. `None` for anything else.
+pub(super) fn boolean(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_u64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        Value::String(s) => match s.to_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" | "y" => Some(true),
+            "0" | "false" | "no" | "off" | "n" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The boolean at `key` of a mapping, as nmstate reads it.
+pub(super) fn flag(v: Option<&Value>, key: &str) -> Option<bool> {
+    v?.get(key).and_then(boolean)
+}

@@ -1,6 +1,6 @@
 //! `ipv4`/`ipv6` of each interface, and static addresses in a policy that reaches many nodes.
 
-use super::fields::{integer, is_template, unknown_keys, wrong_type};
+use super::fields::{boolean, integer, is_template, unknown_keys, wrong_type};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_index, join_key};
@@ -68,7 +68,7 @@ fn check_family(
 ) {
     unknown_keys(ip, path, IP_KEYS, out);
     for key in ["enabled", "dhcp", "autoconf"] {
-        if let Some(v) = ip.get(key).filter(|v| !v.is_boolean()) {
+        if let Some(v) = ip.get(key).filter(|v| boolean(v).is_none()) {
             out.push(wrong_type(
                 &join_key(path, key),
                 v,
@@ -77,7 +77,7 @@ fn check_family(
             ));
         }
     }
-    let dhcp = ip.get("dhcp") == Some(&Value::Bool(true));
+    let dhcp = ip.get("dhcp").and_then(boolean) == Some(true);
     let addresses = match ip.get("address") {
         None => 0,
         // A whole list captured from the node: there is one.
@@ -104,10 +104,13 @@ fn check_family(
             0
         }
     };
-    if ip.get("enabled") == Some(&Value::Bool(false)) {
+    if ip.get("enabled").and_then(boolean) == Some(false) {
         let dropped: Vec<&str> = [
             ("dhcp", dhcp),
-            ("autoconf", ip.get("autoconf") == Some(&Value::Bool(true))),
+            (
+                "autoconf",
+                ip.get("autoconf").and_then(boolean) == Some(true),
+            ),
             ("address", addresses > 0),
         ]
         .into_iter()
@@ -209,7 +212,7 @@ pub(super) fn check_static_scope(
             let Some(ip) = iface.entry.get(family) else {
                 continue;
             };
-            if ip.get("enabled") == Some(&Value::Bool(false)) {
+            if ip.get("enabled").and_then(boolean) == Some(false) {
                 continue;
             }
             if ip

@@ -16,6 +16,7 @@ mod bridge;
 mod fields;
 mod ip;
 mod ports;
+mod vlan;
 
 use crate::checks::is_interface_name;
 use crate::diagnostic::{Code, Diagnostic};
@@ -216,6 +217,7 @@ pub fn check_nncp(object: &Value, out: &mut Vec<Diagnostic>) {
         match iface.kind {
             Some("linux-bridge") => bridge::check_linux_bridge(iface, out),
             Some("ovs-bridge") => bridge::check_ovs_bridge(iface, out),
+            Some("vlan") => vlan::check_vlan_interface(iface, out),
             _ => {}
         }
     }

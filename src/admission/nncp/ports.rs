@@ -2,6 +2,7 @@
 //! controllers or twice in one, an IP on a port, an address on a VLAN over a bridge port.
 
 use super::bridge::port_names;
+use super::fields::flag;
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_index, join_key};
@@ -66,7 +67,7 @@ pub(super) fn check(ifaces: &[Iface], out: &mut Vec<Diagnostic>) {
             continue;
         }
         for family in ["ipv4", "ipv6"] {
-            if iface.entry.get(family).and_then(|f| f.get("enabled")) == Some(&Value::Bool(true)) {
+            if flag(iface.entry.get(family), "enabled") == Some(true) {
                 out.push(
                     Diagnostic::new(Code::PortHasIp, join_key(&join_key(&iface.path, family), "enabled"), format!("`{}` is a port of `{}` and has {family} enabled: a port carries no address, and nmstate refuses it", iface.name.escape_debug(), place.controller.escape_debug()))
                         .with_hint(format!("write {family}: {{enabled: false}} on the port and put the node's address on the bridge `{}`", place.controller.escape_debug())),
@@ -147,9 +148,9 @@ fn vlans_over_ports(
         let Some(place) = by_port.get(base).and_then(|p| p.first()) else {
             continue;
         };
-        let has_ip = ["ipv4", "ipv6"].iter().any(|f| {
-            iface.entry.get(*f).and_then(|i| i.get("enabled")) == Some(&Value::Bool(true))
-        });
+        let has_ip = ["ipv4", "ipv6"]
+            .iter()
+            .any(|f| flag(iface.entry.get(*f), "enabled") == Some(true));
         if has_ip {
             out.push(
                 Diagnostic::new(Code::VlanOverBridgePort, join_key(&join_key(&iface.path, "vlan"), "base-iface"), format!("VLAN `{}` carries an address over `{}`, which is also a port of `{}`: the bridge takes the NIC's frames, and the VLAN receives its own only where the NIC strips VLAN tags in hardware", iface.name.escape_debug(), base.escape_debug(), place.controller.escape_debug()))

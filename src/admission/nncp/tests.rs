@@ -590,3 +590,115 @@ fn keys_nmstate_does_not_know() {
     ))
     .is_empty());
 }
+
+#[test]
+fn booleans_as_nmstate_reads_them() {
+    // nmstate takes 1/0 and yes/no/on/off/y/n (any case) wherever it takes a boolean.
+    let ip = |v4: &str| {
+        policy(
+            "",
+            &format!("    - name: eth1\n      type: ethernet\n      ipv4: {v4}\n"),
+        )
+    };
+    assert!(codes(&ip("{enabled: 1, dhcp: \"Yes\"}")).is_empty());
+    one(
+        &ip("{enabled: \"off\", dhcp: on}"),
+        Code::IgnoredField,
+        "spec.desiredState.interfaces[0].ipv4.dhcp",
+    );
+    one(
+        &ip("{enabled: 2}"),
+        Code::WrongType,
+        "spec.desiredState.interfaces[0].ipv4.enabled",
+    );
+    // A port's IP switched on with `yes` is still an IP on a port.
+    let port = bridge(
+        "",
+        "    - name: eth1\n      type: ethernet\n      ipv4: {enabled: \"yes\", dhcp: true}\n",
+    );
+    one(
+        &port,
+        Code::PortHasIp,
+        "spec.desiredState.interfaces[1].ipv4.enabled",
+    );
+    let stp = |v: &str| {
+        policy("", &format!("    - name: br1\n      type: linux-bridge\n      bridge:\n        options: {{stp: {{enabled: {v}}}}}\n        port: [{{name: eth1}}]\n"))
+    };
+    assert!(codes(&stp("\"no\"")).is_empty());
+    one(
+        &stp("1"),
+        Code::StpEnabled,
+        "spec.desiredState.interfaces[0].bridge.options.stp.enabled",
+    );
+    let native = bridge(
+        "          vlan: {mode: access, tag: 5, enable-native: \"y\"}\n",
+        "",
+    );
+    one(
+        &native,
+        Code::BridgeVlanInvalid,
+        "spec.desiredState.interfaces[0].bridge.port[0].vlan.enable-native",
+    );
+    let bad = bridge(
+        "          vlan: {mode: trunk, enable-native: maybe, trunk-tags: [{id: 5}]}\n",
+        "",
+    );
+    one(
+        &bad,
+        Code::WrongType,
+        "spec.desiredState.interfaces[0].bridge.port[0].vlan.enable-native",
+    );
+}
+
+#[test]
+fn an_ovs_bridge_reads_any_quoted_stp_as_on() {
+    let ovs = |v: &str| {
+        policy("", &format!("    - name: br-ex\n      type: ovs-bridge\n      bridge:\n        options: {{stp: {v}}}\n        port: [{{name: eth1}}]\n"))
+    };
+    one(
+        &ovs("\"false\""),
+        Code::StpEnabled,
+        "spec.desiredState.interfaces[0].bridge.options.stp",
+    );
+    assert!(run(&ovs("\"false\""))[0].message.contains("even \"false\""));
+    one(
+        &ovs("{enabled: true}"),
+        Code::StpEnabled,
+        "spec.desiredState.interfaces[0].bridge.options.stp",
+    );
+    assert!(codes(&ovs("{enabled: false}")).is_empty());
+}
+
+#[test]
+fn a_vlan_interface_needs_its_nic_and_tag() {
+    let vlan = |section: &str| {
+        policy(
+            "",
+            &format!("    - name: eth1.5\n      type: vlan\n      vlan: {section}\n"),
+        )
+    };
+    let p = "spec.desiredState.interfaces[0].vlan";
+    assert!(codes(&vlan("{base-iface: eth1, id: 5}")).is_empty());
+    assert!(
+        codes(&vlan("{base-iface: eth1, id: \"0\"}")).is_empty(),
+        "the kernel takes VLAN 0"
+    );
+    one(
+        &vlan("{base-iface: eth1, id: 4095}"),
+        Code::VlanOutOfRange,
+        &format!("{p}.id"),
+    );
+    one(
+        &vlan("{base-iface: eth1, id: -1}"),
+        Code::VlanOutOfRange,
+        &format!("{p}.id"),
+    );
+    one(
+        &vlan("{base-iface: eth1, id: ten}"),
+        Code::WrongType,
+        &format!("{p}.id"),
+    );
+    one(&vlan("{base-iface: eth1}"), Code::MissingField, p);
+    one(&vlan("{id: 5}"), Code::MissingField, p);
+    one(&vlan("eth1"), Code::WrongType, p);
+}
