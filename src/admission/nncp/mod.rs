@@ -240,7 +240,7 @@ fn interface<'a>(entry: &'a Value, path: String, out: &mut Vec<Diagnostic>) -> O
     // Without a type (or `unknown`), nmstate takes an existing interface for an ethernet; a
     // type's section there is reported by `check_type`.
     let sections = match (m.get("type"), kind) {
-        (None, _) => Some([TYPE_SECTIONS, ETHERNET_KEYS].concat()),
+        (None | Some(Value::Null), _) => Some([TYPE_SECTIONS, ETHERNET_KEYS].concat()),
         (_, Some("unknown")) => Some(ETHERNET_KEYS.to_vec()),
         (_, Some(k)) => type_keys(k).map(<[&str]>::to_vec),
         (_, None) => None, // An unknown type is reported; its keys cannot be judged.
@@ -308,8 +308,9 @@ fn check_type<'a>(
     out: &mut Vec<Diagnostic>,
 ) -> Option<&'a str> {
     let type_path = join_key(path, "type");
+    // nmstate reads `type: null` as no type.
     match m.get("type") {
-        None => {
+        None | Some(Value::Null) => {
             if let Some(section) = TYPE_SECTIONS.iter().find(|s| m.contains_key(**s)) {
                 out.push(
                     missing(path, format!("an interface with a `{section}` section but no type: nmstate takes it for an existing ethernet and refuses `{section}`"), "add its type, e.g. type: linux-bridge"),

@@ -1,8 +1,8 @@
-//! Which interface is a port of which controller (Linux and OVS bridges, bonds): a port in two
+//! Which interface is a port of which controller (Linux and OVS bridges, bonds, VRFs): a port in two
 //! controllers or twice in one, an IP on a port, an address on a VLAN over a bridge port.
 
 use super::bridge::port_names;
-use super::fields::flag;
+use super::fields::{flag, wrong_type};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_index, join_key};
@@ -20,7 +20,7 @@ pub(super) fn check(ifaces: &[Iface], out: &mut Vec<Diagnostic>) {
     let mut by_port: BTreeMap<&str, Vec<Membership>> = BTreeMap::new();
     for iface in ifaces.iter().filter(|i| i.is_up()) {
         let Some(kind) = iface.kind else { continue };
-        for (path, port) in members(iface, kind) {
+        for (path, port) in members(iface, kind, out) {
             // OVS lists its own internal interface under the bridge's name.
             if kind == "ovs-bridge" && port == iface.name {
                 continue;
@@ -78,8 +78,13 @@ pub(super) fn check(ifaces: &[Iface], out: &mut Vec<Diagnostic>) {
     vlans_over_ports(ifaces, &by_port, out);
 }
 
-/// The ports a controller lists, with the path of each name.
-fn members<'a>(iface: &'a Iface<'a>, kind: &str) -> Vec<(String, &'a str)> {
+/// The ports a controller lists, with the path of each name. A bond's or VRF's list of names
+/// is read here, so its shape is reported here.
+fn members<'a>(
+    iface: &'a Iface<'a>,
+    kind: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(String, &'a str)> {
     match kind {
         "linux-bridge" => port_names(iface),
         "ovs-bridge" => {
@@ -104,19 +109,39 @@ fn members<'a>(iface: &'a Iface<'a>, kind: &str) -> Vec<(String, &'a str)> {
             }
             found
         }
-        "bond" => {
-            let lag = join_key(&iface.path, "link-aggregation");
+        "bond" | "vrf" => {
+            let section = if kind == "bond" {
+                "link-aggregation"
+            } else {
+                "vrf"
+            };
+            let base = join_key(&iface.path, section);
             let mut found = Vec::new();
             // nmstate reads both `port` and its newer spelling `ports`.
             for key in ["port", "ports"] {
-                if let Some(Value::Array(list)) =
-                    iface.entry.get("link-aggregation").and_then(|l| l.get(key))
-                {
-                    for (i, p) in list.iter().enumerate() {
-                        if let Some(name) = p.as_str() {
-                            found.push((join_index(&join_key(&lag, key), i), name));
+                let list_path = join_key(&base, key);
+                match iface.entry.get(section).and_then(|l| l.get(key)) {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Array(list)) => {
+                        for (i, p) in list.iter().enumerate() {
+                            let path = join_index(&list_path, i);
+                            match p.as_str() {
+                                Some(name) => found.push((path, name)),
+                                None => out.push(wrong_type(
+                                    &path,
+                                    p,
+                                    "a string",
+                                    "write the port's name, e.g. - eth1",
+                                )),
+                            }
                         }
                     }
+                    Some(other) => out.push(wrong_type(
+                        &list_path,
+                        other,
+                        "a list",
+                        "write port: [eth1, eth2]",
+                    )),
                 }
             }
             found

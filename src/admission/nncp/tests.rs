@@ -702,3 +702,32 @@ fn a_vlan_interface_needs_its_nic_and_tag() {
     one(&vlan("{id: 5}"), Code::MissingField, p);
     one(&vlan("eth1"), Code::WrongType, p);
 }
+
+#[test]
+fn bond_and_vrf_ports() {
+    let vrf = "    - name: vrf0\n      type: vrf\n      vrf: {route-table-id: 100, port: [eth1]}\n";
+    one(
+        &bridge("", vrf),
+        Code::InterfaceInTwoParents,
+        "spec.desiredState.interfaces[1].vrf.port[0]",
+    );
+    // A VRF's port keeps its address.
+    let with_ip = policy("", &format!("{vrf}    - name: eth1\n      type: ethernet\n      ipv4: {{enabled: true, dhcp: true}}\n"));
+    assert!(codes(&with_ip).is_empty(), "{:?}", codes(&with_ip));
+    let bond = |ports: &str| {
+        policy("", &format!("    - name: bond0\n      type: bond\n      link-aggregation: {{mode: active-backup, ports: {ports}}}\n"))
+    };
+    assert!(codes(&bond("[eth1, eth2]")).is_empty());
+    one(
+        &bond("[eth1, {name: eth2}]"),
+        Code::WrongType,
+        "spec.desiredState.interfaces[0].link-aggregation.ports[1]",
+    );
+    one(
+        &bond("eth1"),
+        Code::WrongType,
+        "spec.desiredState.interfaces[0].link-aggregation.ports",
+    );
+    // `type: null` is no type.
+    assert!(codes(&policy("", "    - name: eth1\n      type: null\n")).is_empty());
+}
