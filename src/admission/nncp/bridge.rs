@@ -1,13 +1,40 @@
 //! One bridge on its own: its STP, its ports' keys and VLAN filtering (Linux bridges), and
 //! the settings nmstate drops from an OVS bridge.
 
-use super::fields::{boolean, flag, integer, is_template, missing, unknown_keys, wrong_type};
+use super::fields::{
+    boolean, flag, integer, is_template, missing, port_list, unknown_keys, wrong_type,
+};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::BRIDGE_VLAN_IDS;
 use crate::source::{join_index, join_key};
 use serde_json::{Map, Value};
 
+const LINUX_BRIDGE_KEYS: &[&str] = &["allow-extra-ports", "options", "port", "ports"];
+const LINUX_OPTION_KEYS: &[&str] = &[
+    "gc-timer",
+    "group-addr",
+    "group-forward-mask",
+    "group-fwd-mask",
+    "hash-max",
+    "hello-timer",
+    "mac-ageing-time",
+    "multicast-last-member-count",
+    "multicast-last-member-interval",
+    "multicast-membership-interval",
+    "multicast-querier",
+    "multicast-querier-interval",
+    "multicast-query-interval",
+    "multicast-query-response-interval",
+    "multicast-query-use-ifaddr",
+    "multicast-router",
+    "multicast-snooping",
+    "multicast-startup-query-count",
+    "multicast-startup-query-interval",
+    "stp",
+    "vlan-protocol",
+    "vlan-default-pvid",
+];
 const LINUX_STP_KEYS: &[&str] = &[
     "enabled",
     "forward-delay",
@@ -27,10 +54,11 @@ const PORT_VLAN_KEYS: &[&str] = &["enable-native", "mode", "tag", "trunk-tags"];
 /// The ports of a bridge section with their paths; problems with the list are reported by the
 /// bridge checks, so this only yields what is readable.
 pub(super) fn port_names<'a>(iface: &'a Iface<'a>) -> Vec<(String, &'a str)> {
-    let base = join_key(&join_key(&iface.path, "bridge"), "port");
-    let Some(Value::Array(list)) = iface.entry.get("bridge").and_then(|b| b.get("port")) else {
+    let section = iface.entry.get("bridge").and_then(Value::as_object);
+    let Some((key, Value::Array(list))) = section.and_then(port_list) else {
         return Vec::new();
     };
+    let base = join_key(&join_key(&iface.path, "bridge"), key);
     list.iter()
         .enumerate()
         .filter_map(|(i, p)| {
@@ -45,9 +73,13 @@ pub(super) fn check_linux_bridge(iface: &Iface, out: &mut Vec<Diagnostic>) {
         return;
     };
     let path = join_key(&iface.path, "bridge");
+    unknown_keys(section, &path, LINUX_BRIDGE_KEYS, out);
     let stp_on = match section.get("options") {
-        None => None,
-        Some(Value::Object(options)) => linux_stp(options, &join_key(&path, "options"), out),
+        None | Some(Value::Null) => None,
+        Some(Value::Object(options)) => {
+            unknown_keys(options, &join_key(&path, "options"), LINUX_OPTION_KEYS, out);
+            linux_stp(options, &join_key(&path, "options"), out)
+        }
         Some(other) => {
             out.push(wrong_type(
                 &join_key(&path, "options"),
@@ -77,7 +109,7 @@ pub(super) fn check_linux_bridge(iface: &Iface, out: &mut Vec<Diagnostic>) {
     }
     for (port_path, port) in ports(section, &path, out) {
         unknown_keys(port, &port_path, LINUX_PORT_KEYS, out);
-        if let Some(vlan) = port.get("vlan") {
+        if let Some(vlan) = port.get("vlan").filter(|v| !v.is_null()) {
             port_vlan(vlan, &join_key(&port_path, "vlan"), out);
         }
     }
@@ -140,7 +172,8 @@ fn bridge_section<'a>(
     out: &mut Vec<Diagnostic>,
 ) -> Option<&'a Map<String, Value>> {
     match iface.entry.get("bridge") {
-        None => None,
+        // nmstate reads null as absent.
+        None | Some(Value::Null) => None,
         Some(Value::Object(m)) => Some(m),
         Some(other) => {
             out.push(wrong_type(
@@ -160,11 +193,13 @@ fn ports<'a>(
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<(String, &'a Map<String, Value>)> {
-    let list_path = join_key(path, "port");
-    let list = match section.get("port") {
-        None | Some(Value::Null) => return Vec::new(),
-        Some(Value::Array(l)) => l,
-        Some(other) => {
+    let Some((key, list)) = port_list(section) else {
+        return Vec::new();
+    };
+    let list_path = join_key(path, key);
+    let list = match list {
+        Value::Array(l) => l,
+        other => {
             out.push(wrong_type(
                 &list_path,
                 other,
@@ -208,7 +243,7 @@ fn ports<'a>(
 /// A Linux bridge's `options.stp`: whether it is on, when it says.
 fn linux_stp(options: &Map<String, Value>, path: &str, out: &mut Vec<Diagnostic>) -> Option<bool> {
     let stp_path = join_key(path, "stp");
-    match options.get("stp")? {
+    match options.get("stp").filter(|s| !s.is_null())? {
         Value::Object(stp) => {
             unknown_keys(stp, &stp_path, LINUX_STP_KEYS, out);
             let enabled = stp.get("enabled")?;
@@ -238,10 +273,12 @@ fn linux_stp(options: &Map<String, Value>, path: &str, out: &mut Vec<Diagnostic>
     }
 }
 
+/// Whether `options.stp` is written but cannot be read (its shape is reported instead).
 fn stp_unreadable(section: &Map<String, Value>) -> bool {
     section
         .get("options")
         .and_then(|o| o.get("stp"))
+        .filter(|stp| !stp.is_null())
         .is_some_and(|stp| {
             stp.as_object().is_none_or(|m| {
                 m.get("enabled").is_some_and(|e| boolean(e).is_none())

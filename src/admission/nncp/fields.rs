@@ -85,3 +85,11 @@ pub(super) fn boolean(v: &Value) -> Option<bool> {
 pub(super) fn flag(v: Option<&Value>, key: &str) -> Option<bool> {
     v?.get(key).and_then(boolean)
 }
+
+/// A controller's port list: nmstate reads `port` and its alias `ports`. The key used and the
+/// list, when there is one.
+pub(super) fn port_list(section: &Map<String, Value>) -> Option<(&'static str, &Value)> {
+    ["port", "ports"]
+        .into_iter()
+        .find_map(|k| section.get(k).filter(|v| !v.is_null()).map(|v| (k, v)))
+}

@@ -47,7 +47,8 @@ pub(super) fn check_families(iface: &Iface, out: &mut Vec<Diagnostic>) {
     for (family, max_prefix) in [("ipv4", 32), ("ipv6", 128)] {
         let path = join_key(&iface.path, family);
         match iface.entry.get(family) {
-            None => {}
+            // nmstate reads null as absent.
+            None | Some(Value::Null) => {}
             Some(Value::Object(ip)) => check_family(ip, family, max_prefix, &path, out),
             Some(other) => out.push(wrong_type(
                 &path,

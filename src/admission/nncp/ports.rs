@@ -2,7 +2,7 @@
 //! controllers or twice in one, an IP on a port, an address on a VLAN over a bridge port.
 
 use super::bridge::port_names;
-use super::fields::{flag, wrong_type};
+use super::fields::{flag, port_list, wrong_type};
 use super::Iface;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{join_index, join_key};
@@ -90,15 +90,16 @@ fn members<'a>(
         "ovs-bridge" => {
             let mut found = port_names(iface);
             // An OVS bond is a port whose own ports are the NICs.
-            let base = join_key(&join_key(&iface.path, "bridge"), "port");
-            if let Some(Value::Array(list)) = iface.entry.get("bridge").and_then(|b| b.get("port"))
-            {
+            let bridge = iface.entry.get("bridge").and_then(Value::as_object);
+            if let Some((key, Value::Array(list))) = bridge.and_then(port_list) {
+                let base = join_key(&join_key(&iface.path, "bridge"), key);
                 for (i, p) in list.iter().enumerate() {
-                    let lag_path =
-                        join_key(&join_key(&join_index(&base, i), "link-aggregation"), "port");
-                    if let Some(Value::Array(nics)) =
-                        p.get("link-aggregation").and_then(|l| l.get("port"))
-                    {
+                    let lag = p.get("link-aggregation").and_then(Value::as_object);
+                    if let Some((lag_key, Value::Array(nics))) = lag.and_then(port_list) {
+                        let lag_path = join_key(
+                            &join_key(&join_index(&base, i), "link-aggregation"),
+                            lag_key,
+                        );
                         for (j, nic) in nics.iter().enumerate() {
                             if let Some(name) = nic.get("name").and_then(Value::as_str) {
                                 found.push((join_key(&join_index(&lag_path, j), "name"), name));

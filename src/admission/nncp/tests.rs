@@ -731,3 +731,41 @@ fn bond_and_vrf_ports() {
     // `type: null` is no type.
     assert!(codes(&policy("", "    - name: eth1\n      type: null\n")).is_empty());
 }
+
+#[test]
+fn null_is_absent_and_ports_is_port() {
+    // nmstate reads null as a missing section: a null stp leaves STP at its default (on).
+    let null_stp = policy("", "    - name: br1\n      type: linux-bridge\n      ipv4: null\n      bridge:\n        options: {stp: null}\n        port: [{name: eth1, vlan: null}]\n");
+    one(
+        &null_stp,
+        Code::StpEnabled,
+        "spec.desiredState.interfaces[0].bridge",
+    );
+    // `ports` is nmstate's alias of `port`, for bridges and OVS bonds alike.
+    let two = bridge("", "    - name: br2\n      type: linux-bridge\n      bridge:\n        options: {stp: {enabled: false}}\n        ports: [{name: eth1}]\n");
+    one(
+        &two,
+        Code::InterfaceInTwoParents,
+        "spec.desiredState.interfaces[1].bridge.ports[0].name",
+    );
+    let ovs = bridge("", "    - name: br-ex\n      type: ovs-bridge\n      bridge:\n        ports:\n        - name: bond1\n          link-aggregation: {mode: active-backup, ports: [{name: eth1}, {name: eth2}]}\n");
+    one(
+        &ovs,
+        Code::InterfaceInTwoParents,
+        "spec.desiredState.interfaces[1].bridge.ports[0].link-aggregation.ports[0].name",
+    );
+    let typo = bridge("", "")
+        .to_string()
+        .replace("\"options\"", "\"option\"");
+    let typo: Value = serde_json::from_str(&typo).unwrap_or_default();
+    assert!(codes(&typo).contains(&(
+        Code::UnknownKey,
+        "spec.desiredState.interfaces[0].bridge.option".into()
+    )));
+    let opt = policy("", "    - name: br1\n      type: linux-bridge\n      bridge:\n        options: {stp: {enabled: false}, mac-aging-time: 300}\n        port: [{name: eth1}]\n");
+    one(
+        &opt,
+        Code::UnknownKey,
+        "spec.desiredState.interfaces[0].bridge.options.mac-aging-time",
+    );
+}
