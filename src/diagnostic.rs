@@ -138,7 +138,7 @@ codes! {
         by "admission/nncp/fields.rs: missing", "load.rs: type_error", "network_config/structure.rs: missing";
     /// A field the API does not know (Kubernetes would drop it).
     UnknownField = "unknown-field", Warning;
-        by "load.rs: unknown_field";
+        by "admission/nncp/mod.rs: check_spec_fields", "load.rs: unknown_field";
 
     // Names.
     /// metadata.name is missing or not a valid Kubernetes name.

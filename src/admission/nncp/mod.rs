@@ -4,6 +4,10 @@
 //! the path of a VM's DHCP through a Linux bridge (docs/dhcp-path.md): STP delaying forwarding,
 //! the same static address on every node, settings nmstate silently drops.
 //!
+//! The policy's own fields (`nodeSelector`, `capture`, `maxUnavailable`,
+//! `desiredStateTemplate`) are read as kubernetes-nmstate's CRD defines them; a policy with a
+//! `desiredStateTemplate` and no `desiredState` has no state here to check.
+//!
 //! Paths are relative to the object: `spec.desiredState.interfaces[0].bridge.port[1].vlan.tag`.
 //!
 //! Out of scope, since they need the node's current state: a port that the policy does not
@@ -169,8 +173,11 @@ pub fn check_nncp(object: &Value, out: &mut Vec<Diagnostic>) {
             return;
         }
     };
+    check_spec_fields(spec, out);
     let state_path = "spec.desiredState";
     let state = match spec.get("desiredState") {
+        // A template is rendered by the handler; there is no state here to check.
+        None if spec.contains_key("desiredStateTemplate") => return,
         None => {
             out.push(missing(
                 state_path,
@@ -223,6 +230,56 @@ pub fn check_nncp(object: &Value, out: &mut Vec<Diagnostic>) {
     }
     ports::check(&ifaces, out);
     ip::check_static_scope(spec, &ifaces, out);
+}
+
+/// The fields of kubernetes-nmstate's `NodeNetworkConfigurationPolicySpec`.
+const SPEC_FIELDS: &[&str] = &[
+    "nodeSelector",
+    "capture",
+    "desiredState",
+    "desiredStateTemplate",
+    "maxUnavailable",
+];
+
+/// The policy's own fields, as the API server reads them (desiredState is nmstate's).
+fn check_spec_fields(spec: &Map<String, Value>, out: &mut Vec<Diagnostic>) {
+    for key in spec.keys().filter(|k| !SPEC_FIELDS.contains(&k.as_str())) {
+        let hint = match crate::suggest::closest(key, SPEC_FIELDS) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("a policy's spec has: {}", SPEC_FIELDS.join(", ")),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::UnknownField,
+                join_key("spec", key),
+                format!(
+                    "NodeNetworkConfigurationPolicy has no field spec.{}",
+                    key.escape_debug()
+                ),
+            )
+            .with_hint(hint)
+            .at_key(),
+        );
+    }
+    match spec.get("nodeSelector") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(labels)) => {
+            for (label, value) in labels.iter().filter(|(_, v)| !v.is_string()) {
+                out.push(wrong_type(
+                    &join_key("spec.nodeSelector", label),
+                    value,
+                    "a string (a label value)",
+                    "quote it: node-role.kubernetes.io/worker: \"\"",
+                ));
+            }
+        }
+        Some(other) => out.push(wrong_type(
+            "spec.nodeSelector",
+            other,
+            "a mapping of labels",
+            "write nodeSelector: {kubernetes.io/hostname: node01}",
+        )),
+    }
 }
 
 /// Reads one interface entry: its name, type, state and MTU.

@@ -769,3 +769,26 @@ fn null_is_absent_and_ports_is_port() {
         "spec.desiredState.interfaces[0].bridge.options.mac-aging-time",
     );
 }
+
+#[test]
+fn the_policys_own_fields() {
+    let spec = |extra: &str| policy(extra, "    - name: eth1\n      type: ethernet\n");
+    assert!(codes(&spec(
+        "  maxUnavailable: 3\n  nodeSelector: {node-role.kubernetes.io/worker: \"\"}\n"
+    ))
+    .is_empty());
+    let typo = spec("  nodeSelectors: {kubernetes.io/hostname: n1}\n");
+    one(&typo, Code::UnknownField, "spec.nodeSelectors");
+    assert_eq!(
+        run(&typo)[0].hint.as_deref(),
+        Some("did you mean `nodeSelector`?")
+    );
+    one(
+        &spec("  nodeSelector: {node-role.kubernetes.io/worker: true}\n"),
+        Code::WrongType,
+        "spec.nodeSelector[\"node-role.kubernetes.io/worker\"]",
+    );
+    // A template instead of a state: nothing to check here.
+    let template = serde_json::json!({"spec": {"desiredStateTemplate": {"interfaces": []}}});
+    assert!(codes(&template).is_empty());
+}
