@@ -132,13 +132,13 @@ codes! {
         by "load.rs: load";
     /// A field has the wrong type.
     WrongType = "wrong-type", Error + unreadable;
-        by "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "kubevirt_schema/mod.rs: wrong_type", "load.rs: load", "load.rs: type_error", "network_config/fields.rs: wrong_type";
+        by "admission/nncp/fields.rs: wrong_type", "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "kubevirt_schema/mod.rs: wrong_type", "load.rs: load", "load.rs: type_error", "network_config/fields.rs: wrong_type";
     /// A required field is missing.
     MissingField = "missing-field", Error + unreadable;
-        by "load.rs: type_error", "network_config/structure.rs: missing";
+        by "admission/nncp/fields.rs: missing", "load.rs: type_error", "network_config/structure.rs: missing";
     /// A field the API does not know. In a Wukong Kubernetes drops it (a warning); in a KubeVirt VirtualMachine, VMI, pool or replica set the API server's strict field validation refuses the object (reported as an error).
     UnknownField = "unknown-field", Warning;
-        by "kubevirt_schema/mod.rs: unknown", "load.rs: unknown_field";
+        by "admission/nncp/mod.rs: check_spec_fields", "kubevirt_schema/mod.rs: unknown", "load.rs: unknown_field";
 
     // Names.
     /// metadata.name is missing or not a valid Kubernetes name.
@@ -181,7 +181,7 @@ codes! {
         by "checks/ip_config.rs: check";
     /// The address is not in CIDR form.
     AddressNotCidr = "address-not-cidr", Error;
-        by "checks/ip_config.rs: check_address", "network_config/fields.rs: check_cidr";
+        by "admission/nncp/ip.rs: address", "checks/ip_config.rs: check_address", "network_config/fields.rs: check_cidr";
     /// The address is the subnet's network or broadcast address.
     AddressNotHost = "address-not-host", Error;
         by "checks/ip_config.rs: check_address";
@@ -207,19 +207,19 @@ codes! {
     // Bridges and links.
     /// bridgeName or physicalInterface is not a valid Linux interface name.
     InvalidInterfaceName = "invalid-interface-name", Error;
-        by "admission/cni/mod.rs: check_bridge", "checks/bridge.rs: check";
+        by "admission/cni/mod.rs: check_bridge", "admission/nncp/mod.rs: interface", "checks/bridge.rs: check";
     /// An operator-made bridge without physicalInterface.
     MissingPhysicalInterface = "missing-physical-interface", Error;
         by "checks/bridge.rs: check";
     /// One physical NIC enslaved to two different bridges.
     NicInTwoBridges = "nic-in-two-bridges", Error;
         by "checks/bridge.rs: check";
-    /// A VLAN id outside its reader's range (`crate::limits`): a Wukong vlanId 1-4094, a CNI bridge `vlan` 0-4094 (0: untagged) and `vlanTrunk` 1-4094, a netplan VLAN `id` 0-4094.
+    /// A VLAN id outside its reader's range (`crate::limits`): a Wukong vlanId 1-4094, a CNI bridge `vlan` 0-4094 (0: untagged) and `vlanTrunk` 1-4094, a netplan VLAN `id` 0-4094, an NMState bridge port's VLAN 1-4094 and `vlan` interface id 0-4094.
     VlanOutOfRange = "vlan-out-of-range", Error;
-        by "admission/cni/vlan.rs: check_vlans", "checks/link.rs: check", "network_config/values.rs: ids";
+        by "admission/cni/vlan.rs: check_vlans", "admission/nncp/bridge.rs: vlan_id", "admission/nncp/vlan.rs: check_vlan_interface", "checks/link.rs: check", "network_config/values.rs: ids";
     /// An MTU outside 68-65535 (netplan's `ipv6-mtu`: 1280-65535).
     MtuOutOfRange = "mtu-out-of-range", Error;
-        by "checks/link.rs: check", "network_config/values.rs: mtu";
+        by "admission/nncp/mod.rs: check_mtu", "checks/link.rs: check", "network_config/values.rs: mtu";
     /// A MAC address that does not parse.
     InvalidMac = "invalid-mac", Error;
         by "checks/link.rs: check", "network_config/fields.rs: mac";
@@ -237,7 +237,7 @@ codes! {
         by "checks/bridge.rs: check";
     /// A field that has no effect where it is.
     IgnoredField = "ignored-field", Warning;
-        by "checks/bridge.rs: ignored";
+        by "admission/nncp/bridge.rs: check_ovs_bridge", "admission/nncp/bridge.rs: trunk_tag", "admission/nncp/ip.rs: check_family", "checks/bridge.rs: ignored";
     /// No metadata.uid, so the generated objects carry no ownerReference.
     NoOwnerUid = "no-owner-uid", Info;
         by "checks/names.rs: check";
@@ -323,12 +323,12 @@ codes! {
     /// A boolean netplan and cloud-init read differently: a quoted `"no"`, or `y`/`n`.
     Yaml11Boolean = "yaml11-boolean", Error;
         by "network_config/yaml11_traps.rs: boolean";
-    /// A key netplan does not know: it refuses the file (cloud-init ignores the key).
+    /// A key netplan (or nmstate, in an NMState policy) does not know: it refuses the file (cloud-init ignores the key).
     UnknownKey = "unknown-key", Error;
-        by "network_config/fields.rs: top", "network_config/fields.rs: unknown", "network_config/structure.rs: root";
-    /// A value netplan refuses: not a boolean, a number or one of the words it allows.
+        by "admission/nncp/fields.rs: unknown_keys", "network_config/fields.rs: top", "network_config/fields.rs: unknown", "network_config/structure.rs: root";
+    /// A value netplan (or nmstate) refuses: not a boolean, a number or one of the words it allows.
     InvalidValue = "invalid-value", Error;
-        by "network_config/backend.rs: networkd", "network_config/backend.rs: passphrases", "network_config/fields.rs: invalid", "network_config/fields.rs: ip", "network_config/values.rs: ids", "network_config/values.rs: route_shapes";
+        by "admission/nncp/bridge.rs: port_vlan", "admission/nncp/mod.rs: check_type", "admission/nncp/mod.rs: interface", "network_config/backend.rs: networkd", "network_config/backend.rs: passphrases", "network_config/fields.rs: invalid", "network_config/fields.rs: ip", "network_config/values.rs: ids", "network_config/values.rs: route_shapes";
     /// A bond, bridge, VLAN, VRF or tunnel names an interface no device in the file defines.
     UndefinedDevice = "undefined-device", Error;
         by "network_config/structure.rs: references";
@@ -337,13 +337,13 @@ codes! {
         by "network_config/structure.rs: references";
     /// One interface in two bonds or bridges.
     InterfaceInTwoParents = "interface-in-two-parents", Error;
-        by "network_config/structure.rs: references";
+        by "admission/nncp/ports.rs: check", "network_config/structure.rs: references";
     /// A route `via` (or gateway4/6) that no address of the NIC reaches, without `on-link: true`.
     RouteViaUnreachable = "route-via-unreachable", Error;
         by "network_config/values.rs: unreachable";
     /// DHCP together with static addresses of the same family on one NIC.
     DhcpWithStaticAddress = "dhcp-with-static-address", Warning;
-        by "network_config/values.rs: dhcp_and_static";
+        by "admission/nncp/ip.rs: check_family", "network_config/values.rs: dhcp_and_static";
     /// `set-name` without `match`: netplan refuses it.
     SetNameWithoutMatch = "set-name-without-match", Error;
         by "network_config/portability.rs: set_name";
@@ -377,6 +377,29 @@ codes! {
     /// A `match.name` glob longer than the limit (256 characters); it matches no interface.
     MatchNameTooLong = "match-name-too-long", Error;
         by "network_config/glob.rs: check";
+
+    // NMState NodeNetworkConfigurationPolicies (src/admission/nncp/). They also report
+    // wrong-type, missing-field, unknown-key, invalid-value, invalid-interface-name,
+    // mtu-out-of-range, vlan-out-of-range, address-not-cidr, ignored-field,
+    // dhcp-with-static-address and interface-in-two-parents, which mean the same there.
+    /// STP on (or left at NetworkManager's default, on) on a bridge VMs use: each new port forwards nothing for about 30 s, and a guest's DHCP times out.
+    StpEnabled = "stp-enabled", Warning;
+        by "admission/nncp/bridge.rs: stp_warning";
+    /// Linux bridge VLAN filtering nmstate or NetworkManager refuses: a trunk without trunk-tags, `tag` on a trunk without enable-native, trunk-tags or enable-native on an access port, overlapping trunk tags, a reversed id-range.
+    BridgeVlanInvalid = "bridge-vlan-invalid", Error;
+        by "admission/nncp/bridge.rs: overlaps", "admission/nncp/bridge.rs: port_vlan", "admission/nncp/bridge.rs: trunk_tag";
+    /// One port listed twice by the same bridge or bond.
+    DuplicatePort = "duplicate-port", Error;
+        by "admission/nncp/ports.rs: check";
+    /// IPv4 or IPv6 enabled on an interface that is a bridge or bond port: nmstate refuses it.
+    PortHasIp = "port-has-ip", Error;
+        by "admission/nncp/ports.rs: check";
+    /// A static address in a policy that does not select a single node: every node gets it.
+    StaticIpOnManyNodes = "static-ip-on-many-nodes", Warning;
+        by "admission/nncp/ip.rs: check_static_scope";
+    /// A VLAN interface with an address over a NIC that is also a bridge port: it receives its frames only where the NIC strips VLAN tags in hardware.
+    VlanOverBridgePort = "vlan-over-bridge-port", Warning;
+        by "admission/nncp/ports.rs: vlans_over_ports";
 }
 
 impl fmt::Display for Code {

@@ -44,3 +44,10 @@ pub const VXLAN_VNIS: RangeInclusive<i64> = 1..=16_777_215;
 pub const MTUS: RangeInclusive<i64> = 68..=65535;
 /// netplan's `ipv6-mtu`: IPv6 needs at least 1280 (RFC 8200).
 pub const IPV6_MTUS: RangeInclusive<i64> = 1280..=65535;
+/// A Linux bridge's VLAN filtering ids (an NMState policy's `bridge.port[].vlan` `tag` and
+/// `trunk-tags`): the kernel refuses 0 and 4095 (`bridge vlan add`), and so NetworkManager
+/// fails to activate the bridge, although nmstate's offline check takes any 16-bit number.
+pub const BRIDGE_VLAN_IDS: RangeInclusive<i64> = 1..=4094;
+/// A kernel VLAN device's id (an NMState policy's `vlan` interface, `vlan.id`): the kernel
+/// refuses 4095 and above (`vlan_newlink`); nmstate's offline check takes any 16-bit number.
+pub const VLAN_DEVICE_IDS: RangeInclusive<i64> = 0..=4094;

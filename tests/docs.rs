@@ -56,16 +56,21 @@ fn rust_files(dir: &Path, out: &mut Vec<String>) {
     out.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
 }
 
-/// Test code: everything after a `#[cfg(test)]` in src/, and all of tests/ and policy/ tests.
+/// Test code: everything after a `#[cfg(test)]` in src/, test modules in their own file
+/// (`src/**/tests.rs`, included under a `#[cfg(test)]`), and all of tests/ and policy/ tests.
 #[test]
 fn every_code_is_exercised_by_a_test() {
     let mut texts = Vec::new();
     let mut src = Vec::new();
-    rust_files(&root().join("src"), &mut src);
-    texts.extend(
-        src.iter()
-            .filter_map(|t| t.find("#[cfg(test)]").map(|i| t[i..].to_string())),
-    );
+    rust_paths(&root().join("src"), &mut src);
+    for path in &src {
+        let text = std::fs::read_to_string(path).unwrap();
+        if path.file_name().is_some_and(|n| n == "tests.rs") {
+            texts.push(text);
+        } else if let Some(i) = text.find("#[cfg(test)]") {
+            texts.push(text[i..].to_string());
+        }
+    }
     for dir in ["tests", "policy/tests", "policy/src", "policy/e2e/tests"] {
         let d = root().join(dir);
         if d.is_dir() {

@@ -16,6 +16,7 @@
 mod base64;
 pub mod cni;
 mod lookup;
+pub mod nncp;
 mod object_limits;
 mod request;
 mod rule_helpers;
