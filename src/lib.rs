@@ -41,6 +41,7 @@ pub mod kubevirt;
 pub mod limits;
 pub mod load;
 pub mod mac;
+pub mod manifest;
 pub mod model;
 pub mod nad;
 pub mod names;

@@ -1,0 +1,159 @@
+use super::*;
+
+fn codes(r: &Report) -> Vec<(&'static str, Severity)> {
+    r.diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.severity))
+        .collect()
+}
+
+const VM_UNPINNED: &str = "apiVersion: kubevirt.io/v1
+kind: VirtualMachine
+metadata: {name: vm1, namespace: lab}
+spec:
+  template:
+    spec:
+      domain:
+        devices:
+          interfaces:
+          - {name: ext, bridge: {}}
+      networks:
+      - name: ext
+        multus: {networkName: br-ext}
+      volumes:
+      - name: ci
+        cloudInitNoCloud:
+          networkData: |
+            version: 2
+            ethernets:
+              id0:
+                match: {macaddress: \"02:00:00:00:00:01\"}
+                dhcp4: true
+";
+
+#[test]
+fn a_vm_gets_the_policy_rules_located_inside_network_data() {
+    let r = check(VM_UNPINNED);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MacNotPinned)
+        .expect("mac-not-pinned");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        d.path,
+        "spec.template.spec.volumes[0].cloudInitNoCloud.networkData.ethernets.id0.match.macaddress"
+    );
+    // Line 21 of the file, where the MAC stands inside the block scalar.
+    assert_eq!((d.line, d.column), (21, 37));
+    assert_eq!(
+        &VM_UNPINNED[d.span.start..d.span.end],
+        "\"02:00:00:00:00:01\""
+    );
+    // The NAD is not in the set: information only.
+    assert!(codes(&r).contains(&("nad-not-found", Severity::Info)));
+}
+
+#[test]
+fn other_kinds_are_skipped_at_info_level() {
+    let r = check("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n");
+    assert_eq!(codes(&r), vec![("not-a-wukong", Severity::Info)]);
+    assert!(r.diagnostics[0].message.contains("Service (v1)"));
+}
+
+#[test]
+fn lists_and_reviews_are_opened() {
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n- {}\n",
+        serde_json::to_string(&source::parse(VM_UNPINNED).documents[0].value).unwrap()
+    );
+    let r = check(&list);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MacNotPinned)
+        .unwrap();
+    assert!(d.path.starts_with("items[0].spec.template"), "{}", d.path);
+    assert_eq!(d.line, 4);
+
+    let review = format!(
+        "apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  operation: CREATE\n  object: {}\n",
+        serde_json::to_string(&source::parse(VM_UNPINNED).documents[0].value).unwrap()
+    );
+    let r = check(&review);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MacNotPinned)
+        .unwrap();
+    assert!(d.path.starts_with("request.object.spec"), "{}", d.path);
+}
+
+const NAD_MACVLAN: &str = "apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata: {name: br-ext, namespace: lab}
+spec:
+  config: '{\"cniVersion\": \"0.3.1\", \"type\": \"macvlan\", \"master\": \"eth0\",
+    \"ipam\": {\"type\": \"static\", \"addresses\": [{\"address\": \"10.0.0.5/24\"}]}}'
+";
+
+#[test]
+fn a_set_resolves_nads_and_finds_conflicts() {
+    let vm2 = VM_UNPINNED.replace("name: vm1", "name: vm2");
+    let reports = check_set(&[
+        ("vm1.yaml", VM_UNPINNED),
+        ("nad.yaml", NAD_MACVLAN),
+        ("vm2.yaml", &vm2),
+    ]);
+    // Found in the set: no nad-not-found; the macvlan NAD with bridge binding is an error.
+    assert!(!codes(&reports[0]).iter().any(|c| c.0 == "nad-not-found"));
+    assert!(codes(&reports[0]).contains(&("bridge-binding-on-macvlan", Severity::Error)));
+    // The single-address NAD: the second VM is told, naming the first and its file.
+    let shared = reports[2]
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::SingleAddressNadShared)
+        .expect("single-address-nad-shared");
+    assert!(
+        shared
+            .message
+            .contains("VirtualMachine lab/vm1 (in vm1.yaml)"),
+        "{}",
+        shared.message
+    );
+    assert_eq!(shared.line, 13);
+    assert!(!codes(&reports[0])
+        .iter()
+        .any(|c| c.0 == "single-address-nad-shared"));
+}
+
+#[test]
+fn a_pool_template_is_checked_with_paths_from_the_pool() {
+    let pool = "apiVersion: pool.kubevirt.io/v1alpha1
+kind: VirtualMachinePool
+metadata: {name: p, namespace: lab}
+spec:
+  virtualMachineTemplate:
+    spec:
+      template:
+        spec:
+          domain:
+            devices:
+              interfaces:
+              - {name: ext, masquerade: {}}
+          networks:
+          - name: ext
+            multus: {networkName: br-ext}
+";
+    let r = check(pool);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MasqueradeOnMultus)
+        .unwrap();
+    assert_eq!(
+        d.path,
+        "spec.virtualMachineTemplate.spec.template.spec.domain.devices.interfaces[0].masquerade"
+    );
+    assert_eq!(d.line, 12);
+}
