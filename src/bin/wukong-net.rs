@@ -42,7 +42,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RenderFormat::Yaml)]
         format: RenderFormat,
     },
-    /// Check every Wukong in the files (or stdin) and report diagnostics.
+    /// Check every manifest in the files (or stdin) and report diagnostics: Wukongs, KubeVirt
+    /// VMs, NADs, NMState policies, network-configs, together (a VM's NAD may be in another file).
     Check {
         /// Files to check; `-` reads stdin.
         #[arg(required = true)]
@@ -209,9 +210,20 @@ fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
     let mut json_out = Vec::new();
     let mut human = String::new();
     let (mut errors, mut warnings) = (0usize, 0usize);
+    // Every file is read first: the files are checked as one set, so a VM's NAD may be in
+    // another file.
+    let mut inputs = Vec::new();
     for file in files {
-        let bytes = read_input(file)?;
-        let report = wukong_net::check_bytes(&bytes);
+        inputs.push(read_input(file)?);
+    }
+    let reports = wukong_net::manifest::check_set_bytes(
+        &inputs
+            .iter()
+            .zip(files)
+            .map(|(bytes, file)| (display_name(file), bytes.as_slice()))
+            .collect::<Vec<_>>(),
+    );
+    for ((file, bytes), report) in files.iter().zip(&inputs).zip(reports) {
         any_error |= report.has_errors();
         errors += report
             .diagnostics
@@ -232,7 +244,7 @@ fn check(files: &[String], format: CheckFormat) -> Result<u8, String> {
                 human.push_str(&render_human(
                     &report.diagnostics,
                     display_name(file),
-                    &String::from_utf8_lossy(&bytes),
+                    &String::from_utf8_lossy(bytes),
                 ));
             }
         }

@@ -80,6 +80,29 @@ pub fn check(text: &str) -> Report {
     check_set(&[("", text)]).pop().unwrap_or_default()
 }
 
+/// Like [`check_set`], for raw bytes that may not be UTF-8: a file that is not is reported
+/// (not-utf8) and left out of the set.
+pub fn check_set_bytes(inputs: &[(&str, &[u8])]) -> Vec<Report> {
+    let decoded: Vec<Result<&str, Diagnostic>> =
+        inputs.iter().map(|(_, b)| source::decode(b)).collect();
+    let texts: Vec<(&str, &str)> = inputs
+        .iter()
+        .zip(&decoded)
+        .filter_map(|((name, _), d)| Some((*name, *d.as_ref().ok()?)))
+        .collect();
+    let mut checked = check_set(&texts).into_iter();
+    decoded
+        .into_iter()
+        .map(|d| match d {
+            Ok(_) => checked.next().unwrap_or_default(),
+            Err(d) => Report {
+                diagnostics: vec![d],
+                ..Report::default()
+            },
+        })
+        .collect()
+}
+
 /// Checks every document of every file as one set: `(name, text)` in, one [`Report`] per
 /// file out, in the same order, each with its findings located in its own text. Names only
 /// appear in messages about another file's object.
