@@ -347,9 +347,9 @@ struct EmbeddedCache {
 
 /// The string fields of an object that hold a document: a VM's cloud-init userData and
 /// networkData, a NAD's `spec.config`. Paths are relative to the object.
-fn embedded_fields(o: &Object<'_>) -> Vec<JsonPath> {
+fn embedded_fields(object: &Value, kind: &Kind) -> Vec<JsonPath> {
     let mut fields = Vec::new();
-    match &o.kind {
+    match kind {
         Kind::NetworkAttachmentDefinition => {
             fields.push(JsonPath::root().key("spec").key("config"))
         }
@@ -359,7 +359,7 @@ fn embedded_fields(o: &Object<'_>) -> Vec<JsonPath> {
             if !is_instance {
                 spec = spec.key("template").key("spec");
             }
-            let volumes = value_at(o.value, &spec.clone().key("volumes")).and_then(Value::as_array);
+            let volumes = value_at(object, &spec.clone().key("volumes")).and_then(Value::as_array);
             for (i, volume) in volumes.into_iter().flatten().enumerate() {
                 for source_key in ["cloudInitNoCloud", "cloudInitConfigDrive"] {
                     for key in ["userData", "networkData"] {
@@ -398,45 +398,81 @@ fn locate(
     if d.line != 0 {
         return; // Located already (a bare network-config's linter).
     }
-    let relative = JsonPath::parse(&d.path);
-    let full = o.base.clone().join(&relative);
+    let inside = embedded_span(o.value, &o.kind, &o.base, index, d, doc, text, cache);
+    let full = o.base.clone().join(&JsonPath::parse(&d.path));
     d.path = full.to_string();
-    for field in embedded_fields(o) {
-        let Some(rest) = relative.strip_prefix(&field) else {
-            continue;
-        };
-        let inner_span = d.span;
-        if rest.is_root() && inner_span == Span::default() {
-            break; // About the field as a whole: where it stands.
-        }
-        let field_path = o.base.clone().join(&field).to_string();
-        let entry = cache
-            .fields
-            .entry((index, field_path.clone()))
-            .or_insert_with(|| {
-                let inner = value_at(o.value, &field)?.as_str()?;
-                let node = doc.spans.get(&field_path)?.value;
-                let spans = source::parse(inner)
-                    .documents
-                    .into_iter()
-                    .next()
-                    .map(|d| d.spans);
-                Some((spans, ScalarMap::new(text, node, inner)))
-            });
-        let Some((spans, map)) = entry else {
-            break;
-        };
-        let inner = if inner_span != Span::default() {
-            inner_span
-        } else if let Some(spans) = spans {
-            spans.locate(&rest.to_string(), d.at_key)
-        } else {
-            break;
-        };
-        d.set_span(map.map(text, inner));
-        return;
+    let span = inside.unwrap_or_else(|| doc.spans.locate(&d.path, d.at_key));
+    d.set_span(span);
+}
+
+/// Where a finding of an object at `base` in `doc` stands in `text`, when it is inside one of
+/// the object's embedded documents (its path, relative to the object, continues the field's).
+/// `None`: elsewhere, or about the field as a whole (located by its path).
+#[allow(clippy::too_many_arguments)]
+fn embedded_span(
+    object: &Value,
+    kind: &Kind,
+    base: &JsonPath,
+    index: usize,
+    d: &Diagnostic,
+    doc: &Document,
+    text: &str,
+    cache: &mut EmbeddedCache,
+) -> Option<Span> {
+    let relative = JsonPath::parse(&d.path);
+    let (field, rest) = embedded_fields(object, kind)
+        .into_iter()
+        .find_map(|f| relative.strip_prefix(&f).map(|rest| (f, rest)))?;
+    // The embedded linter's own position (see admission/vm/cloud_init.rs: rebase).
+    let inner_span = d.span;
+    if rest.is_root() && inner_span == Span::default() {
+        return None;
     }
-    d.set_span(doc.spans.locate(&d.path, d.at_key));
+    let field_path = base.clone().join(&field).to_string();
+    let entry = cache
+        .fields
+        .entry((index, field_path.clone()))
+        .or_insert_with(|| {
+            let inner = value_at(object, &field)?.as_str()?;
+            let node = doc.spans.get(&field_path)?.value;
+            let spans = source::parse(inner)
+                .documents
+                .into_iter()
+                .next()
+                .map(|d| d.spans);
+            Some((spans, ScalarMap::new(text, node, inner)))
+        });
+    let (spans, map) = entry.as_ref()?;
+    let inner = if inner_span != Span::default() {
+        inner_span
+    } else {
+        spans.as_ref()?.locate(&rest.to_string(), d.at_key)
+    };
+    Some(map.map(text, inner))
+}
+
+/// For the admission shells that have the text (`admit`, the previewer's policy panel): where
+/// a finding about the object at `base` of `doc` stands, when it is inside an embedded
+/// document (networkData, userData, a NAD's `spec.config`). The finding's path is relative to
+/// the object, as the policy reports it.
+pub fn locate_embedded(
+    text: &str,
+    doc: &Document,
+    base: &JsonPath,
+    d: &Diagnostic,
+) -> Option<Span> {
+    let object = value_at(&doc.value, base)?;
+    let kind = Kind::of(object);
+    embedded_span(
+        object,
+        &kind,
+        base,
+        0,
+        d,
+        doc,
+        text,
+        &mut EmbeddedCache::default(),
+    )
 }
 
 #[cfg(test)]

@@ -173,7 +173,11 @@ export function drawTopology(container, topologies, diagnostics = []) {
   if (figures.length === 0) {
     const p = document.createElement('p');
     p.className = 'empty';
-    p.textContent = 'No Wukong loaded: fix the errors marked in the editor to see its networks.';
+    // Only errors keep a Wukong from loading; without any, the editor holds other kinds
+    // (a VirtualMachine, NADs), whose findings are in the diagnostics.
+    p.textContent = diagnostics.some((d) => d.severity === 'error')
+      ? 'No Wukong loaded: fix the errors marked in the editor to see its networks.'
+      : 'No Wukong in the editor: the picture shows a Wukong\'s networks; the other kinds are checked in the diagnostics.';
     figures.push(p);
   }
   container.replaceChildren(...figures);

@@ -144,7 +144,8 @@ pub fn render(
     Ok(to_js(&render_result(text, &options)))
 }
 
-/// Checks every Wukong in `text`; renders nothing. Never throws.
+/// Checks every manifest in `text` (Wukongs, KubeVirt VMs, NADs, NMState policies,
+/// network-configs: what `wukong-net check` reads); renders nothing. Never throws.
 #[wasm_bindgen]
 pub fn check(text: &str) -> <CheckResult as Tsify>::JsType {
     install_panic_hook();
