@@ -202,7 +202,7 @@ fn other_kinds_are_skipped_at_info_level() {
         [("not-a-wukong".to_string(), "info".to_string(), 2, 1)]
     );
     // The human summary counts no warning for it.
-    let o = wukong_net(&["check", &manifest("unknown-kind.yaml")], b"");
+    let o = wukong_net(["check", &manifest("unknown-kind.yaml")], b"");
     exit(&o, 0);
     assert!(o.stdout.contains("0 errors, 0 warnings"), "{}", o.stdout);
 }

@@ -339,10 +339,15 @@ fn skipped(what: &str) -> Diagnostic {
     d
 }
 
+/// One embedded document: its own spans, and where its characters stand in the outer text.
+type Embedded = (Option<SpanMap>, ScalarMap);
+
 /// The embedded documents of an object, parsed and aligned once each.
 #[derive(Default)]
 struct EmbeddedCache {
-    fields: HashMap<(usize, String), Option<(Option<SpanMap>, ScalarMap)>>,
+    /// By (object, field path): the embedded document's spans (none when it does not
+    /// parse) and its alignment with the outer text; none when the field is no string.
+    fields: HashMap<(usize, String), Option<Embedded>>,
 }
 
 /// The string fields of an object that hold a document: a VM's cloud-init userData and

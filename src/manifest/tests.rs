@@ -157,3 +157,123 @@ spec:
     );
     assert_eq!(d.line, 12);
 }
+
+const PINNED: &str = "apiVersion: kubevirt.io/v1
+kind: VirtualMachine
+metadata: {name: vm1, namespace: lab}
+spec:
+  template:
+    spec:
+      domain:
+        devices:
+          interfaces:
+          - {name: default, masquerade: {}, macAddress: \"02:00:00:00:00:07\"}
+      networks:
+      - {name: default, pod: {}}
+";
+
+#[test]
+fn a_vm_and_the_instance_it_runs_are_one_machine() {
+    // `kubectl get vm,vmi -o yaml`: the VMI repeats the VM's MAC without a clash.
+    let vmi = "apiVersion: kubevirt.io/v1
+kind: VirtualMachineInstance
+metadata: {name: vm1, namespace: lab}
+spec:
+  domain:
+    devices:
+      interfaces:
+      - {name: default, masquerade: {}, macAddress: \"02:00:00:00:00:07\"}
+  networks:
+  - {name: default, pod: {}}
+";
+    let reports = check_set(&[("vm.yaml", PINNED), ("vmi.yaml", vmi)]);
+    assert!(
+        reports.iter().all(|r| r.diagnostics.is_empty()),
+        "{:?}",
+        reports[1].diagnostics
+    );
+    // Another VM with the same MAC clashes.
+    let other = PINNED.replace("name: vm1", "name: vm2");
+    let reports = check_set(&[("vm.yaml", PINNED), ("vm2.yaml", &other)]);
+    assert!(reports[0].diagnostics.is_empty());
+    assert_eq!(codes(&reports[1]), vec![("duplicate-mac", Severity::Error)]);
+}
+
+#[test]
+fn nad_bridges_are_compared_only_with_policies_in_the_set() {
+    let nad = "apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata: {name: n}
+spec:
+  config: '{\"cniVersion\": \"0.3.1\", \"type\": \"bridge\", \"bridge\": \"br-a\", \"ipam\": {}}'
+";
+    assert!(check(nad).diagnostics.is_empty());
+    let policy = |state: &str| {
+        format!(
+            "apiVersion: nmstate.io/v1
+kind: NodeNetworkConfigurationPolicy
+metadata: {{name: p}}
+spec:
+  desiredState:
+    interfaces:
+    - {{name: br-a, type: linux-bridge, state: {state}}}
+"
+        )
+    };
+    let up = policy("up");
+    let reports = check_set(&[("nad.yaml", nad), ("nncp.yaml", &up)]);
+    assert!(reports.iter().all(|r| r.diagnostics.is_empty()));
+    // A policy that removes the bridge creates none.
+    let absent = policy("absent");
+    let reports = check_set(&[("nad.yaml", nad), ("nncp.yaml", &absent)]);
+    assert_eq!(
+        codes(&reports[0]),
+        vec![("bridge-without-policy", Severity::Warning)]
+    );
+    assert_eq!(reports[0].diagnostics[0].line, 5);
+}
+
+#[test]
+fn findings_in_a_template_of_a_replica_set_and_fragments() {
+    // A fragment without apiVersion and kind, shaped as a VM: checked as one.
+    let fragment = "spec:
+  template:
+    spec:
+      domain:
+        devices:
+          interfaces:
+          - {name: ext, masquerade: {}}
+      networks:
+      - {name: ext, multus: {networkName: n}}
+";
+    let r = check(fragment);
+    assert!(
+        codes(&r).contains(&("masquerade-on-multus", Severity::Error)),
+        "{:?}",
+        codes(&r)
+    );
+    let rs = "apiVersion: kubevirt.io/v1
+kind: VirtualMachineInstanceReplicaSet
+metadata: {name: rs}
+spec:
+  template:
+    spec:
+      domain:
+        devices:
+          interfaces:
+          - {name: ext, masquerade: {}}
+      networks:
+      - {name: ext, multus: {networkName: n}}
+";
+    let r = check(rs);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MasqueradeOnMultus)
+        .unwrap();
+    assert_eq!(
+        d.path,
+        "spec.template.spec.domain.devices.interfaces[0].masquerade"
+    );
+    assert_eq!(d.line, 10);
+}
