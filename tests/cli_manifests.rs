@@ -181,9 +181,9 @@ fn lists_and_admission_reviews_are_opened() {
         found(&files[0])
     );
     assert_eq!(files[0][0]["path"], "items[0].spec.config.ipam.type");
-    // network: in the VMI's userData, inside request.object.
+    // network: in the VMI's userData, inside request.object: at its key in the block.
     assert!(
-        has(&files[1], "network-in-user-data", "error", 27, 15),
+        has(&files[1], "network-in-user-data", "error", 26, 13),
         "{:?}",
         found(&files[1])
     );

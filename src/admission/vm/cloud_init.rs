@@ -156,7 +156,9 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
                 join_key(path, "network"),
                 format!("userData has a `network:` key (userData line {line}): cloud-init ignores network config in user-data, so the guest only gets fallback DHCP on its first NIC"),
             )
-            .with_hint("move the `network:` block into `networkData` of the same cloudInitNoCloud volume"),
+            .with_hint("move the `network:` block into `networkData` of the same cloudInitNoCloud volume")
+            // Shells with the text point at the `network:` key inside userData.
+            .at_key(),
         );
     }
 }
