@@ -277,3 +277,40 @@ spec:
     );
     assert_eq!(d.line, 10);
 }
+
+#[test]
+fn findings_in_base64_network_data_point_at_the_field() {
+    // `base64 -w0` of: version: 2, ethernets: {id0: {match: {macaddress: "02:00:00:00:00:01"},
+    // dhcp4: true}} (block style).
+    let encoded = "dmVyc2lvbjogMgpldGhlcm5ldHM6CiAgaWQwOgogICAgbWF0Y2g6IHttYWNhZGRyZXNzOiAiMDI6MDA6MDA6MDA6MDA6MDEifQogICAgZGhjcDQ6IHRydWUK";
+    let text = format!(
+        "apiVersion: kubevirt.io/v1
+kind: VirtualMachineInstance
+metadata: {{name: v}}
+spec:
+  domain:
+    devices:
+      interfaces:
+      - {{name: ext, bridge: {{}}}}
+  networks:
+  - {{name: ext, multus: {{networkName: n}}}}
+  volumes:
+  - name: ci
+    cloudInitNoCloud:
+      networkDataBase64: {encoded}
+"
+    );
+    let r = check(&text);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MacNotPinned)
+        .unwrap();
+    assert_eq!(
+        d.path,
+        "spec.volumes[0].cloudInitNoCloud.networkDataBase64.ethernets.id0.match.macaddress"
+    );
+    // The encoded text has no lines of its own: the finding stands at the field's value.
+    assert_eq!((d.line, d.column), (14, 26));
+    assert_eq!(&text[d.span.start..d.span.end], encoded);
+}
