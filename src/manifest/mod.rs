@@ -152,11 +152,18 @@ pub fn check_set(inputs: &[(&str, &str)]) -> Vec<Report> {
         let doc = &stream.documents[o.doc];
         match &o.kind {
             Kind::Wukong => {
-                let as_doc = Document {
-                    value: o.value.clone(),
-                    spans: SpanMap::default(),
+                // A document is loaded as it is; an object inside a wrapper, as a copy.
+                let wrapped;
+                let as_doc = if o.base.is_root() {
+                    doc
+                } else {
+                    wrapped = Document {
+                        value: o.value.clone(),
+                        spans: SpanMap::default(),
+                    };
+                    &wrapped
                 };
-                if let Loaded::Wukong(w) = load(&as_doc, &mut out) {
+                if let Loaded::Wukong(w) = load(as_doc, &mut out) {
                     out.extend(check_wukong(&w));
                     reports[o.file].wukongs.push(*w);
                 }

@@ -18,7 +18,7 @@ use super::ResourceLookup;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::json_type::type_name;
 use crate::mac::MacAddress;
-use crate::network_config::Device;
+use crate::network_config::{Device, NetworkConfig};
 use crate::source::{join_index, join_key};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -84,7 +84,7 @@ pub fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     let scope = settings.context_aware.then_some(NadScope::Cluster);
-    check_scoped(vm, settings, scope, lookup, out);
+    run(vm, settings, scope, lookup, out);
 }
 
 /// Checks a VM or VMI, looking its NADs up in `scope` (none: no lookups), and returns what
@@ -96,9 +96,21 @@ pub fn check_scoped(
     lookup: &mut dyn ResourceLookup,
     out: &mut Vec<Diagnostic>,
 ) -> VmFacts {
-    let Some(spec) = VmSpec::read(vm, out) else {
-        return VmFacts::default();
-    };
+    match run(vm, settings, scope, lookup, out) {
+        Some((spec, configs)) => facts::of(&spec, vm.namespace, &configs),
+        None => VmFacts::default(),
+    }
+}
+
+/// The rules; returns the spec read and its networkData configs (none without a spec).
+fn run<'a>(
+    vm: VmObject<'a>,
+    settings: &Settings,
+    scope: Option<NadScope>,
+    lookup: &mut dyn ResourceLookup,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(VmSpec<'a>, Vec<(String, NetworkConfig)>)> {
+    let spec = VmSpec::read(vm, out)?;
     check_bindings(&spec, out);
     let configs = cloud_init::check_volumes(&spec, settings, out);
     if let Some(scope) = scope {
@@ -113,7 +125,7 @@ pub fn check_scoped(
             out,
         );
     }
-    facts::of(&spec, vm.namespace, &configs)
+    Some((spec, configs))
 }
 
 /// One entry of `domain.devices.interfaces`.
