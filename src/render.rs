@@ -32,6 +32,10 @@ pub struct Report {
     pub manifests: Vec<Manifests>,
     /// Every finding, located, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The NICs of each KubeVirt VM, VMI or template in the input, drawn as a Wukong's networks
+    /// are ([`crate::topology`]; `wukong` names the object, `specIndex` is the interface's
+    /// index), for the previewer.
+    pub vm_topologies: Vec<crate::topology::Topology>,
 }
 
 impl Report {

@@ -198,7 +198,7 @@ fn bridges_without_policy(objects: &[Object<'_>], out: &mut Vec<(usize, Diagnost
 
 /// A NAD's plugins with their paths (`spec.config`, `spec.config.plugins[1]`); none when the
 /// config does not parse (the NAD rules report that).
-fn plugins(nad: &Value) -> Vec<(String, serde_json::Map<String, Value>)> {
+pub(super) fn plugins(nad: &Value) -> Vec<(String, serde_json::Map<String, Value>)> {
     let Some(text) = nad
         .get("spec")
         .and_then(|s| s.get("config"))

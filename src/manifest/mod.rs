@@ -12,6 +12,7 @@
 mod cross_refs;
 mod embedded;
 mod kinds;
+mod topology;
 
 pub use kinds::Kind;
 
@@ -216,6 +217,9 @@ pub fn check_set(inputs: &[(&str, &str)]) -> Vec<Report> {
 
     let names: Vec<&str> = inputs.iter().map(|(name, _)| *name).collect();
     cross_refs::check(&objects, &names, &mut findings);
+    for (file, picture) in topology::of_set(&objects) {
+        reports[file].vm_topologies.push(picture);
+    }
 
     let mut embedded = EmbeddedCache::default();
     for (i, mut d) in findings {

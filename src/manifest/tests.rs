@@ -314,3 +314,75 @@ spec:
     assert_eq!((d.line, d.column), (14, 26));
     assert_eq!(&text[d.span.start..d.span.end], encoded);
 }
+
+#[test]
+fn each_vm_nic_is_drawn_from_the_nads_of_the_set() {
+    let r = check(include_str!(
+        "../../tests/fixtures/manifests/vm-and-nads.yaml"
+    ));
+    assert_eq!(r.vm_topologies.len(), 1);
+    let t = &r.vm_topologies[0];
+    assert_eq!(t.wukong, "VirtualMachine lab/app");
+    let row = |i: usize| {
+        let n = &t.networks[i];
+        (
+            n.guest_nic.as_str(),
+            n.mac.as_str(),
+            n.kind.as_str(),
+            n.nad.as_deref(),
+            n.bridge.as_deref(),
+            n.physical_interface.as_deref(),
+            n.mode.as_deref(),
+        )
+    };
+    assert_eq!(
+        row(0),
+        (
+            "eth0",
+            "02:00:00:00:00:10",
+            "bridge",
+            Some("lab/ext-static"),
+            Some("br-ext"),
+            None,
+            Some("dhcp")
+        )
+    );
+    assert_eq!(
+        row(1),
+        (
+            "eth1",
+            "(MAC by KubeVirt)",
+            "macvlan",
+            Some("lab/macvlan-net"),
+            None,
+            Some("eth1"),
+            None
+        )
+    );
+    assert_eq!(row(2).3, Some("default/shared"));
+    assert_eq!(row(2).4, Some("br-shared"));
+
+    // With an NMState policy in the set, the bridge's port is the physical NIC.
+    let policy = "apiVersion: nmstate.io/v1
+kind: NodeNetworkConfigurationPolicy
+metadata: {name: p}
+spec:
+  desiredState:
+    interfaces:
+    - {name: br-ext, type: linux-bridge, state: up, bridge: {port: [{name: ens5}]}}
+";
+    let reports = check_set(&[
+        (
+            "vm.yaml",
+            include_str!("../../tests/fixtures/manifests/vm-and-nads.yaml"),
+        ),
+        ("nncp.yaml", policy),
+    ]);
+    assert_eq!(
+        reports[0].vm_topologies[0].networks[0]
+            .physical_interface
+            .as_deref(),
+        Some("ens5")
+    );
+    assert!(reports[1].vm_topologies.is_empty());
+}

@@ -32,6 +32,14 @@ pub struct NicFacts {
     pub binding: Option<&'static str>,
     /// The NAD of its Multus network: namespace, name, and the path of `networkName`.
     pub nad: Option<(String, String, String)>,
+    /// On the pod network.
+    pub pod: bool,
+    /// The guest's name for it with `net.ifnames=0` (eth0, eth1, ...).
+    pub guest_name: String,
+    /// How networkData configures it: `dhcp`, `static`, or none.
+    pub mode: Option<&'static str>,
+    /// The static addresses networkData gives it.
+    pub addresses: Vec<String>,
 }
 
 impl VmFacts {
@@ -75,12 +83,29 @@ pub(super) fn of(
                 }
                 _ => None,
             };
+            let entries: Vec<_> = configs
+                .iter()
+                .flat_map(|(_, c)| &c.ethernets)
+                .filter(|e| i.matched_by(e))
+                .collect();
+            let addresses: Vec<String> = entries.iter().flat_map(|e| e.addresses.clone()).collect();
+            let mode = if entries.iter().any(|e| e.dhcp4 || e.dhcp6) {
+                Some("dhcp")
+            } else if !addresses.is_empty() {
+                Some("static")
+            } else {
+                None
+            };
             NicFacts {
                 name: i.name.to_string(),
                 path: join_index(&iface_path, i.index),
                 mac: i.mac,
                 binding: BINDINGS.iter().copied().find(|b| i.raw.get(b).is_some()),
                 nad,
+                pod: matches!(spec.nets.get(i.name), Some(NetSource::Pod)),
+                guest_name: i.guest_names()[0].clone(),
+                mode,
+                addresses,
             }
         })
         .collect();
