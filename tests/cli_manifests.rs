@@ -176,11 +176,18 @@ fn lists_and_admission_reviews_are_opened() {
     exit(&o, 1);
     // The dhcp IPAM inside the NAD's single-quoted JSON, at its column.
     assert!(
-        has(&files[0], "dhcp-ipam", "error", 9, 90),
+        has(&files[0], "dhcp-ipam", "error", 10, 90),
         "{:?}",
         found(&files[0])
     );
     assert_eq!(files[0][0]["path"], "items[0].spec.config.ipam.type");
+    // A JSON syntax error in a block-scalar config: where the comma is missing.
+    assert!(
+        has(&files[0], "cni-config-invalid", "error", 19, 9),
+        "{:?}",
+        found(&files[0])
+    );
+    assert_eq!(files[0][1]["path"], "items[1].spec.config");
     // network: in the VMI's userData, inside request.object: at its key in the block.
     assert!(
         has(&files[1], "network-in-user-data", "error", 26, 13),
