@@ -127,9 +127,11 @@ codes! {
     /// A document that is not a mapping.
     NotAnObject = "not-an-object", Error + unreadable;
         by "load.rs: load";
-    /// A document of another kind; it is skipped.
-    NotAWukong = "not-a-wukong", Warning;
-        by "load.rs: load";
+    /// A document of a kind wukong-net does not check (not one of Wukong, the KubeVirt VM
+    /// kinds, NetworkAttachmentDefinition, NodeNetworkConfigurationPolicy, network-config); it
+    /// is skipped. The name is older than the other kinds: it stays for scripts that use it.
+    NotAWukong = "not-a-wukong", Info;
+        by "load.rs: load", "manifest/mod.rs: skipped";
     /// A field has the wrong type.
     WrongType = "wrong-type", Error + unreadable;
         by "admission/nncp/fields.rs: wrong_type", "admission/vm/cloud_init.rs: embedded", "admission/vm/mod.rs: read", "kubevirt_schema/mod.rs: wrong_type", "load.rs: load", "load.rs: type_error", "network_config/fields.rs: wrong_type";
@@ -199,7 +201,7 @@ codes! {
         by "checks/ip_config.rs: check", "network_config/fields.rs: ip";
     /// Two networks use the same static address.
     DuplicateAddress = "duplicate-address", Error;
-        by "checks/ip_config.rs: check";
+        by "checks/ip_config.rs: check", "manifest/cross_refs.rs: pinned_twice";
     /// The pod network cannot be static: KubeVirt's masquerade binding serves it by DHCP.
     PodNetworkStatic = "pod-network-static", Error;
         by "checks/ip_config.rs: check";
@@ -228,7 +230,7 @@ codes! {
         by "admission/vm/cloud_init.rs: check_network_data", "checks/link.rs: check";
     /// One MAC used twice: two Wukong networks pin it, or two network-config devices match or set it.
     DuplicateMac = "duplicate-mac", Error, was "mac-used-twice";
-        by "checks/link.rs: check", "network_config/values.rs: macs";
+        by "checks/link.rs: check", "manifest/cross_refs.rs: pinned_twice", "network_config/values.rs: macs";
     /// A network type the generator cannot create a NAD for.
     UnsupportedNetworkType = "unsupported-network-type", Error;
         by "checks/bridge.rs: check";
@@ -303,7 +305,8 @@ codes! {
     /// networkData leaves the pod network's interface without an address.
     PodInterfaceUnconfigured = "pod-interface-unconfigured", Warning;
         by "admission/vm/cloud_init.rs: check_network_data";
-    /// A Multus network names a NAD that does not exist (context-aware).
+    /// A Multus network names a NAD that does not exist (context-aware). In `check`, a NAD
+    /// missing from the files checked together is only info: the cluster may have it.
     NadNotFound = "nad-not-found", Error;
         by "admission/vm/nads.rs: check";
     /// A NIC on DHCP in networkData whose NAD assigns addresses with IPAM (context-aware).
@@ -312,6 +315,19 @@ codes! {
     /// A NAD lookup failed (no permission, API unreachable); nothing was checked against it.
     NadLookupFailed = "nad-lookup-failed", Warning;
         by "admission/vm/nads.rs: check";
+
+    // References between the manifests checked together (`wukong-net check a.yaml b.yaml`).
+    /// A VM interface with bridge binding on a macvlan NAD: KubeVirt does not support it.
+    BridgeBindingOnMacvlan = "bridge-binding-on-macvlan", Error;
+        by "manifest/cross_refs.rs: nic_rules";
+    /// A NAD's bridge that none of the NodeNetworkConfigurationPolicies checked with it
+    /// creates (only reported when some are).
+    BridgeWithoutPolicy = "bridge-without-policy", Warning;
+        by "manifest/cross_refs.rs: bridges_without_policy";
+    /// A NAD that assigns a single address (static IPAM with one address, a one-address
+    /// host-local range) used by two VMs.
+    SingleAddressNadShared = "single-address-nad-shared", Error;
+        by "manifest/cross_refs.rs: nic_rules";
 
     // Network-config linter (src/network_config/): bare cloud-init network-configs and VM
     // networkData. It also reports network-data-invalid, unquoted-mac, invalid-mac,

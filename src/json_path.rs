@@ -58,6 +58,14 @@ impl JsonPath {
         self
     }
 
+    /// The rest of this path below `prefix`, when it starts with it.
+    pub fn strip_prefix(&self, prefix: &JsonPath) -> Option<JsonPath> {
+        let rest = self.segments.strip_prefix(prefix.segments.as_slice())?;
+        Some(JsonPath {
+            segments: rest.to_vec(),
+        })
+    }
+
     /// The path one step up; `None` for the root.
     pub fn parent(&self) -> Option<JsonPath> {
         let (_, up) = self.segments.split_last()?;

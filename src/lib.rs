@@ -42,6 +42,7 @@ pub mod kubevirt_schema;
 pub mod limits;
 pub mod load;
 pub mod mac;
+pub mod manifest;
 pub mod model;
 pub mod nad;
 pub mod names;

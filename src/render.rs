@@ -1,14 +1,11 @@
 //! The pipeline every shell runs: text -> documents -> Wukongs -> checks -> manifests.
 
-use crate::checks::check_wukong;
 use crate::diagnostic::{has_errors, Diagnostic};
 use crate::emit;
 use crate::kubevirt::{self, VirtualMachine};
-use crate::load::{load, Loaded};
 use crate::model::Wukong;
 use crate::nad::{self, NetworkAttachmentDefinition};
 use crate::netplan::{self, NetworkData};
-use crate::network_config;
 use crate::nic::nics;
 use crate::nmstate::{self, NodeNetworkConfigurationPolicy};
 use crate::source;
@@ -35,6 +32,10 @@ pub struct Report {
     pub manifests: Vec<Manifests>,
     /// Every finding, located, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The NICs of each KubeVirt VM, VMI or template in the input, drawn as a Wukong's networks
+    /// are ([`crate::topology`]; `wukong` names the object, `specIndex` is the interface's
+    /// index), for the previewer.
+    pub vm_topologies: Vec<crate::topology::Topology>,
 }
 
 impl Report {
@@ -43,30 +44,10 @@ impl Report {
     }
 }
 
-/// Parses and checks; renders nothing.
+/// Parses and checks every document of one text by its kind ([`crate::manifest`]); renders
+/// nothing.
 pub fn check(text: &str) -> Report {
-    let stream = source::parse(text);
-    let mut report = Report {
-        diagnostics: stream.diagnostics,
-        ..Report::default()
-    };
-    for doc in &stream.documents {
-        let mut found = Vec::new();
-        // A bare cloud-init network-config (as KubeVirt's networkData carries it) is linted
-        // as such rather than skipped as "not a Wukong".
-        if network_config::is_network_config(&doc.value) {
-            found.extend(network_config::lint_document(doc, text).1);
-        } else if let Loaded::Wukong(w) = load(doc, &mut found) {
-            found.extend(check_wukong(&w));
-            report.wukongs.push(*w);
-        }
-        doc.spans.locate_all(&mut found);
-        report.diagnostics.extend(found);
-    }
-    report
-        .diagnostics
-        .sort_by_key(|d| (d.span.start, d.line, d.column));
-    report
+    crate::manifest::check(text)
 }
 
 /// Parses, checks and, when nothing is an error, renders every Wukong.

@@ -118,6 +118,7 @@ mod tests {
         let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
+            // The Wukong fixtures; tests/fixtures/manifests holds other kinds.
             .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
             .collect();
         fixtures.sort();

@@ -93,3 +93,25 @@ fn an_admission_review_on_stdin() {
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(codes(&v), ["dhcp-ipam"]);
 }
+
+#[test]
+fn findings_inside_network_data_point_where_they_stand() {
+    let vm = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/manifests/vm-unpinned-mac.yaml"
+    );
+    let (code, v, _) = admit(&[vm], None);
+    assert_eq!(code, 1, "{v:#}");
+    let at = |i: usize| {
+        let d = &v["diagnostics"][i];
+        (d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64())
+    };
+    // Each MAC inside the networkData block, as `check` locates it; the path stays the
+    // policy's, relative to the object.
+    assert_eq!(at(0), (Some("mac-not-pinned"), Some(36), Some(31)));
+    assert_eq!(at(1), (Some("mac-not-pinned"), Some(40), Some(31)));
+    assert_eq!(
+        v["diagnostics"][0]["path"],
+        "spec.template.spec.volumes[0].cloudInitNoCloud.networkData.ethernets.pod.match.macaddress"
+    );
+}

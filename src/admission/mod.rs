@@ -228,6 +228,14 @@ pub fn validate_document(
         )),
     };
     for d in &mut verdict.diagnostics {
+        // A finding inside an embedded document (networkData, a NAD's config) stands where
+        // it is in the text, not at its field.
+        if d.code != Code::MalformedRequest {
+            if let Some(span) = crate::manifest::locate_embedded(text, &doc, &object_path, d) {
+                d.set_span(span);
+                continue;
+            }
+        }
         // The request's own problems are already paths into the text; findings are inside
         // its object.
         let full = if d.code == Code::MalformedRequest {

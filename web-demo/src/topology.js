@@ -153,8 +153,8 @@ function drawNetwork(net, findings = []) {
 }
 
 /**
- * Replaces the content of `container` with the pictures of every Wukong's networks; a box that a
- * diagnostic points at is outlined in the diagnostic's colour.
+ * Replaces the content of `container` with the pictures of every Wukong's networks (and every
+ * KubeVirt VM's NICs); a box that a diagnostic points at is outlined in the diagnostic's colour.
  */
 export function drawTopology(container, topologies, diagnostics = []) {
   const findings = findingsByNetwork(diagnostics);
@@ -173,7 +173,11 @@ export function drawTopology(container, topologies, diagnostics = []) {
   if (figures.length === 0) {
     const p = document.createElement('p');
     p.className = 'empty';
-    p.textContent = 'No Wukong loaded: fix the errors marked in the editor to see its networks.';
+    // Only errors keep a Wukong from loading; without any, the editor holds neither a Wukong
+    // nor a VM (NADs, NMState policies), whose findings are in the diagnostics.
+    p.textContent = diagnostics.some((d) => d.severity === 'error')
+      ? 'No Wukong loaded: fix the errors marked in the editor to see its networks.'
+      : 'Nothing to draw: the picture shows the networks of Wukongs and KubeVirt VMs; the findings on other kinds are in the diagnostics.';
     figures.push(p);
   }
   container.replaceChildren(...figures);

@@ -91,7 +91,8 @@ pub struct RenderResult {
     /// Present when `options.yaml` was set.
     pub yaml: Option<YamlOutputs>,
     /// The path of each network, guest NIC to the physical network, for every Wukong that
-    /// loaded (also when checks failed, so the picture follows the editor).
+    /// loaded (also when checks failed, so the picture follows the editor), then the NICs of
+    /// every KubeVirt VM (`wukong` then names it, e.g. `VirtualMachine lab/vm1`).
     pub topology: Vec<Topology>,
     /// The diagnostics rendered as rustc-style text, as `wukong-net check` prints them.
     pub human: String,
@@ -144,7 +145,8 @@ pub fn render(
     Ok(to_js(&render_result(text, &options)))
 }
 
-/// Checks every Wukong in `text`; renders nothing. Never throws.
+/// Checks every manifest in `text` (Wukongs, KubeVirt VMs, NADs, NMState policies,
+/// network-configs: what `wukong-net check` reads); renders nothing. Never throws.
 #[wasm_bindgen]
 pub fn check(text: &str) -> <CheckResult as Tsify>::JsType {
     install_panic_hook();
@@ -229,7 +231,12 @@ pub fn render_result(text: &str, options: &RenderOptions) -> RenderResult {
         human: render_human(&report.diagnostics, SOURCE_NAME, text),
         diagnostics: editor_diagnostics(text, &report.diagnostics),
         yaml: options.yaml.then(|| yaml_outputs(&report.manifests, &keep)),
-        topology: report.wukongs.iter().map(topology::of).collect(),
+        topology: report
+            .wukongs
+            .iter()
+            .map(topology::of)
+            .chain(report.vm_topologies.iter().cloned())
+            .collect(),
         manifests: report.manifests,
     }
 }

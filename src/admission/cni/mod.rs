@@ -12,7 +12,7 @@ mod vlan;
 use super::rule_helpers::{not_allowed_bridge, static_not_allowed};
 use super::settings::Settings;
 use crate::checks::is_interface_name;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::json_type::type_name;
 use crate::source::{join_index, join_key};
 use ipam::check_host_local;
@@ -44,11 +44,42 @@ pub fn check_nad(object: &Value, settings: &Settings, out: &mut Vec<Diagnostic>)
     };
     match parse_config(text) {
         Ok(config) => check_config(&config, "spec.config", settings, out),
-        Err(message) => out.push(
-            Diagnostic::new(Code::CniConfigInvalid, "spec.config", message)
-                .with_hint("write one plugin ({\"cniVersion\": \"0.3.1\", \"type\": \"bridge\", ...}) or a list ({\"cniVersion\": ..., \"plugins\": [...]})"),
-        ),
+        Err(message) => {
+            let mut d = Diagnostic::new(Code::CniConfigInvalid, "spec.config", message)
+                .with_hint("write one plugin ({\"cniVersion\": \"0.3.1\", \"type\": \"bridge\", ...}) or a list ({\"cniVersion\": ..., \"plugins\": [...]})");
+            // Where the JSON breaks, in the config's own text (line 0: not located in the
+            // object); shells with the outer text map it there (`crate::manifest`).
+            d.span = json_error_span(text).unwrap_or_default();
+            out.push(d);
+        }
     }
+}
+
+/// The position of a JSON syntax error in `text`, as serde_json reports it (1-based line, and
+/// column in bytes).
+fn json_error_span(text: &str) -> Option<Span> {
+    let e = serde_json::from_str::<Value>(text).err()?;
+    if e.line() == 0 {
+        return None;
+    }
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(e.line() - 1)
+        .map(str::len)
+        .sum();
+    let mut start = (line_start + e.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = start + text[start..].chars().next().map_or(0, char::len_utf8);
+    Some(Span {
+        start,
+        end,
+        line: e.line() as u32,
+        column: e.column() as u32,
+        end_line: e.line() as u32,
+        end_column: e.column() as u32 + 1,
+    })
 }
 
 /// Parses `spec.config` text into its JSON object, or says why it is not one.

@@ -109,8 +109,11 @@ fn embedded(
 }
 
 /// Moves a diagnostic found inside embedded text to the object: its path continues the
-/// field's, and its line within the embedded text goes into the message.
+/// field's, and its line within the embedded text goes into the message. It is no longer
+/// located (line 0: shells locate it in their text), but `span` keeps where it stands in the
+/// embedded text, so a shell that has the outer text maps it there (`crate::manifest`).
 fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
+    let inner = d.span;
     if d.line > 0 {
         d.message = format!("{} ({field} line {})", d.message, d.line);
     }
@@ -120,6 +123,7 @@ fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
         .join(&JsonPath::parse(&d.path))
         .to_string();
     d.set_span(Span::default());
+    d.span = inner;
     d.at_key = false;
     d
 }
@@ -152,7 +156,9 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
                 join_key(path, "network"),
                 format!("userData has a `network:` key (userData line {line}): cloud-init ignores network config in user-data, so the guest only gets fallback DHCP on its first NIC"),
             )
-            .with_hint("move the `network:` block into `networkData` of the same cloudInitNoCloud volume"),
+            .with_hint("move the `network:` block into `networkData` of the same cloudInitNoCloud volume")
+            // Shells with the text point at the `network:` key inside userData.
+            .at_key(),
         );
     }
 }

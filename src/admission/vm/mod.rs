@@ -8,14 +8,17 @@
 //! (userData and networkData) and `nads.rs` (the NADs its Multus networks name).
 
 mod cloud_init;
+mod facts;
 mod nads;
+
+pub use facts::{NicFacts, VmFacts};
 
 use super::settings::Settings;
 use super::ResourceLookup;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::json_type::type_name;
 use crate::mac::MacAddress;
-use crate::network_config::Device;
+use crate::network_config::{Device, NetworkConfig};
 use crate::source::{join_index, join_key};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -62,6 +65,17 @@ fn cloud_init_volume(spec: Option<&Value>) -> Option<&Value> {
         .find(|v| v.get("cloudInitNoCloud").is_some() || v.get("cloudInitConfigDrive").is_some())
 }
 
+/// Where the NADs a VM's Multus networks name are looked up, and what a NAD that is not
+/// found means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NadScope {
+    /// The cluster (the policy, context-aware): a NAD not found does not exist, an error.
+    Cluster,
+    /// The files checked together (`wukong-net check`): a NAD not among them may still exist
+    /// in the cluster, so its absence is only information.
+    CheckedFiles,
+}
+
 /// Checks a VM or VMI.
 pub fn check(
     vm: VmObject<'_>,
@@ -69,21 +83,49 @@ pub fn check(
     lookup: &mut dyn ResourceLookup,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(spec) = VmSpec::read(vm, out) else {
-        return;
-    };
+    let scope = settings.context_aware.then_some(NadScope::Cluster);
+    run(vm, settings, scope, lookup, out);
+}
+
+/// Checks a VM or VMI, looking its NADs up in `scope` (none: no lookups), and returns what
+/// the cross-reference rules of a checked set read from it.
+pub fn check_scoped(
+    vm: VmObject<'_>,
+    settings: &Settings,
+    scope: Option<NadScope>,
+    lookup: &mut dyn ResourceLookup,
+    out: &mut Vec<Diagnostic>,
+) -> VmFacts {
+    match run(vm, settings, scope, lookup, out) {
+        Some((spec, configs)) => facts::of(&spec, vm.namespace, &configs),
+        None => VmFacts::default(),
+    }
+}
+
+/// The rules; returns the spec read and its networkData configs (none without a spec).
+fn run<'a>(
+    vm: VmObject<'a>,
+    settings: &Settings,
+    scope: Option<NadScope>,
+    lookup: &mut dyn ResourceLookup,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(VmSpec<'a>, Vec<(String, NetworkConfig)>)> {
+    let spec = VmSpec::read(vm, out)?;
     check_bindings(&spec, out);
     let configs = cloud_init::check_volumes(&spec, settings, out);
-    if settings.context_aware {
+    if let Some(scope) = scope {
+        let on_failure = settings.lookup_failure;
         nads::check(
             &spec,
             vm.namespace,
             &configs,
             lookup,
-            settings.lookup_failure,
+            on_failure,
+            scope,
             out,
         );
     }
+    Some((spec, configs))
 }
 
 /// One entry of `domain.devices.interfaces`.

@@ -5,7 +5,7 @@ use super::super::cni;
 use super::super::settings::LookupFailure;
 use super::super::ResourceLookup;
 use super::cloud_init::entry_path;
-use super::{NetSource, VmSpec, NAD_API_VERSION, NAD_KIND};
+use super::{NadScope, NetSource, VmSpec, NAD_API_VERSION, NAD_KIND};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::network_config::NetworkConfig;
 use serde_json::Value;
@@ -19,6 +19,7 @@ pub(super) fn check(
     configs: &[(String, NetworkConfig)],
     lookup: &mut dyn ResourceLookup,
     on_failure: LookupFailure,
+    scope: NadScope,
     out: &mut Vec<Diagnostic>,
 ) {
     let mut seen: HashMap<(String, String), Result<Option<Value>, String>> = HashMap::new();
@@ -46,6 +47,13 @@ pub(super) fn check(
             .clone();
         let nad = match found {
             Ok(Some(nad)) => nad,
+            Ok(None) if scope == NadScope::CheckedFiles => {
+                let mut d = Diagnostic::new(Code::NadNotFound, path, format!("network `{net_name}` names the NetworkAttachmentDefinition {ns}/{name}, which is not among the checked files: the cluster must have it, or the VM cannot start"))
+                    .with_hint(format!("check the NAD {ns}/{name} together with the VM (pass its file too), or fix multus.networkName"));
+                d.severity = Severity::Info;
+                out.push(d);
+                continue;
+            }
             Ok(None) => {
                 out.push(
                     Diagnostic::new(Code::NadNotFound, path, format!("network `{net_name}` names the NetworkAttachmentDefinition {ns}/{name}, which does not exist: the VM cannot start"))

@@ -28,18 +28,22 @@ pub fn end(d: &Diagnostic) -> (u32, u32) {
     }
 }
 
-/// Checks every input. Each is checked on its own here; where the core checks a whole set at
-/// once (cross-references between files), this is the one call to replace.
+/// Checks every input as one set: a VM's NAD, or the NMState policy creating its bridge, may be
+/// in another file, and the same MAC pinned in two files is found.
 pub fn check_all(inputs: Vec<Input>) -> Vec<Checked> {
+    let reports = wukong_net::manifest::check_set_bytes(
+        &inputs
+            .iter()
+            .map(|i| (i.name.as_str(), i.bytes.as_slice()))
+            .collect::<Vec<_>>(),
+    );
     inputs
         .into_iter()
-        .map(|input| {
-            let diagnostics = wukong_net::check_bytes(&input.bytes).diagnostics;
-            Checked {
-                name: input.name,
-                bytes: input.bytes,
-                diagnostics,
-            }
+        .zip(reports)
+        .map(|(input, report)| Checked {
+            name: input.name,
+            bytes: input.bytes,
+            diagnostics: report.diagnostics,
         })
         .collect()
 }

@@ -48,7 +48,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RenderFormat::Yaml)]
         format: RenderFormat,
     },
-    /// Check every manifest in the files, directories or stdin and report diagnostics.
+    /// Check every manifest in the files, directories or stdin and report diagnostics: Wukongs,
+    /// KubeVirt VMs, NADs, NMState policies, network-configs, as one set (a VM's NAD may be in
+    /// another file).
     Check {
         /// Files and directories to check; a directory is read recursively (its *.yaml, *.yml
         /// and *.json files, sorted, hidden entries skipped); `-` reads stdin.

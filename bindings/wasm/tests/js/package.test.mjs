@@ -44,6 +44,7 @@ const CASES = [
   { name: 'only-nad', text: dhcp, options: { only: 'nad' } },
   { name: 'static-forbidden', text: statik, settings: 'allowStaticIp: false' },
   { name: 'settings-typo', text: statik, settings: '{"alowStaticIp": false}' },
+  { name: 'vm-unpinned-mac', text: fixture('manifests/vm-unpinned-mac.yaml') },
 ];
 
 let pkg;
@@ -64,6 +65,18 @@ function cliJson(text) {
 }
 
 const withoutOffsets = (diagnostics) => diagnostics.map(({ from, to, ...d }) => d);
+
+function cliCheckJson(text) {
+  // `wukong-net check --format json -` on the same text: the diagnostics of its one file.
+  const run = spawnSync('cargo', ['run', '--quiet', '--bin', 'wukong-net', '--', 'check', '--format', 'json', '-'], {
+    cwd: root,
+    input: text,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  assert.ok(run.status === 0 || run.status === 1, `wukong-net check failed: ${run.stderr}`);
+  return JSON.parse(run.stdout)[0].diagnostics;
+}
 
 before(() => {
   pkg = installPackedPackage();
@@ -312,5 +325,18 @@ console.log(code, severity, range, mac, topo, accepted, v, hasErrors, wrong);
       { cwd: pkg.project, encoding: 'utf8' },
     );
     assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+});
+
+describe('check on other kinds', () => {
+  test('a VirtualMachine gets the same diagnostics as the CLI, located in the networkData block', () => {
+    const text = CASES.find((c) => c.name === 'vm-unpinned-mac').text;
+    const c = byName(esm, 'vm-unpinned-mac').check;
+    assert.equal(c.hasErrors, true);
+    assert.deepEqual(withoutOffsets(c.diagnostics), cliCheckJson(text));
+    const errors = c.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.code), ['mac-not-pinned', 'mac-not-pinned']);
+    // The editor offsets cover the MAC inside the block scalar.
+    assert.equal(text.slice(errors[0].from, errors[0].to), '"52:54:00:aa:bb:01"');
   });
 });
