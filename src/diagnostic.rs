@@ -293,6 +293,9 @@ codes! {
     /// networkData is not Netplan/cloud-init v2 that parses.
     NetworkDataInvalid = "network-data-invalid", Error + unreadable;
         by "admission/vm/cloud_init.rs: embedded", "network_config/fields.rs: section", "network_config/mod.rs: parse", "network_config/structure.rs: invalid";
+    /// A config drive's networkData in OpenStack network_data.json form: cloud-init reads it, this tool does not check it.
+    NetworkDataNotChecked = "network-data-not-checked", Info;
+        by "admission/vm/cloud_init.rs: check_volumes";
     /// A networkData MAC match that no VM interface pins.
     MacNotPinned = "mac-not-pinned", Error;
         by "admission/vm/cloud_init.rs: check_network_data";

@@ -389,3 +389,33 @@ fn resources_look_up_by_identity() {
         .unwrap()
         .is_some());
 }
+
+#[test]
+fn a_config_drive_may_carry_openstack_network_data() {
+    // cloud-init's ConfigDrive source reads OpenStack network_data.json; it is not netplan, so
+    // it is named as not checked instead of drawing netplan errors. The same JSON on a NoCloud
+    // volume is a network-config that does not parse.
+    let openstack = r#"{"links":[{"id":"enp2s0","type":"phy","ethernet_mac_address":"02:26:19:00:00:30"}],"networks":[],"services":[]}"#;
+    let vmi = |source: &str| {
+        json!({
+            "apiVersion": "kubevirt.io/v1", "kind": "VirtualMachineInstance",
+            "metadata": {"name": "vmi1", "namespace": "lab"},
+            "spec": {
+                "domain": {"devices": {"interfaces": [{"name": "default", "masquerade": {}}]}},
+                "networks": [{"name": "default", "pod": {}}],
+                "volumes": [{"name": "ci", source: {"networkData": openstack}}]
+            }
+        })
+    };
+    let v = check(&request("CREATE", vmi("cloudInitConfigDrive")), &Settings::default());
+    assert!(v.accepted, "{v:#?}");
+    let codes: Vec<Code> = v.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::NetworkDataNotChecked], "{v:#?}");
+    assert_eq!(
+        v.diagnostics[0].path,
+        "spec.volumes[0].cloudInitConfigDrive.networkData"
+    );
+    let v = check(&request("CREATE", vmi("cloudInitNoCloud")), &Settings::default());
+    assert!(!v.accepted, "{v:#?}");
+    assert!(!v.diagnostics.iter().any(|d| d.code == Code::NetworkDataNotChecked));
+}

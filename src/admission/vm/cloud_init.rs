@@ -35,6 +35,17 @@ pub(super) fn check_volumes(
                 check_user_data(&text, &path, out);
             }
             if let Some((path, text)) = embedded(ci, &vpath, "networkData", out) {
+                if source_key == "cloudInitConfigDrive" && is_openstack_network_data(&text) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::NetworkDataNotChecked,
+                            path,
+                            "this config drive's networkData is OpenStack network_data.json (`links`, `networks`, `services`), which cloud-init's ConfigDrive source reads; it is not checked here".to_string(),
+                        )
+                        .with_hint("to have it checked, write a netplan v2 network-config (`version: 2`, `ethernets:`) instead"),
+                    );
+                    continue;
+                }
                 let parsed = network_config::parse(&text);
                 out.extend(
                     parsed
@@ -50,6 +61,19 @@ pub(super) fn check_volumes(
         }
     }
     configs
+}
+
+/// OpenStack's network_data.json, which a config drive may carry instead of a network-config: a
+/// JSON object with its sections and no network-config `version` or `network` key.
+fn is_openstack_network_data(text: &str) -> bool {
+    let Ok(Value::Object(o)) = serde_json::from_str::<Value>(text) else {
+        return false;
+    };
+    !o.contains_key("version")
+        && !o.contains_key("network")
+        && ["links", "networks", "services"]
+            .iter()
+            .any(|k| o.contains_key(*k))
 }
 
 /// The text of `userData`/`networkData` (or its `...Base64` form) with its path.
