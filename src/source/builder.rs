@@ -104,7 +104,10 @@ impl Builder {
             return Err(Diagnostic::new(
                 Code::YamlSyntax,
                 "",
-                format!("YAML syntax error: the alias `*{anchor}` refers to no anchor `&{anchor}` defined before it in this document"),
+                format!(
+                    "YAML syntax error: found undefined alias `*{anchor}` (no anchor \
+                     `&{anchor}` completed before it in this document)"
+                ),
             )
             .with_hint("define the anchor before its alias, or write the value out")
             .with_span(span));

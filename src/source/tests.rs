@@ -1,3 +1,6 @@
+//! Unit tests of the reader (a module under `#[cfg(test)]` in mod.rs): values, spans, limits
+//! and libyaml's verdicts on the texts Kubernetes users write.
+
 use super::*;
 use crate::limits;
 
