@@ -1,7 +1,7 @@
 //! libyaml's events to `serde_json::Value` documents with their span maps, enforcing the node,
 //! alias and depth limits as the events arrive (before the work they bound is done).
 
-use super::position;
+use super::position::Marks;
 use super::scalars;
 use super::spans::{join_index, join_key, NodeSpan, SpanMap};
 use super::Document;
@@ -30,7 +30,8 @@ struct Anchored {
     nodes: usize,
 }
 
-pub(super) struct Builder {
+pub(super) struct Builder<'m> {
+    marks: &'m Marks,
     stack: Vec<Frame>,
     /// Anchors of the current document (libyaml's anchors do not cross documents).
     anchors: HashMap<String, Anchored>,
@@ -44,9 +45,10 @@ pub(super) struct Builder {
     frame_nodes: Vec<usize>,
 }
 
-impl Builder {
-    pub(super) fn new() -> Self {
+impl<'m> Builder<'m> {
+    pub(super) fn new(marks: &'m Marks) -> Self {
         Builder {
+            marks,
             stack: Vec::new(),
             anchors: HashMap::new(),
             spans: SpanMap::default(),
@@ -59,7 +61,7 @@ impl Builder {
 
     /// Takes one event; returns a document when one is complete.
     pub(super) fn event(&mut self, event: Event) -> Result<Option<Document>, Diagnostic> {
-        let span = position::span(event.start_mark, event.end_mark);
+        let span = self.marks.span(event.start_mark, event.end_mark);
         match event.data {
             EventData::DocumentStart { .. } => {
                 self.spans = SpanMap {

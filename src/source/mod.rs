@@ -21,6 +21,7 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::limits;
 use builder::Builder;
 use libyaml_safer::{Event, EventData, Parser};
+use position::Marks;
 use serde_json::Value;
 
 /// One parsed document.
@@ -78,19 +79,20 @@ pub fn parse(text: &str) -> Stream {
     }
     let mut parser = Parser::new();
     parser.set_input(text.as_bytes());
-    let mut builder = Builder::new();
+    let marks = Marks::new(text);
+    let mut builder = Builder::new(&marks);
     loop {
         let event: Event = match parser.parse() {
             Ok(event) => event,
             Err(e) => {
-                stream.diagnostics.push(syntax_error(text, &e));
+                stream.diagnostics.push(syntax_error(text, &marks, &e));
                 break;
             }
         };
         if matches!(event.data, EventData::StreamEnd) {
             break;
         }
-        let at = position::span(event.start_mark, event.end_mark);
+        let at = marks.span(event.start_mark, event.end_mark);
         match builder.event(event) {
             Ok(Some(doc)) => {
                 if stream.documents.len() >= limits::MAX_DOCUMENTS {
@@ -122,14 +124,9 @@ pub fn parse(text: &str) -> Stream {
 
 /// libyaml's error in clear words, at its problem mark: "did not find expected ',' or ']'
 /// (while parsing a flow sequence that started at line 2, column 4)".
-fn syntax_error(text: &str, e: &libyaml_safer::Error) -> Diagnostic {
+fn syntax_error(text: &str, marks: &Marks, e: &libyaml_safer::Error) -> Diagnostic {
     let span = match e.problem_mark() {
-        // At the end of a text without a final line break, libyaml breaks the line itself and
-        // points at a line that does not exist: the end of the last line is the same place.
-        Some(mark) if at_unbroken_end(text, mark.index) => {
-            position::of_byte(text.as_bytes(), text.len())
-        }
-        Some(mark) => position::point(mark),
+        Some(mark) => marks.point(mark),
         // The reader's errors (a control character) carry a byte offset instead of a mark.
         None => position::of_byte(text.as_bytes(), reader_offset(e)),
     };
@@ -144,12 +141,6 @@ fn syntax_error(text: &str, e: &libyaml_safer::Error) -> Diagnostic {
     Diagnostic::new(Code::YamlSyntax, "", message)
         .with_hint("fix the YAML at this position (indentation, quotes, a missing ':')")
         .with_span(span)
-}
-
-fn at_unbroken_end(text: &str, index: u64) -> bool {
-    usize::try_from(index).is_ok_and(|i| i >= text.len())
-        && !text.is_empty()
-        && !text.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
 }
 
 /// The byte offset of a reader error, which libyaml-safer only gives in its display text

@@ -4,22 +4,51 @@
 use crate::diagnostic::Span;
 use libyaml_safer::Mark;
 
-/// The span between two marks of libyaml. Lines and columns are libyaml's own (so they agree
-/// with what kubectl and PyYAML print); offsets are bytes.
-pub(super) fn span(start: Mark, end: Mark) -> Span {
-    let end = if end.index > start.index { end } else { start };
-    Span {
-        start: to_usize(start.index),
-        end: to_usize(end.index),
-        line: to_u32(start.line + 1),
-        column: to_u32(start.column + 1),
-        end_line: to_u32(end.line + 1),
-        end_column: to_u32(end.column + 1),
-    }
+/// Turns libyaml's marks into spans for one text.
+pub(super) struct Marks {
+    len: u64,
+    /// Where the text ends, when it ends without a line break: libyaml then breaks the line
+    /// itself and gives the end of the stream (and what stands there: an empty value, an error)
+    /// column 1 of a line that does not exist. The end of the last line is the same place.
+    unbroken_end: Option<Span>,
 }
 
-pub(super) fn point(mark: Mark) -> Span {
-    span(mark, mark)
+impl Marks {
+    pub(super) fn new(text: &str) -> Self {
+        let unbroken =
+            !text.is_empty() && !text.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
+        Marks {
+            len: text.len() as u64,
+            unbroken_end: unbroken.then(|| of_byte(text.as_bytes(), text.len())),
+        }
+    }
+
+    /// The span between two marks. Lines and columns are libyaml's own (so they agree with what
+    /// kubectl and PyYAML print); offsets are bytes.
+    pub(super) fn span(&self, start: Mark, end: Mark) -> Span {
+        let end = if end.index > start.index { end } else { start };
+        let (line, column) = self.line_column(start);
+        let (end_line, end_column) = self.line_column(end);
+        Span {
+            start: to_usize(start.index),
+            end: to_usize(end.index),
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    pub(super) fn point(&self, mark: Mark) -> Span {
+        self.span(mark, mark)
+    }
+
+    fn line_column(&self, mark: Mark) -> (u32, u32) {
+        match &self.unbroken_end {
+            Some(end) if mark.index >= self.len => (end.line, end.column),
+            _ => (to_u32(mark.line + 1), to_u32(mark.column + 1)),
+        }
+    }
 }
 
 fn to_usize(n: u64) -> usize {

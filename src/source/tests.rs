@@ -227,3 +227,14 @@ fn control_characters_are_refused_where_they_stand() {
     );
     assert!(d.message.contains("control characters"), "{}", d.message);
 }
+
+#[test]
+fn an_empty_value_at_the_end_of_a_text_without_a_final_newline_is_on_its_last_line() {
+    // libyaml puts the end of such a text on a line after it; the end of the last line is the
+    // same place, and one an editor can show.
+    let d = one("a: 1\nb:");
+    let n = d.spans.get("b").unwrap();
+    assert!(n.value.start <= 7);
+    assert_eq!((n.value.line, n.value.end_line), (2, 2));
+    assert_eq!(n.value.end_column, 3);
+}
