@@ -300,7 +300,13 @@ pub fn diagnostics_located(input: &[u8], diagnostics: &[Diagnostic]) {
 
 /// 1-based line and character column of a byte offset.
 pub fn line_column(input: &[u8], offset: usize) -> (u32, u32) {
-    let before = String::from_utf8_lossy(&input[..offset]);
+    // libyaml skips a byte order mark: its columns on the first line start after it.
+    let skip = if input.starts_with("\u{feff}".as_bytes()) {
+        3.min(offset)
+    } else {
+        0
+    };
+    let before = String::from_utf8_lossy(&input[skip..offset]);
     let mut line = 1u32;
     let mut column = 1u32;
     let mut chars = before.chars().peekable();

@@ -7,6 +7,8 @@ use libyaml_safer::Mark;
 /// Turns libyaml's marks into spans for one text.
 pub(super) struct Marks {
     len: u64,
+    /// libyaml skips a byte order mark without counting it: its indices start after it.
+    bom: u64,
     /// Where the text ends, when it ends without a line break: libyaml then breaks the line
     /// itself and gives the end of the stream (and what stands there: an empty value, an error)
     /// column 1 of a line that does not exist. The end of the last line is the same place.
@@ -19,6 +21,7 @@ impl Marks {
             !text.is_empty() && !text.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
         Marks {
             len: text.len() as u64,
+            bom: if text.starts_with('\u{feff}') { 3 } else { 0 },
             unbroken_end: unbroken.then(|| of_byte(text.as_bytes(), text.len())),
         }
     }
@@ -26,6 +29,11 @@ impl Marks {
     /// The span between two marks. Lines and columns are libyaml's own (so they agree with what
     /// kubectl and PyYAML print); offsets are bytes.
     pub(super) fn span(&self, start: Mark, end: Mark) -> Span {
+        let shift = |mut m: Mark| {
+            m.index += self.bom;
+            m
+        };
+        let (start, end) = (shift(start), shift(end));
         let end = if end.index > start.index { end } else { start };
         let (line, column) = self.line_column(start);
         let (end_line, end_column) = self.line_column(end);

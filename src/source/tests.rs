@@ -238,3 +238,12 @@ fn an_empty_value_at_the_end_of_a_text_without_a_final_newline_is_on_its_last_li
     assert_eq!((n.value.line, n.value.end_line), (2, 2));
     assert_eq!(n.value.end_column, 3);
 }
+
+#[test]
+fn offsets_count_a_byte_order_mark() {
+    let text = "\u{feff}a: 1\nb: x\n";
+    let d = one(text);
+    let n = d.spans.get("b").unwrap();
+    assert_eq!(&text[n.value.start..n.value.end], "x");
+    assert_eq!((n.value.line, n.value.column), (2, 4));
+}
