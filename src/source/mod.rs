@@ -138,9 +138,25 @@ fn syntax_error(text: &str, marks: &Marks, e: &libyaml_safer::Error) -> Diagnost
             mark.column + 1
         ));
     }
+    let hint = if e.problem() != "did not find expected <document start>" {
+        "fix the YAML at this position (indentation, quotes, a missing ':')"
+    } else if ended_by_dots(text, span.start) {
+        // The usual cause: `...` written as an ellipsis in an example.
+        "a `...` line ends the document; start the next one with `---`, or write an ellipsis \
+         as a comment (`# ...`)"
+    } else {
+        "the document's root node ended before this line: indent it under a key, or start a \
+         new document with `---`"
+    };
     Diagnostic::new(Code::YamlSyntax, "", message)
-        .with_hint("fix the YAML at this position (indentation, quotes, a missing ':')")
+        .with_hint(hint)
         .with_span(span)
+}
+
+/// A `...` line (document end) stands before `offset`.
+fn ended_by_dots(text: &str, offset: usize) -> bool {
+    text.get(..offset)
+        .is_some_and(|before| before.lines().any(|l| l.trim_end().starts_with("...")))
 }
 
 /// The byte offset of a reader error, which libyaml-safer only gives in its display text

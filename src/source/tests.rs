@@ -203,6 +203,14 @@ fn refuses_an_ellipsis_where_libyaml_ends_the_document() {
         "{}",
         d.message
     );
+    assert!(d.hint.as_deref().is_some_and(|h| h.contains("`# ...`")));
+    // Without a `...` line, the same problem gets the other cause.
+    let d = &parse("[1]\nb: c\n").diagnostics[0];
+    assert!(d.message.contains("<document start>"), "{}", d.message);
+    assert!(d
+        .hint
+        .as_deref()
+        .is_some_and(|h| h.contains("`---`") && !h.contains("`# ...`")));
 }
 
 #[test]
