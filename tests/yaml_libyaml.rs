@@ -690,6 +690,12 @@ fn known_cases_read_as_libyaml_reads_them() {
         "a: 1\u{85}b: 2\n".into(),
         "\u{feff}a: 1\n".into(),
         "a: 1\rb: [2\r".into(),
+        // Where libyaml-safer 0.3.0 panicked (vendor/libyaml-safer/PATCHES.md).
+        "a: \"x\\".into(),
+        "\"\\".into(),
+        "[!!str, a]\n".into(),
+        "{a: !t , b: !!str, c: 1}\n".into(),
+        "- !t,\n".into(),
         "".into(),
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/libyaml-cases");

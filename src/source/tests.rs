@@ -255,3 +255,33 @@ fn offsets_count_a_byte_order_mark() {
     assert_eq!(&text[n.value.start..n.value.end], "x");
     assert_eq!((n.value.line, n.value.column), (2, 4));
 }
+
+#[test]
+fn hostile_shapes_are_answered_without_a_panic() {
+    let n = 50_000;
+    let cases = [
+        "{".repeat(n),
+        "[".repeat(n) + &"]".repeat(n),
+        "- ".repeat(n),
+        "? ".repeat(n),
+        "&a ".repeat(n),
+        "*a ".repeat(n),
+        "!t ".repeat(n),
+        "'".repeat(n),
+        "\"\\".repeat(n),
+        format!("{}: x\n", "k".repeat(2 * n)),
+        "a:\n".to_string() + &" ".repeat(n) + "b: c\n",
+        "|\n".to_string() + &" \t".repeat(n),
+        "%YAML 1.1\n".repeat(n / 10),
+        "--- ".repeat(n),
+        "...\n".repeat(n),
+        "\u{feff}".repeat(n),
+        "#é\r".repeat(n),
+    ];
+    for text in &cases {
+        let s = parse(text);
+        for d in &s.diagnostics {
+            assert!(d.line >= 1 && d.span.end <= text.len(), "{d:?}");
+        }
+    }
+}
