@@ -128,7 +128,7 @@ fn syntax_error(text: &str, marks: &Marks, e: &libyaml_safer::Error) -> Diagnost
     let span = match e.problem_mark() {
         Some(mark) => marks.point(mark),
         // The reader's errors (a control character) carry a byte offset instead of a mark.
-        None => position::of_byte(text.as_bytes(), reader_offset(e)),
+        None => position::of_byte(text.as_bytes(), marks.byte(reader_offset(e))),
     };
     let mut message = format!("YAML syntax error: {}", e.problem());
     if let (Some(context), Some(mark)) = (e.context(), e.context_mark()) {

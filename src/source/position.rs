@@ -47,6 +47,11 @@ impl Marks {
         }
     }
 
+    /// The byte offset in the text of an offset libyaml counted (after a byte order mark).
+    pub(super) fn byte(&self, offset: usize) -> usize {
+        offset.saturating_add(to_usize(self.bom))
+    }
+
     pub(super) fn point(&self, mark: Mark) -> Span {
         self.span(mark, mark)
     }

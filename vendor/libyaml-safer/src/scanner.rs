@@ -161,9 +161,11 @@ impl<R: BufRead> Scanner<R> {
 
     /// Equivalent to the libyaml macro `READ_LINE`.
     fn read_line_break(&mut self, string: &mut String) {
-        let front = match self.buffer.front().copied() {
-            Some(front) => front,
-            None => panic!("unexpected end of input"),
+        // wukong-net patch: at the end of the input there is no line break to read, and
+        // libyaml's READ_LINE reads nothing (its buffer ends with NUL); the port panicked here
+        // (a block scalar's last line at the very end of a text: `|\n x`).
+        let Some(front) = self.buffer.front().copied() else {
+            return;
         };
 
         if let ('\r', Some('\n')) = (front, self.buffer.get(1).copied()) {
