@@ -102,28 +102,28 @@ codes! {
     // Reading the input.
     /// The input is larger than the size limit.
     InputTooLarge = "input-too-large", Error + unreadable;
-        by "admission/object_limits.rs: object_limits", "source.rs: too_large";
+        by "admission/object_limits.rs: object_limits", "source/mod.rs: too_large";
     /// The input is not UTF-8 text.
     NotUtf8 = "not-utf8", Error + unreadable;
-        by "source.rs: decode";
+        by "source/mod.rs: decode";
     /// The YAML (or JSON) does not parse.
     YamlSyntax = "yaml-syntax", Error + unreadable;
-        by "source.rs: event", "source.rs: parse";
+        by "source/builder.rs: alias", "source/mod.rs: syntax_error";
     /// The same key appears twice in one mapping.
     DuplicateKey = "duplicate-key", Error + unreadable;
-        by "source.rs: place";
+        by "source/builder.rs: place";
     /// A mapping key that is not a plain scalar.
     ComplexKey = "complex-key", Error + unreadable;
-        by "source.rs: child_path", "source.rs: place";
+        by "source/builder.rs: child_path", "source/builder.rs: place";
     /// Nesting deeper than the limit.
     TooDeep = "too-deep", Error + unreadable;
-        by "admission/object_limits.rs: object_limits", "source.rs: event";
+        by "admission/object_limits.rs: object_limits", "source/builder.rs: open";
     /// More nodes than the limit, usually from aliases expanding (a "billion laughs").
     TooManyNodes = "too-many-nodes", Error + unreadable;
-        by "admission/object_limits.rs: object_limits", "source.rs: count", "source.rs: event";
+        by "admission/object_limits.rs: object_limits", "source/builder.rs: alias", "source/builder.rs: count";
     /// More documents in the stream than the limit.
     TooManyDocuments = "too-many-documents", Error + unreadable;
-        by "source.rs: parse";
+        by "source/mod.rs: parse";
     /// A document that is not a mapping.
     NotAnObject = "not-an-object", Error + unreadable;
         by "load.rs: load";

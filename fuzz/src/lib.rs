@@ -284,8 +284,9 @@ pub fn diagnostics_located(input: &[u8], diagnostics: &[Diagnostic]) {
             "{ctx}: ends before it starts"
         );
         // The line and column must be those of the start offset, counting lines as YAML does
-        // (LF, CRLF, lone CR) and columns in characters, so an editor marks the right place.
-        if d.span.start <= input.len() && !non_ascii_directive_before(input, d.span.start) {
+        // (LF, CRLF, lone CR, NEL, LS, PS) and columns in characters, so an editor marks the
+        // right place.
+        if d.span.start <= input.len() {
             let (line, column) = line_column(input, d.span.start);
             assert_eq!(
                 (d.line, d.column),
@@ -297,27 +298,23 @@ pub fn diagnostics_located(input: &[u8], diagnostics: &[Diagnostic]) {
     }
 }
 
-/// A known saphyr-parser 0.3 bug, left to upstream: after a `%` directive line holding non-ASCII
-/// characters, its markers' character index runs ahead by the extra UTF-8 bytes of that line
-/// (the line and column stay right), so our byte offset is off by as many characters
-/// (fuzz/regressions/policy_validate/saphyr-index-after-non-ascii-directive). The location
-/// still lies inside the input; only its agreement with line and column is not checked there.
-pub fn non_ascii_directive_before(input: &[u8], offset: usize) -> bool {
-    input[..offset.min(input.len())]
-        .split(|&b| b == b'\n' || b == b'\r')
-        .any(|line| line.first() == Some(&b'%') && !line.is_ascii())
-}
-
 /// 1-based line and character column of a byte offset.
 pub fn line_column(input: &[u8], offset: usize) -> (u32, u32) {
-    let before = String::from_utf8_lossy(&input[..offset]);
+    // libyaml skips a byte order mark: its columns on the first line start after it.
+    let skip = if input.starts_with("\u{feff}".as_bytes()) {
+        3.min(offset)
+    } else {
+        0
+    };
+    let before = String::from_utf8_lossy(&input[skip..offset]);
     let mut line = 1u32;
     let mut column = 1u32;
     let mut chars = before.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' | '\n' => {
+            // Line breaks as libyaml counts them (the reader's lines and columns are libyaml's).
+            '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
                 line += 1;
                 column = 1;
             }
