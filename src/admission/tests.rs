@@ -407,7 +407,10 @@ fn a_config_drive_may_carry_openstack_network_data() {
             }
         })
     };
-    let v = check(&request("CREATE", vmi("cloudInitConfigDrive")), &Settings::default());
+    let v = check(
+        &request("CREATE", vmi("cloudInitConfigDrive")),
+        &Settings::default(),
+    );
     assert!(v.accepted, "{v:#?}");
     let codes: Vec<Code> = v.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, [Code::NetworkDataNotChecked], "{v:#?}");
@@ -415,7 +418,13 @@ fn a_config_drive_may_carry_openstack_network_data() {
         v.diagnostics[0].path,
         "spec.volumes[0].cloudInitConfigDrive.networkData"
     );
-    let v = check(&request("CREATE", vmi("cloudInitNoCloud")), &Settings::default());
+    let v = check(
+        &request("CREATE", vmi("cloudInitNoCloud")),
+        &Settings::default(),
+    );
     assert!(!v.accepted, "{v:#?}");
-    assert!(!v.diagnostics.iter().any(|d| d.code == Code::NetworkDataNotChecked));
+    assert!(!v
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::NetworkDataNotChecked));
 }
