@@ -123,5 +123,46 @@ fn thousand(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, thousand);
+/// The worst inputs under `Limits::STREAM` (what `check` reads a file or stdin under): the most
+/// bytes (16 MiB of one scalar), the most documents (10,000), the most nodes (1,000,000), each
+/// through the core as the CLI calls it.
+fn stream_limits(c: &mut Criterion) {
+    use wukong_net::limits::Limits;
+    let limits = Limits::STREAM;
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {pad: ";
+    let bytes = format!(
+        "{head}{}}}\n",
+        "a".repeat(limits.input_bytes - head.len() - 2)
+    );
+    let documents =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n---\n".repeat(limits.documents);
+    // A ConfigMap of 13 nodes (keys count) with its empty list: the zeros fill the rest.
+    let nodes = format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{{\"name\":\"cm\"}},\"data\":{{\"pad\":[{}]}}}}",
+        vec!["0"; limits.nodes - 13].join(",")
+    );
+    let mut g = c.benchmark_group("check at the stream limits");
+    g.sample_size(10);
+    for (name, text) in [
+        ("16 MiB", &bytes),
+        ("10,000 documents", &documents),
+        ("1,000,000 nodes", &nodes),
+    ] {
+        // Inside the limits: no error (a skipped kind is information).
+        let report = &wukong_net::manifest::check_set_bytes(&[("-", text.as_bytes())], &limits)[0];
+        assert!(
+            !report.has_errors(),
+            "{name}: {:?}",
+            report.diagnostics.first()
+        );
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                wukong_net::manifest::check_set_bytes(&[("-", black_box(text.as_bytes()))], &limits)
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, thousand, stream_limits);
 criterion_main!(benches);

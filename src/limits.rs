@@ -5,6 +5,39 @@
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 /// Most YAML documents in one stream.
 pub const MAX_DOCUMENTS: usize = 100;
+/// What one input is read under. The policy, the JS binding and `render` read one object or a
+/// few with [`Limits::OBJECT`]; `wukong-net check` reads files and stdin with
+/// [`Limits::STREAM`], since `kustomize build` and `helm template` write a whole application
+/// into one stream. The parse is linear in the input (about 65 ms per MiB natively), so either
+/// bound keeps the cost of one input bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input text, in bytes.
+    pub input_bytes: usize,
+    /// Most YAML documents in one stream.
+    pub documents: usize,
+    /// Most nodes in one stream after aliases are expanded.
+    pub nodes: usize,
+}
+
+impl Limits {
+    /// One object or a few: what reaches admission, the previewer and `render`.
+    pub const OBJECT: Limits = Limits {
+        input_bytes: MAX_INPUT_BYTES,
+        documents: MAX_DOCUMENTS,
+        nodes: MAX_NODES,
+    };
+    /// A rendered application (`kustomize build | wukong-net check -`): 16 times the size and
+    /// 5 times the nodes (a thousand objects of 200 nodes each), in up to 10,000 documents. At
+    /// the most nodes, about 1.5 s and 450 MB natively: every node's path is kept to locate
+    /// findings (`make bench` prints it: benches/check.rs).
+    pub const STREAM: Limits = Limits {
+        input_bytes: 16 * MAX_INPUT_BYTES,
+        documents: 10_000,
+        nodes: 5 * MAX_NODES,
+    };
+}
+
 /// Deepest nesting of mappings and sequences.
 pub const MAX_DEPTH: usize = 64;
 /// Most nodes in one stream after aliases are expanded: stops "billion laughs" alias bombs.

@@ -17,6 +17,10 @@ const BROKEN: &str = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmeta
 /// A Wukong with one warning and no error (a bridge network without ipConfig).
 const WARNED: &str = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: warned, namespace: lab, uid: 00000000-0000-4000-8000-000000000000}\nspec:\n  cpu: 2\n  memory: 4Gi\n  networks:\n  - name: default\n  - name: ext\n    bridgeName: br1\n    physicalInterface: ens1\n";
 
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// Runs the CLI in `dir`, so names are reported relative to it.
 fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wukong-net"));
@@ -242,4 +246,71 @@ fn exit_status_is_the_same_in_every_format() {
             status(&o, code);
         }
     }
+}
+
+#[test]
+fn a_whole_rendered_application_on_stdin_is_read_under_the_stream_limits() {
+    // `kustomize build` of a real application: more documents (over 400) and bytes (over 1 MiB)
+    // than the limits one object is read under (100 documents, 1 MiB); `check` reads files and
+    // stdin under `Limits::STREAM`. Each VM is distinct, so no cross-reference fires.
+    let t = TempDir::new("check-stream");
+    let vm =
+        std::fs::read_to_string(root().join("tests/fixtures/manifests/vm-and-nads.yaml")).unwrap();
+    let mut stream = String::new();
+    for i in 0..400 {
+        let cm = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i}, namespace: app}}\ndata: {{key: \"{}\"}}\n", "x".repeat(2600));
+        stream.push_str(&cm);
+        stream.push_str("---\n");
+    }
+    stream.push_str(&vm);
+    assert!(
+        stream.len() > wukong_net::limits::MAX_INPUT_BYTES,
+        "{}",
+        stream.len()
+    );
+    let o = run_in(
+        &t.path,
+        &["check", "-", "--format", "json"],
+        stream.as_bytes(),
+    );
+    let files = files_and_codes(&o);
+    assert!(
+        !files[0]
+            .1
+            .iter()
+            .any(|c| c == "input-too-large" || c == "too-many-documents"),
+        "{files:?}"
+    );
+    // The VM at the end was read and checked like the file on its own.
+    let alone = run_in(
+        &root(),
+        &[
+            "check",
+            "tests/fixtures/manifests/vm-and-nads.yaml",
+            "--format",
+            "json",
+        ],
+        b"",
+    );
+    let mut codes = files[0].1.clone();
+    codes.retain(|c| c != "not-a-wukong");
+    let mut expected = files_and_codes(&alone)[0].1.clone();
+    expected.retain(|c| c != "not-a-wukong");
+    assert_eq!(codes, expected);
+    assert_eq!(o.status.code(), alone.status.code());
+    // Past the stream limit: a located error, not a hang or a crash.
+    let huge = "a: 1\n---\n".repeat(wukong_net::limits::Limits::STREAM.documents + 1);
+    let o = run_in(
+        &t.path,
+        &["check", "-", "--format", "json"],
+        huge.as_bytes(),
+    );
+    status(&o, 1);
+    assert!(
+        files_and_codes(&o)[0]
+            .1
+            .contains(&"too-many-documents".to_string()),
+        "{:?}",
+        files_and_codes(&o)
+    );
 }

@@ -22,6 +22,7 @@ use crate::checks::check_wukong;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::json_path::JsonPath;
 use crate::kubevirt_schema;
+use crate::limits::Limits;
 use crate::load::{load, Loaded};
 use crate::network_config;
 use crate::render::Report;
@@ -82,17 +83,20 @@ pub fn check(text: &str) -> Report {
     check_set(&[("", text)]).pop().unwrap_or_default()
 }
 
-/// Like [`check_set`], for raw bytes that may not be UTF-8: a file that is not is reported
-/// (not-utf8) and left out of the set.
-pub fn check_set_bytes(inputs: &[(&str, &[u8])]) -> Vec<Report> {
-    let decoded: Vec<Result<&str, Diagnostic>> =
-        inputs.iter().map(|(_, b)| source::decode(b)).collect();
+/// Like [`check_set`], for raw bytes that may not be UTF-8 (a file that is not is reported,
+/// not-utf8, and left out of the set), each read under `limits` (the CLI's are
+/// [`Limits::STREAM`]).
+pub fn check_set_bytes(inputs: &[(&str, &[u8])], limits: &Limits) -> Vec<Report> {
+    let decoded: Vec<Result<&str, Diagnostic>> = inputs
+        .iter()
+        .map(|(_, b)| source::decode_with(b, limits))
+        .collect();
     let texts: Vec<(&str, &str)> = inputs
         .iter()
         .zip(&decoded)
         .filter_map(|((name, _), d)| Some((*name, *d.as_ref().ok()?)))
         .collect();
-    let mut checked = check_set(&texts).into_iter();
+    let mut checked = check_set_with(&texts, limits).into_iter();
     decoded
         .into_iter()
         .map(|d| match d {
@@ -109,7 +113,15 @@ pub fn check_set_bytes(inputs: &[(&str, &[u8])]) -> Vec<Report> {
 /// file out, in the same order, each with its findings located in its own text. Names only
 /// appear in messages about another file's object.
 pub fn check_set(inputs: &[(&str, &str)]) -> Vec<Report> {
-    let streams: Vec<Stream> = inputs.iter().map(|(_, text)| source::parse(text)).collect();
+    check_set_with(inputs, &Limits::OBJECT)
+}
+
+/// [`check_set`] with each text read under `limits`.
+pub fn check_set_with(inputs: &[(&str, &str)], limits: &Limits) -> Vec<Report> {
+    let streams: Vec<Stream> = inputs
+        .iter()
+        .map(|(_, text)| source::parse_with(text, limits))
+        .collect();
     let mut reports: Vec<Report> = streams
         .iter()
         .map(|s| Report {
@@ -264,7 +276,10 @@ fn open_wrappers<'a>(
                 return open_wrappers(object, base.key("object"), depth + 1, out);
             }
         }
-        if let Value::Array(items) = value {
+        // A stream's top-level list of objects (as `Resources::from_text` reads it); a list
+        // of anything else is one document that is not an object (one finding, not one per
+        // item).
+        if let Some(items) = value.as_array().filter(|a| a.iter().all(Value::is_object)) {
             for (i, item) in items.iter().enumerate() {
                 open_wrappers(item, base.clone().index(i), depth + 1, out);
             }

@@ -39,6 +39,8 @@ pub(super) struct Builder<'m> {
     root: Option<Value>,
     /// Nodes seen so far in the stream, counting each alias expansion in full.
     nodes: usize,
+    /// The limit on `nodes` (the input's [`limits::Limits`]).
+    max_nodes: usize,
     /// Of those, the nodes copied by alias expansions.
     alias_nodes: usize,
     /// Node counts of the frames under construction, to record anchored subtree sizes.
@@ -46,7 +48,7 @@ pub(super) struct Builder<'m> {
 }
 
 impl<'m> Builder<'m> {
-    pub(super) fn new(marks: &'m Marks) -> Self {
+    pub(super) fn new(marks: &'m Marks, max_nodes: usize) -> Self {
         Builder {
             marks,
             stack: Vec::new(),
@@ -54,6 +56,7 @@ impl<'m> Builder<'m> {
             spans: SpanMap::default(),
             root: None,
             nodes: 0,
+            max_nodes,
             alias_nodes: 0,
             frame_nodes: Vec::new(),
         }
@@ -193,17 +196,25 @@ impl<'m> Builder<'m> {
 
     fn count(&mut self, n: usize, span: Span) -> Result<(), Diagnostic> {
         self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > limits::MAX_NODES {
-            return Err(Diagnostic::new(
-                Code::TooManyNodes,
-                "",
-                format!(
-                    "more than {} nodes once aliases are expanded (an alias bomb?)",
-                    limits::MAX_NODES
-                ),
-            )
-            .with_hint("write the values out instead of nesting aliases of aliases")
-            .with_span(span));
+        if self.nodes > self.max_nodes {
+            // Without aliases the stream is simply big; with them, it may be an alias bomb.
+            let (message, hint) = if self.alias_nodes == 0 {
+                (
+                    format!("more than {} nodes in one stream", self.max_nodes),
+                    "split the stream into several files",
+                )
+            } else {
+                (
+                    format!(
+                        "more than {} nodes once aliases are expanded (an alias bomb?)",
+                        self.max_nodes
+                    ),
+                    "write the values out instead of nesting aliases of aliases",
+                )
+            };
+            return Err(Diagnostic::new(Code::TooManyNodes, "", message)
+                .with_hint(hint)
+                .with_span(span));
         }
         Ok(())
     }

@@ -18,7 +18,7 @@ mod tests;
 pub use spans::{join_index, join_key, parent_path, NodeSpan, SpanMap};
 
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::limits;
+use crate::limits::Limits;
 use builder::Builder;
 use libyaml_safer::{Event, EventData, Parser};
 use position::Marks;
@@ -40,8 +40,13 @@ pub struct Stream {
 
 /// Decodes bytes as UTF-8, or says where they stop being text.
 pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
-    if bytes.len() > limits::MAX_INPUT_BYTES {
-        return Err(too_large(bytes.len()));
+    decode_with(bytes, &Limits::OBJECT)
+}
+
+/// [`decode`] under other limits.
+pub fn decode_with<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, Diagnostic> {
+    if bytes.len() > limits.input_bytes {
+        return Err(too_large(bytes.len(), limits));
     }
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
@@ -56,13 +61,13 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     })
 }
 
-fn too_large(len: usize) -> Diagnostic {
+fn too_large(len: usize, limits: &Limits) -> Diagnostic {
     Diagnostic::new(
         Code::InputTooLarge,
         "",
         format!(
             "the input is {len} bytes; the limit is {} bytes",
-            limits::MAX_INPUT_BYTES
+            limits.input_bytes
         ),
     )
     .with_hint("split the stream into several files, one Wukong each")
@@ -72,15 +77,20 @@ fn too_large(len: usize) -> Diagnostic {
 /// Parses a YAML stream (JSON is a subset) into documents. Documents completed before an error
 /// are kept; the broken one and those after it are dropped.
 pub fn parse(text: &str) -> Stream {
+    parse_with(text, &Limits::OBJECT)
+}
+
+/// [`parse`] under other limits (the CLI's `check` reads whole streams).
+pub fn parse_with(text: &str, limits: &Limits) -> Stream {
     let mut stream = Stream::default();
-    if text.len() > limits::MAX_INPUT_BYTES {
-        stream.diagnostics.push(too_large(text.len()));
+    if text.len() > limits.input_bytes {
+        stream.diagnostics.push(too_large(text.len(), limits));
         return stream;
     }
     let mut parser = Parser::new();
     parser.set_input(text.as_bytes());
     let marks = Marks::new(text);
-    let mut builder = Builder::new(&marks);
+    let mut builder = Builder::new(&marks, limits.nodes);
     loop {
         let event: Event = match parser.parse() {
             Ok(event) => event,
@@ -95,15 +105,12 @@ pub fn parse(text: &str) -> Stream {
         let at = marks.span(event.start_mark, event.end_mark);
         match builder.event(event) {
             Ok(Some(doc)) => {
-                if stream.documents.len() >= limits::MAX_DOCUMENTS {
+                if stream.documents.len() >= limits.documents {
                     stream.diagnostics.push(
                         Diagnostic::new(
                             Code::TooManyDocuments,
                             "",
-                            format!(
-                                "more than {} documents in one stream",
-                                limits::MAX_DOCUMENTS
-                            ),
+                            format!("more than {} documents in one stream", limits.documents),
                         )
                         .with_hint("split the stream into several files")
                         .with_span(at),

@@ -2,6 +2,7 @@
 
 use crate::inputs::Input;
 use crate::{github, plural, sarif, write_stdout, CheckFormat, FOUND_ERRORS, OK};
+use wukong_net::limits::Limits;
 use wukong_net::{emit, render_human, Diagnostic, Severity};
 
 /// One input and what the core found in it.
@@ -36,6 +37,7 @@ pub fn check_all(inputs: Vec<Input>) -> Vec<Checked> {
             .iter()
             .map(|i| (i.name.as_str(), i.bytes.as_slice()))
             .collect::<Vec<_>>(),
+        &Limits::STREAM,
     );
     inputs
         .into_iter()
@@ -49,7 +51,8 @@ pub fn check_all(inputs: Vec<Input>) -> Vec<Checked> {
 }
 
 pub fn check(args: &[String], format: CheckFormat) -> Result<u8, String> {
-    let inputs = crate::inputs::collect(args).map_err(|errors| errors.join("\nwukong-net: "))?;
+    let inputs = crate::inputs::collect(args, &Limits::STREAM)
+        .map_err(|errors| errors.join("\nwukong-net: "))?;
     let checked = check_all(inputs);
     let count = |severity| {
         checked

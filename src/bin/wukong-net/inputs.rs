@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
+use wukong_net::limits::Limits;
 
 /// The extensions a directory walk picks up (kubectl's `-f DIR` reads the same three).
 const MANIFEST_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
@@ -22,7 +23,7 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// depth first, hidden entries skipped, each real file and directory once however many links
 /// lead to it, so symlink loops end), `-` as stdin. Every unreadable path is reported, each
 /// with its name; nothing is returned then.
-pub fn collect(args: &[String]) -> Result<Vec<Input>, Vec<String>> {
+pub fn collect(args: &[String], limits: &Limits) -> Result<Vec<Input>, Vec<String>> {
     let mut walk = Walk::default();
     let mut stdin_seen = false;
     for arg in args {
@@ -63,8 +64,8 @@ pub fn collect(args: &[String]) -> Result<Vec<Input>, Vec<String>> {
     let mut inputs = Vec::with_capacity(found.len());
     for f in found {
         let read = match &f {
-            Found::Stdin => read_stdin(),
-            Found::File(p) => read_file(p),
+            Found::Stdin => read_stdin(limits),
+            Found::File(p) => read_file(p, limits),
         };
         match read {
             Ok(bytes) => inputs.push(Input {
@@ -81,12 +82,14 @@ pub fn collect(args: &[String]) -> Result<Vec<Input>, Vec<String>> {
     }
 }
 
-/// Reads one file, or stdin for `-` (for `render` and `admit`, which take one input).
+/// Reads one file, or stdin for `-` (for `render` and `admit`, which take one input under
+/// the core's [`Limits::OBJECT`]).
 pub fn read_input(file: &str) -> Result<Vec<u8>, String> {
+    let limits = &Limits::OBJECT;
     if file == "-" {
-        read_stdin().map_err(|e| format!("cannot read {STDIN_NAME}: {e}"))
+        read_stdin(limits).map_err(|e| format!("cannot read {STDIN_NAME}: {e}"))
     } else {
-        read_file(Path::new(file)).map_err(|e| format!("cannot read {file}: {e}"))
+        read_file(Path::new(file), limits).map_err(|e| format!("cannot read {file}: {e}"))
     }
 }
 
@@ -100,18 +103,18 @@ pub fn display_name(file: &str) -> &str {
 }
 
 // The size limit is enforced while reading, so a huge input is never held in memory whole.
-fn limited(reader: impl Read) -> std::io::Result<Vec<u8>> {
-    let limit = wukong_net::limits::MAX_INPUT_BYTES as u64 + 1;
+fn limited(reader: impl Read, limits: &Limits) -> std::io::Result<Vec<u8>> {
+    let limit = limits.input_bytes as u64 + 1;
     let mut bytes = Vec::new();
     reader.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    limited(std::fs::File::open(path)?)
+fn read_file(path: &Path, limits: &Limits) -> std::io::Result<Vec<u8>> {
+    limited(std::fs::File::open(path)?, limits)
 }
 
-fn read_stdin() -> std::io::Result<Vec<u8>> {
+fn read_stdin(limits: &Limits) -> std::io::Result<Vec<u8>> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         #[allow(clippy::print_stderr)]
@@ -119,7 +122,7 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
             eprintln!("wukong-net: reading from the terminal; end it with Ctrl-D");
         }
     }
-    limited(stdin.lock())
+    limited(stdin.lock(), limits)
 }
 
 enum Found {
