@@ -323,6 +323,16 @@ fn each_vm_nic_is_drawn_from_the_nads_of_the_set() {
     assert_eq!(r.vm_topologies.len(), 1);
     let t = &r.vm_topologies[0];
     assert_eq!(t.wukong, "VirtualMachine lab/app");
+    assert_eq!(t.kind, "VirtualMachine");
+    // Findings under these paths are about the NIC (the previewer outlines its boxes).
+    assert_eq!(
+        t.networks[0].paths,
+        [
+            "spec.template.spec.domain.devices.interfaces[0]",
+            "spec.template.spec.networks[0]",
+            "spec.template.spec.volumes[0].cloudInitNoCloud.networkData.ethernets.ext"
+        ]
+    );
     let row = |i: usize| {
         let n = &t.networks[i];
         (

@@ -7,7 +7,7 @@
 use super::cross_refs::plugins;
 use super::{Kind, Object};
 use crate::admission::cni;
-use crate::admission::vm::VmFacts;
+use crate::admission::vm::{NicFacts, VmFacts};
 use crate::topology::{NetworkPath, Topology};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -67,6 +67,7 @@ fn of_vm(
             NetworkPath {
                 network: nic.name.clone(),
                 spec_index: index,
+                paths: nic_paths(nic),
                 guest_nic: nic.guest_name.clone(),
                 mac: nic
                     .mac
@@ -89,8 +90,22 @@ fn of_vm(
         .collect();
     Topology {
         wukong: o.describe(),
+        kind: o.kind.kubevirt_name().unwrap_or_default().to_string(),
         networks,
     }
+}
+
+/// The interface entry, for a Multus NIC its `networks[]` entry (the path of `networkName`
+/// without its last two keys), and the networkData entries that configure it.
+fn nic_paths(nic: &NicFacts) -> Vec<String> {
+    let mut paths = vec![nic.path.clone()];
+    if let Some((_, _, name_path)) = &nic.nad {
+        if let Some(network) = name_path.strip_suffix(".multus.networkName") {
+            paths.push(network.to_string());
+        }
+    }
+    paths.extend(nic.entries.iter().cloned());
+    paths
 }
 
 /// The first port NMState policies of the set put in each bridge they create.
