@@ -297,6 +297,21 @@ fn each_document_of_a_set_gets_its_answer() {
         validate_documents(text_vmi_first, &Settings::default(), &mut NoLookup)[0].1,
         validate_document(text_vmi_first, None, &mut NoLookup)
     );
+    // A VMI of a served older version is sent to the policy as v1, and checked.
+    let alpha = text_vmi_first.replace("kubevirt.io/v1", "kubevirt.io/v1alpha3");
+    let answers = validate_documents(&alpha, &Settings::default(), &mut NoLookup);
+    assert_eq!(answers[0].0, "VirtualMachineInstance default/vmi");
+    let v1 = validate_document(text_vmi_first, None, &mut NoLookup);
+    assert!(!answers[0].1.accepted);
+    // The same answer; the apiVersion six bytes longer moves the byte offsets only.
+    assert_eq!(answers[0].1.message, v1.message);
+    let at = |v: &Verdict| -> Vec<_> {
+        v.diagnostics
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect()
+    };
+    assert_eq!(at(&answers[0].1), at(&v1));
     let broken = validate_documents("a: [", &Settings::default(), &mut NoLookup);
     assert_eq!(broken[0].0, "the text");
     assert_eq!(broken[0].1.diagnostics[0].code, Code::YamlSyntax);

@@ -275,6 +275,16 @@ describe('the previewer', { skip: missing ?? false }, () => {
       assert.match(await box(one, 'static-address').textContent(), new RegExp(`${address}.*from networkData`));
     }
 
+    // The policy is asked about the NAD and each VM (sent to it as kubevirt.io/v1), not about
+    // the NMState policy nor the Namespace.
+    const verdict = page.locator('[data-testid="policy-verdict"]');
+    assert.deepEqual(await verdict.locator('.verdict-head').allTextContents(), [
+      'NetworkAttachmentDefinition default/br0-100-l2: Accepted',
+      'VirtualMachine default/vma: Accepted',
+      'VirtualMachine default/vmb: Accepted',
+    ]);
+    assert.equal(await verdict.locator('.verdict-warning', { hasText: 'pod-interface-unconfigured' }).count(), 2);
+
     // Nothing claims errors that are not there, nor asks for a Wukong's fields.
     const page_text = await page.locator('body').innerText();
     assert.doesNotMatch(page_text, /fix the error|ipConfig|Nothing rendered|Wukong spec/i);
