@@ -8,6 +8,7 @@ use super::cross_refs::plugins;
 use super::{Kind, Object};
 use crate::admission::cni;
 use crate::admission::vm::{NicFacts, VmFacts};
+use crate::json_path::JsonPath;
 use crate::topology::{NetworkPath, Topology};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -67,7 +68,7 @@ fn of_vm(
             NetworkPath {
                 network: nic.name.clone(),
                 spec_index: index,
-                paths: nic_paths(nic),
+                paths: nic_paths(&o.base, nic),
                 guest_nic: nic.guest_name.clone(),
                 mac: nic
                     .mac
@@ -96,16 +97,18 @@ fn of_vm(
 }
 
 /// The interface entry, for a Multus NIC its `networks[]` entry (the path of `networkName`
-/// without its last two keys), and the networkData entries that configure it.
-fn nic_paths(nic: &NicFacts) -> Vec<String> {
-    let mut paths = vec![nic.path.clone()];
+/// without its last two keys), and the networkData entries that configure it; from the root
+/// of the document, as diagnostic paths are (`items[3].spec...` in a List).
+fn nic_paths(base: &JsonPath, nic: &NicFacts) -> Vec<String> {
+    let mut paths = vec![nic.path.as_str()];
     if let Some((_, _, name_path)) = &nic.nad {
-        if let Some(network) = name_path.strip_suffix(".multus.networkName") {
-            paths.push(network.to_string());
-        }
+        paths.extend(name_path.strip_suffix(".multus.networkName"));
     }
-    paths.extend(nic.entries.iter().cloned());
+    paths.extend(nic.entries.iter().map(String::as_str));
     paths
+        .into_iter()
+        .map(|p| base.clone().join(&JsonPath::parse(p)).to_string())
+        .collect()
 }
 
 /// The first port NMState policies of the set put in each bridge they create.

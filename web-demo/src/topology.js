@@ -158,23 +158,15 @@ const VM_FIELD_ROLE = {
   mtu: ['guest-nic'],
 };
 
-function finding(d, roles) {
-  return { roles, severity: d.severity, text: `${d.severity}: ${d.message} [${d.code}]` };
-}
-
-/** The findings about one network: [{roles, severity, text}]. */
+/** The findings about one network (those under one of its paths): [{roles, severity, text}]. */
 function findingsFor(net, owner, diagnostics) {
+  const roles = owner === 'Wukong' ? FIELD_ROLE : VM_FIELD_ROLE;
   const out = [];
   for (const d of diagnostics) {
-    if (owner === 'Wukong') {
-      const m = /^spec\.networks\[(\d+)\](?:\.(\w+))?/.exec(d.path);
-      if (m && Number(m[1]) === net.specIndex) out.push(finding(d, FIELD_ROLE[m[2]] ?? ['guest-nic']));
-      continue;
-    }
     const under = net.paths.find((p) => d.path === p || d.path.startsWith(`${p}.`) || d.path.startsWith(`${p}[`));
     if (under === undefined) continue;
     const key = /^\.?(\w+)/.exec(d.path.slice(under.length))?.[1];
-    out.push(finding(d, VM_FIELD_ROLE[key] ?? ['guest-nic']));
+    out.push({ roles: roles[key] ?? ['guest-nic'], severity: d.severity, text: `${d.severity}: ${d.message} [${d.code}]` });
   }
   return out;
 }
