@@ -378,6 +378,7 @@ describe('the previewer', { skip: missing ?? false }, () => {
     const { context, page, problems } = await open();
     const text = repoFile('web-demo/src/presets/broken-vm-unpinned-mac.yaml');
     await paste(context, page, text);
+    assert.equal(await page.locator('[data-testid="preset"]').inputValue(), 'broken-vm-unpinned-mac');
     const mac = lineOf(text, 'macaddress: "02:00:00:aa:bb:01"');
     assert.deepEqual(await listed(page), [['mac-not-pinned', 'error', `${mac}:27`]]);
     const shown = await showInEditor(page, 0);
@@ -397,6 +398,20 @@ describe('the previewer', { skip: missing ?? false }, () => {
     const heads = await page.locator('[data-testid="policy-verdict"] .verdict-head').allTextContents();
     assert.deepEqual(heads, ['NetworkAttachmentDefinition default/ptp-conf: Accepted', 'VirtualMachineInstance default/vmi-multus-multiple-net: Rejected (HTTP 400)']);
     assert.match(await page.locator('[data-testid="policy-verdict"] .verdict-message').textContent(), /networkData\.ethernets\.eth1\.match\.macaddress: .*\[mac-not-pinned\]/);
+
+    // Following the hint, as a user types it: the entry now configures the ptp NIC, drawn with
+    // that MAC and DHCP.
+    await page.locator('.cm-line', { hasText: /^ {8}name: ptp$/ }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('macAddress: "02:00:00:aa:bb:01"');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="diagnostics"]').textContent.includes('mac-not-pinned'));
+    assert.equal(await ptp.locator('figcaption').textContent(), 'eth1 · ptp (bridge binding, ptp NAD, dhcp)');
+    assert.match(await box(ptp, 'guest-nic').textContent(), /eth1.*02:00:00:aa:bb:01/);
+    // ...where the next mistake shows: DHCP on a NAD whose IPAM assigns the address itself.
+    const dhcp = lineOf(text, 'dhcp4: true', lineOf(text, '          eth1:')) + 1;
+    assert.deepEqual(await listed(page), [['dhcp-on-ipam-nad', 'error', `${dhcp}:20`]]);
+    assert.match(await box(ptp, 'dhcp-server').getAttribute('class'), /has-error/);
     assert.deepEqual(problems, []);
     await context.close();
   });
