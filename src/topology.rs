@@ -15,8 +15,12 @@ use serde::Serialize;
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Topology {
-    /// metadata.name of the Wukong.
+    /// metadata.name of the Wukong; for a KubeVirt object, its kind, namespace and name
+    /// (`VirtualMachine lab/vm1`).
     pub wukong: String,
+    /// `Wukong`, or the KubeVirt kind whose NICs these are (`VirtualMachine`,
+    /// `VirtualMachineInstance`, ...): the previewer words the picture after it.
+    pub kind: String,
     pub networks: Vec<NetworkPath>,
 }
 
@@ -27,8 +31,13 @@ pub struct Topology {
 pub struct NetworkPath {
     /// The network's name in spec.networks.
     pub network: String,
-    /// Its index in spec.networks (diagnostic paths use it: `spec.networks[1].ipConfig`).
+    /// Its index in spec.networks (diagnostic paths use it: `spec.networks[1].ipConfig`); for
+    /// a KubeVirt object, the index of its interface.
     pub spec_index: usize,
+    /// The paths of the entries this NIC is made of, as diagnostic paths write them (a
+    /// Wukong's `spec.networks[1]`; a VM's interface and Multus network): a finding under one
+    /// of them is about this NIC.
+    pub paths: Vec<String>,
     /// The guest NIC (eth0, eth1, ...) and its MAC, as the netplan match and KubeVirt use them.
     pub guest_nic: String,
     pub mac: String,
@@ -73,6 +82,7 @@ pub fn of(w: &Wukong) -> Topology {
             NetworkPath {
                 network: net.name.clone(),
                 spec_index: n.spec_index,
+                paths: vec![format!("spec.networks[{}]", n.spec_index)],
                 guest_nic: n.guest_name.clone(),
                 mac: n.mac.to_string(),
                 binding: kubevirt::binding(net).to_string(),
@@ -92,6 +102,7 @@ pub fn of(w: &Wukong) -> Topology {
         .collect();
     Topology {
         wukong: owner,
+        kind: "Wukong".to_string(),
         networks,
     }
 }

@@ -189,6 +189,66 @@ pub fn validate_document(
             malformed("", "the input holds no document".to_string()).with_span(Span::START),
         );
     };
+    validate_parsed(text, &doc, settings, lookup)
+}
+
+/// What the policy answers for each document of `text` it would be asked about, in order:
+/// every request, and every bare object of a kind the policy is registered for (Wukong, NAD,
+/// VirtualMachine, VirtualMachineInstance; the API server sends it no other), each with the
+/// object it is about (`VirtualMachine lab/vm1`). A text that does not parse gets one verdict,
+/// about `the text`. For the previewer, where a VM and its NADs are pasted together.
+pub fn validate_documents(
+    text: &str,
+    settings: &Settings,
+    lookup: &mut dyn ResourceLookup,
+) -> Vec<(String, Verdict)> {
+    let stream = source::parse(text);
+    if !stream.diagnostics.is_empty() {
+        let v = verdict(stream.diagnostics, settings, "the text");
+        return vec![("the text".to_string(), v)];
+    }
+    stream
+        .documents
+        .iter()
+        .filter_map(|doc| {
+            let is_request = doc.value.get("request").is_some()
+                || doc.value.get("operation").is_some()
+                || doc.value.get("object").is_some();
+            let bare = AdmissionRequest::create(doc.value.clone());
+            if !is_request && Target::of(&bare.kind).is_none() {
+                return None;
+            }
+            let what = if is_request {
+                "the request".to_string()
+            } else {
+                format!("{} {}", bare.kind.kind, describe_name(&bare))
+            };
+            Some((what, validate_parsed(text, doc, Some(settings), lookup)))
+        })
+        .collect()
+}
+
+/// `namespace/name` of a bare object (`default` when it names no namespace, as kubectl does).
+fn describe_name(request: &AdmissionRequest) -> String {
+    let meta = |k: &str| {
+        request
+            .object
+            .pointer(&format!("/metadata/{k}"))
+            .and_then(Value::as_str)
+    };
+    let name = meta("name")
+        .filter(|n| !n.is_empty())
+        .unwrap_or("(no name)");
+    format!("{}/{name}", meta("namespace").unwrap_or("default"))
+}
+
+/// [`validate_document`] of one parsed document of `text`.
+fn validate_parsed(
+    text: &str,
+    doc: &source::Document,
+    settings: Option<&Settings>,
+    lookup: &mut dyn ResourceLookup,
+) -> Verdict {
     let (request_path, object_path) = if doc.value.get("request").is_some() {
         ("request", JsonPath::root().key("request").key("object"))
     } else if doc.value.get("operation").is_some() || doc.value.get("object").is_some() {
@@ -231,7 +291,7 @@ pub fn validate_document(
         // A finding inside an embedded document (networkData, a NAD's config) stands where
         // it is in the text, not at its field.
         if d.code != Code::MalformedRequest {
-            if let Some(span) = crate::manifest::locate_embedded(text, &doc, &object_path, d) {
+            if let Some(span) = crate::manifest::locate_embedded(text, doc, &object_path, d) {
                 d.set_span(span);
                 continue;
             }

@@ -27,16 +27,24 @@ pub struct AdmissionRequest {
     pub old_object: Value,
 }
 
+const KUBEVIRT_GROUP: &str = "kubevirt.io";
+
 impl AdmissionRequest {
-    /// A CREATE request for a bare object (what `wukong-net admit obj.yaml` checks).
+    /// A CREATE request for a bare object (what `wukong-net admit obj.yaml` checks), as the
+    /// API server sends it to the policy: a KubeVirt object of another served version
+    /// (`kubevirt.io/v1alpha3`, still in published examples) comes as `v1`, the version the
+    /// policy's rules name (webhooks match equivalent versions; KubeVirt's are the same schema).
     pub fn create(object: Value) -> AdmissionRequest {
-        let (group, version) = match object.get("apiVersion").and_then(Value::as_str) {
+        let (group, mut version) = match object.get("apiVersion").and_then(Value::as_str) {
             Some(av) => match av.split_once('/') {
                 Some((g, v)) => (g.to_string(), v.to_string()),
                 None => (String::new(), av.to_string()),
             },
             None => (String::new(), String::new()),
         };
+        if group == KUBEVIRT_GROUP {
+            version = "v1".to_string();
+        }
         let meta = |k: &str| {
             object
                 .get("metadata")

@@ -267,6 +267,56 @@ fn documents_are_located() {
     assert!(!v.accepted);
 }
 
+/// A pasted set: each object the policy is asked about gets its own answer, located in the
+/// whole text; kinds it is not registered for (NMState policies, Namespaces) get none.
+#[test]
+fn each_document_of_a_set_gets_its_answer() {
+    let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: lab}\n---\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: net, namespace: lab}\nspec:\n  config: '{\"cniVersion\": \"0.3.1\", \"type\": \"bridge\", \"bridge\": \"br1\"}'\n---\napiVersion: kubevirt.io/v1\nkind: VirtualMachineInstance\nmetadata: {name: vmi}\nspec:\n  domain:\n    devices:\n      interfaces:\n      - {name: sec, bridge: {}}\n  networks:\n  - {name: sec, multus: {networkName: lab/net}}\n  volumes:\n  - name: ci\n    cloudInitNoCloud:\n      networkData: |\n        version: 2\n        ethernets:\n          id0:\n            match: {macaddress: \"02:00:00:00:00:01\"}\n            dhcp4: true\n";
+    let answers = validate_documents(text, &Settings::default(), &mut NoLookup);
+    let whats: Vec<&str> = answers.iter().map(|(w, _)| w.as_str()).collect();
+    assert_eq!(
+        whats,
+        [
+            "NetworkAttachmentDefinition lab/net",
+            "VirtualMachineInstance default/vmi"
+        ]
+    );
+    assert!(answers[0].1.accepted, "{:?}", answers[0].1);
+    let vmi = &answers[1].1;
+    assert!(!vmi.accepted);
+    let d = vmi
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MacNotPinned)
+        .unwrap();
+    // Inside the networkData block of the third document.
+    assert_eq!((d.line, d.column), (28, 33));
+    // The first document alone is what validate_document answers.
+    let text_vmi_first = text.split("---\n").last().unwrap();
+    assert_eq!(
+        validate_documents(text_vmi_first, &Settings::default(), &mut NoLookup)[0].1,
+        validate_document(text_vmi_first, None, &mut NoLookup)
+    );
+    // A VMI of a served older version is sent to the policy as v1, and checked.
+    let alpha = text_vmi_first.replace("kubevirt.io/v1", "kubevirt.io/v1alpha3");
+    let answers = validate_documents(&alpha, &Settings::default(), &mut NoLookup);
+    assert_eq!(answers[0].0, "VirtualMachineInstance default/vmi");
+    let v1 = validate_document(text_vmi_first, None, &mut NoLookup);
+    assert!(!answers[0].1.accepted);
+    // The same answer; the apiVersion six bytes longer moves the byte offsets only.
+    assert_eq!(answers[0].1.message, v1.message);
+    let at = |v: &Verdict| -> Vec<_> {
+        v.diagnostics
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect()
+    };
+    assert_eq!(at(&answers[0].1), at(&v1));
+    let broken = validate_documents("a: [", &Settings::default(), &mut NoLookup);
+    assert_eq!(broken[0].0, "the text");
+    assert_eq!(broken[0].1.diagnostics[0].code, Code::YamlSyntax);
+}
+
 /// Found by fuzzing: the early rejections of a text were not located (line 0).
 #[test]
 fn early_rejections_of_a_text_are_located() {

@@ -315,6 +315,18 @@ spec:
     assert_eq!(&text[d.span.start..d.span.end], encoded);
 }
 
+/// The documents of a stream as the items of one `kind: List`.
+fn as_list(stream: &str) -> String {
+    let items: Vec<String> = stream
+        .split("\n---\n")
+        .map(|doc| {
+            let lines: Vec<&str> = doc.lines().filter(|l| !l.starts_with('#')).collect();
+            format!("- {}", lines.join("\n  "))
+        })
+        .collect();
+    format!("apiVersion: v1\nkind: List\nitems:\n{}\n", items.join("\n"))
+}
+
 #[test]
 fn each_vm_nic_is_drawn_from_the_nads_of_the_set() {
     let r = check(include_str!(
@@ -323,6 +335,16 @@ fn each_vm_nic_is_drawn_from_the_nads_of_the_set() {
     assert_eq!(r.vm_topologies.len(), 1);
     let t = &r.vm_topologies[0];
     assert_eq!(t.wukong, "VirtualMachine lab/app");
+    assert_eq!(t.kind, "VirtualMachine");
+    // Findings under these paths are about the NIC (the previewer outlines its boxes).
+    assert_eq!(
+        t.networks[0].paths,
+        [
+            "spec.template.spec.domain.devices.interfaces[0]",
+            "spec.template.spec.networks[0]",
+            "spec.template.spec.volumes[0].cloudInitNoCloud.networkData.ethernets.ext"
+        ]
+    );
     let row = |i: usize| {
         let n = &t.networks[i];
         (
@@ -360,6 +382,22 @@ fn each_vm_nic_is_drawn_from_the_nads_of_the_set() {
         )
     );
     assert_eq!(row(2).3, Some("default/shared"));
+
+    // In a List, the paths start where the VM stands, as its diagnostics' paths do.
+    let list = check(&as_list(include_str!(
+        "../../tests/fixtures/manifests/vm-and-nads.yaml"
+    )));
+    let nic = &list.vm_topologies[0].networks[1];
+    let finding = list
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::BridgeBindingOnMacvlan)
+        .unwrap();
+    assert_eq!(
+        nic.paths[0],
+        "items[3].spec.template.spec.domain.devices.interfaces[1]"
+    );
+    assert!(finding.path.starts_with(&nic.paths[0]), "{}", finding.path);
     assert_eq!(row(2).4, Some("br-shared"));
 
     // With an NMState policy in the set, the bridge's port is the physical NIC.

@@ -7,7 +7,8 @@
 use super::cross_refs::plugins;
 use super::{Kind, Object};
 use crate::admission::cni;
-use crate::admission::vm::VmFacts;
+use crate::admission::vm::{NicFacts, VmFacts};
+use crate::json_path::JsonPath;
 use crate::topology::{NetworkPath, Topology};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -67,6 +68,7 @@ fn of_vm(
             NetworkPath {
                 network: nic.name.clone(),
                 spec_index: index,
+                paths: nic_paths(&o.base, nic),
                 guest_nic: nic.guest_name.clone(),
                 mac: nic
                     .mac
@@ -89,8 +91,24 @@ fn of_vm(
         .collect();
     Topology {
         wukong: o.describe(),
+        kind: o.kind.kubevirt_name().unwrap_or_default().to_string(),
         networks,
     }
+}
+
+/// The interface entry, for a Multus NIC its `networks[]` entry (the path of `networkName`
+/// without its last two keys), and the networkData entries that configure it; from the root
+/// of the document, as diagnostic paths are (`items[3].spec...` in a List).
+fn nic_paths(base: &JsonPath, nic: &NicFacts) -> Vec<String> {
+    let mut paths = vec![nic.path.as_str()];
+    if let Some((_, _, name_path)) = &nic.nad {
+        paths.extend(name_path.strip_suffix(".multus.networkName"));
+    }
+    paths.extend(nic.entries.iter().map(String::as_str));
+    paths
+        .into_iter()
+        .map(|p| base.clone().join(&JsonPath::parse(p)).to_string())
+        .collect()
 }
 
 /// The first port NMState policies of the set put in each bridge they create.

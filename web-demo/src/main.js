@@ -68,12 +68,18 @@ function plural(n, word) {
 
 function showOutputs(result) {
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  // Every Wukong that was read has a picture, also while it has errors; KubeVirt VMs have
+  // theirs too, but nothing is generated from them.
+  const wukongs = result.topology.filter((t) => t.kind === 'Wukong').length;
+  const unparsable = result.diagnostics.some((d) => d.code === 'yaml-syntax' || d.code === 'not-utf8');
   for (const [key, out] of Object.entries(OUTPUTS)) {
     let text;
-    if (result.hasErrors) {
+    if (result.hasErrors && (wukongs > 0 || unparsable)) {
       text = `# Nothing rendered: ${plural(errors, 'error')} (see Diagnostics).\n`;
+    } else if (result.hasErrors) {
+      text = `# No Wukong in the editor, or none that reads (${plural(errors, 'error')}, see Diagnostics):\n# the outputs are generated from a Wukong.\n`;
     } else if (result.manifests.length === 0) {
-      text = '# No Wukong in the editor.\n';
+      text = '# No Wukong in the editor: the outputs are generated from a Wukong.\n# Everything else in it is checked: see Diagnostics and Topology.\n';
     } else {
       text = result.yaml[out.field];
       if (!text) text = `# No ${out.what}: no network here needs one.\n`;
@@ -154,12 +160,19 @@ function showVerdict(result) {
     box.dataset.verdict = 'invalid-settings';
     line('verdict-head invalid', 'Invalid settings: the policy server would not load the policy');
     line('verdict-message', result.settingsError);
+  } else if (result.objects.length === 0) {
+    box.dataset.verdict = 'none';
+    line('verdict-head', 'Nothing to admit: the policy is asked about Wukongs, NADs, VirtualMachines and VMIs');
   } else {
-    const v = result.verdict;
-    box.dataset.verdict = v.accepted ? 'accepted' : 'rejected';
-    line(`verdict-head ${box.dataset.verdict}`, v.accepted ? 'Accepted' : `Rejected (HTTP ${v.code})`);
-    if (v.message) line('verdict-message', v.message);
-    for (const w of v.warnings ?? []) line('verdict-warning', `warning: ${w}`);
+    // A VM pasted with its NADs: each object is its own admission request.
+    const several = result.objects.length > 1;
+    box.dataset.verdict = result.objects.every((o) => o.verdict.accepted) ? 'accepted' : 'rejected';
+    for (const { object, verdict: v } of result.objects) {
+      const head = v.accepted ? 'Accepted' : `Rejected (HTTP ${v.code})`;
+      line(`verdict-head ${v.accepted ? 'accepted' : 'rejected'}`, several ? `${object}: ${head}` : head);
+      if (v.message) line('verdict-message', v.message);
+      for (const w of v.warnings ?? []) line('verdict-warning', `warning: ${w}`);
+    }
   }
   box.replaceChildren(...parts);
 }
@@ -167,7 +180,7 @@ function showVerdict(result) {
 function updatePolicy() {
   if (!ready) return;
   const result = admit(view.state.doc.toString(), $('settings').value);
-  const key = JSON.stringify([result.verdict, result.settingsError]);
+  const key = JSON.stringify([result.objects.map((o) => [o.object, o.verdict]), result.settingsError]);
   if (key === shown.verdict) return;
   shown.verdict = key;
   showVerdict(result);
@@ -322,7 +335,7 @@ async function start() {
     },
   });
   view.contentDOM.addEventListener('keydown', (e) => (pendingKeyAt = e.timeStamp), true);
-  view.contentDOM.setAttribute('aria-label', 'Wukong spec (YAML)');
+  view.contentDOM.setAttribute('aria-label', 'Manifests (YAML)');
   applyTheme();
   if (shared) restore(shared);
   try {

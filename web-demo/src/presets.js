@@ -1,5 +1,6 @@
-// The example specs of the preset menu. The first two are the seed's own examples, read from the
-// test fixtures at build time so the page and the tests can never disagree about them.
+// The examples of the preset menu. The first two are the seed's own examples, and the KubeVirt
+// set is the published manifests of tests/data, read at build time so the page and the tests
+// can never disagree about them.
 import seedDhcp from '../../tests/fixtures/seed-dhcp.yaml';
 import seedStatic from '../../tests/fixtures/seed-static.yaml';
 import vlan from './presets/vlan.yaml';
@@ -7,6 +8,18 @@ import brokenDhcpAddress from './presets/broken-dhcp-address.yaml';
 import brokenStatic from './presets/broken-static.yaml';
 import brokenTypos from './presets/broken-typos.yaml';
 import brokenYaml from './presets/broken-yaml.yaml';
+import brokenVmUnpinnedMac from './presets/broken-vm-unpinned-mac.yaml';
+// A set as KubeVirt users write it, from the kubevirt.io blog (2020-10-21; see
+// tests/data/kubevirt-manifests/README.md): the NMState policy that makes br0, the NAD on it,
+// and the two VMs on the NAD.
+import blogPolicy from '../../tests/data/kubevirt-manifests/nncp-blog2020-br0-eth1.yaml';
+import blogNad from '../../tests/data/kubevirt-manifests/nad-blog2020-br0-100-l2-tuning.yaml';
+import blogVms from '../../tests/data/kubevirt-manifests/vm-blog2020-bridge-vlan100.yaml';
+
+/** Documents joined into one stream, as `kubectl apply -f` of several files reads them. */
+export function joinDocuments(...texts) {
+  return texts.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('---\n');
+}
 
 export const PRESETS = [
   { id: 'dhcp-dual', label: 'DHCP, dual network (the seed)', text: seedDhcp },
@@ -16,6 +29,8 @@ export const PRESETS = [
   { id: 'broken-static', label: 'Broken: static address errors', text: brokenStatic },
   { id: 'broken-typos', label: 'Broken: typos, MAC, shared NIC', text: brokenTypos },
   { id: 'broken-yaml', label: 'Broken: YAML syntax', text: brokenYaml },
+  { id: 'kubevirt-set', label: 'KubeVirt: NMState policy, NAD, two VMs', text: joinDocuments(blogPolicy, blogNad, blogVms) },
+  { id: 'broken-vm-unpinned-mac', label: 'Broken: VM networkData on an unpinned MAC', text: brokenVmUnpinnedMac },
 ];
 
 /** The policy settings the panel starts with: the policy's defaults, written out. */

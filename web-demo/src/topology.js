@@ -24,15 +24,20 @@ function clip(text) {
 }
 
 /** The boxes of one network, left to right: {role, title, lines, kind}. */
-export function stages(net) {
+export function stages(net, owner = 'Wukong') {
   const guest = { role: 'guest-nic', title: 'guest NIC', lines: [net.guestNic, net.mac], kind: 'guest' };
   if (net.kind === 'pod') {
+    const binding = net.binding === 'masquerade' ? 'masquerade (NAT)' : net.binding;
     return [
       guest,
-      { role: 'binding', title: 'KubeVirt binding', lines: ['masquerade (NAT)', 'virt-launcher pod'], kind: 'port' },
+      { role: 'binding', title: 'KubeVirt binding', lines: [binding, 'virt-launcher pod'], kind: 'port' },
       { role: 'pod-network', title: 'pod network', lines: ['cluster CNI', 'DHCP by KubeVirt'], kind: 'end' },
     ];
   }
+  return owner === 'Wukong' ? wukongStages(net, guest) : vmStages(net, guest);
+}
+
+function wukongStages(net, guest) {
   const port = {
     role: 'bridge-port',
     title: net.binding === 'sriov' ? 'SR-IOV VF' : 'bridge port',
@@ -74,7 +79,54 @@ export function stages(net) {
   return boxes;
 }
 
-// Which box a diagnostic about a network field belongs to (paths like
+// A KubeVirt VM's NIC: only what the VM, the NADs and the NMState policies in the editor say
+// (`kind` is the NAD's CNI plugin, or `multus` when the NAD is not in the editor).
+function vmStages(net, guest) {
+  const known = net.kind !== 'multus';
+  const port = {
+    role: 'bridge-port',
+    title: net.binding === 'sriov' ? 'SR-IOV VF' : `${net.binding} binding`,
+    lines: [net.vlanId != null ? `VLAN ${net.vlanId}` : known ? 'untagged' : 'VLAN unknown', `NAD ${net.nad ?? '(none)'}`],
+    kind: 'port',
+  };
+  const boxes = [guest, port];
+  if (net.bridge) {
+    boxes.push({
+      role: 'node-bridge',
+      title: 'node bridge',
+      lines: [net.bridge, net.kind === 'ovs' ? 'OVS bridge, from the NAD' : 'Linux bridge, from the NAD'],
+      kind: 'node',
+    });
+  }
+  const mtu = net.mtu != null ? `, MTU ${net.mtu}` : '';
+  if (!known) {
+    boxes.push({ role: 'physical-nic', title: 'node side', lines: ['NAD not in the editor', 'paste it to see more'], kind: 'node' });
+  } else if (net.kind === 'bridge' || net.kind === 'ovs') {
+    boxes.push({
+      role: 'physical-nic',
+      title: 'physical NIC',
+      lines: net.physicalInterface
+        ? [net.physicalInterface, `bridge port (NMState)${mtu}`]
+        : ['unknown', 'no NMState policy here'],
+      kind: 'node',
+    });
+  } else if (net.physicalInterface) {
+    const how = { macvlan: 'macvlan master', ipvlan: 'ipvlan master', 'host-device': 'host device' }[net.kind] ?? net.kind;
+    boxes.push({ role: 'physical-nic', title: 'physical NIC', lines: [net.physicalInterface, `${how}${mtu}`], kind: 'node' });
+  } else {
+    boxes.push({ role: 'physical-nic', title: 'CNI plugin', lines: [net.kind, `on the node${mtu}`], kind: 'node' });
+  }
+  if (net.mode === 'dhcp') {
+    boxes.push({ role: 'dhcp-server', title: 'DHCP', lines: ['networkData: DHCP', 'from a server on it'], kind: 'end' });
+  } else if (net.mode === 'static') {
+    boxes.push({ role: 'static-address', title: 'static address', lines: [net.address ?? '(no address)', 'from networkData'], kind: 'end' });
+  } else {
+    boxes.push({ role: 'no-ip', title: 'no address', lines: ['no networkData entry', 'configures this NIC'], kind: 'warn' });
+  }
+  return boxes;
+}
+
+// Which box a diagnostic about a Wukong's network field belongs to (paths like
 // `spec.networks[1].ipConfig.address`); fields not listed mark the guest NIC.
 const FIELD_ROLE = {
   physicalInterface: ['physical-nic'],
@@ -87,34 +139,54 @@ const FIELD_ROLE = {
   ipConfig: ['dhcp-server', 'static-address', 'no-ip'],
 };
 
-/** Diagnostics per network index: [{roles, severity, text}]. */
-function findingsByNetwork(diagnostics) {
-  const out = new Map();
+// The same for a VM's NIC, by the first key after the entry the path is under: its interface
+// (`...interfaces[1].bridge`), its Multus network, or its networkData entry.
+const VM_FIELD_ROLE = {
+  macAddress: ['guest-nic'],
+  bridge: ['bridge-port'],
+  sriov: ['bridge-port'],
+  masquerade: ['bridge-port', 'binding'],
+  multus: ['bridge-port'],
+  match: ['guest-nic'],
+  dhcp4: ['dhcp-server', 'static-address', 'no-ip'],
+  dhcp6: ['dhcp-server', 'static-address', 'no-ip'],
+  addresses: ['static-address', 'dhcp-server', 'no-ip'],
+  gateway4: ['static-address', 'dhcp-server', 'no-ip'],
+  gateway6: ['static-address', 'dhcp-server', 'no-ip'],
+  routes: ['static-address', 'dhcp-server', 'no-ip'],
+  nameservers: ['static-address', 'dhcp-server', 'no-ip'],
+  mtu: ['guest-nic'],
+};
+
+/** The findings about one network (those under one of its paths): [{roles, severity, text}]. */
+function findingsFor(net, owner, diagnostics) {
+  const roles = owner === 'Wukong' ? FIELD_ROLE : VM_FIELD_ROLE;
+  const out = [];
   for (const d of diagnostics) {
-    const m = /^spec\.networks\[(\d+)\](?:\.(\w+))?/.exec(d.path);
-    if (!m) continue;
-    const roles = FIELD_ROLE[m[2]] ?? ['guest-nic'];
-    const list = out.get(Number(m[1])) ?? [];
-    list.push({ roles, severity: d.severity, text: `${d.severity}: ${d.message} [${d.code}]` });
-    out.set(Number(m[1]), list);
+    const under = net.paths.find((p) => d.path === p || d.path.startsWith(`${p}.`) || d.path.startsWith(`${p}[`));
+    if (under === undefined) continue;
+    const key = /^\.?(\w+)/.exec(d.path.slice(under.length))?.[1];
+    out.push({ roles: roles[key] ?? ['guest-nic'], severity: d.severity, text: `${d.severity}: ${d.message} [${d.code}]` });
   }
   return out;
 }
 
-function describe(net) {
-  const mode = net.kind === 'pod' ? 'pod network' : `${net.kind}, ${net.mode ?? 'no ipConfig'}`;
-  return `${net.guestNic} · ${net.network} (${mode})`;
+function describe(net, owner) {
+  if (net.kind === 'pod') return `${net.guestNic} · ${net.network} (pod network)`;
+  if (owner === 'Wukong') return `${net.guestNic} · ${net.network} (${net.kind}, ${net.mode ?? 'no ipConfig'})`;
+  const nad = net.kind === 'multus' ? 'NAD not in the editor' : `${net.kind} NAD`;
+  return `${net.guestNic} · ${net.network} (${net.binding} binding, ${nad}, ${net.mode ?? 'not in networkData'})`;
 }
 
-function drawNetwork(net, findings = []) {
+function drawNetwork(net, owner, findings = []) {
   const figure = document.createElement('figure');
   figure.className = 'net';
   figure.dataset.network = net.network;
   const caption = document.createElement('figcaption');
-  caption.textContent = describe(net);
+  caption.textContent = describe(net, owner);
   figure.appendChild(caption);
 
-  const boxes = stages(net).map((box) => {
+  const boxes = stages(net, owner).map((box) => {
     const lines = box.lines.map(clip);
     const need = Math.max(
       box.title.length * CHAR_W.title,
@@ -153,32 +225,35 @@ function drawNetwork(net, findings = []) {
 }
 
 /**
- * Replaces the content of `container` with the pictures of every Wukong's networks (and every
- * KubeVirt VM's NICs); a box that a diagnostic points at is outlined in the diagnostic's colour.
+ * Replaces the content of `container` with the pictures of every Wukong's networks and every
+ * KubeVirt VM's NICs; a box that a diagnostic points at is outlined in the diagnostic's colour.
  */
 export function drawTopology(container, topologies, diagnostics = []) {
-  const findings = findingsByNetwork(diagnostics);
   const figures = [];
   for (const t of topologies) {
-    if (topologies.length > 1) {
+    const owner = t.kind === 'Wukong' ? 'Wukong' : 'KubeVirt';
+    if (topologies.length > 1 || owner !== 'Wukong') {
       const h = document.createElement('h3');
-      h.textContent = t.wukong || '(unnamed Wukong)';
+      h.textContent = owner === 'Wukong' ? `Wukong ${t.wukong || '(unnamed)'}` : t.wukong;
       figures.push(h);
     }
-    // Diagnostic paths do not say which document they are in; with one Wukong (the usual
-    // case) they are this one's.
-    const own = topologies.length === 1 ? findings : new Map();
-    for (const net of t.networks) figures.push(drawNetwork(net, own.get(net.specIndex)));
+    // Diagnostic paths do not say which document they are in: with one picture (the usual
+    // case) they are its own; with several, no box is outlined rather than the wrong one.
+    const own = topologies.length === 1 ? diagnostics : [];
+    for (const net of t.networks) figures.push(drawNetwork(net, owner, findingsFor(net, owner, own)));
   }
   if (figures.length === 0) {
     const p = document.createElement('p');
     p.className = 'empty';
-    // Only errors keep a Wukong from loading; without any, the editor holds neither a Wukong
-    // nor a VM (NADs, NMState policies), whose findings are in the diagnostics.
-    p.textContent = diagnostics.some((d) => d.severity === 'error')
-      ? 'No Wukong loaded: fix the errors marked in the editor to see its networks.'
-      : 'Nothing to draw: the picture shows the networks of Wukongs and KubeVirt VMs; the findings on other kinds are in the diagnostics.';
+    p.textContent = emptyMessage(diagnostics);
     figures.push(p);
   }
   container.replaceChildren(...figures);
+}
+
+function emptyMessage(diagnostics) {
+  if (diagnostics.some((d) => d.code === 'yaml-syntax' || d.code === 'not-utf8')) {
+    return 'Nothing to draw: the text does not parse as YAML; fix the error marked in the editor.';
+  }
+  return 'Nothing to draw: no Wukong or KubeVirt VM (VirtualMachine, VMI, pool or replica-set template) could be read here; the findings are in the diagnostics.';
 }

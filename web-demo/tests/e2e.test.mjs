@@ -21,6 +21,8 @@ const ARGS = [
 ];
 const OUTPUT = join(here, 'test-output');
 const seed = (name) => readFileSync(join(here, '../tests/fixtures', name), 'utf8');
+const repoFile = (path) => readFileSync(join(here, '..', path), 'utf8');
+const corpus = (name) => repoFile(`tests/data/kubevirt-manifests/${name}`);
 
 const missing = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (apt-get install chromium)` : null;
 if (missing && process.env.CI === 'true') throw new Error(missing);
@@ -72,6 +74,56 @@ async function choosePreset(page, id) {
   await page.selectOption('[data-testid="preset"]', id);
   await waitForRender(page, before);
 }
+
+/** Pastes `text` over the whole editor as a user does: select all, then Ctrl+V. */
+async function paste(context, page, text) {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  const before = await renders(page);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await waitForRender(page, before);
+}
+
+/** 1-based number of the first line of `text` that includes `part`, after line `after`. */
+function lineOf(text, part, after = 0) {
+  const i = text.split('\n').findIndex((l, j) => j >= after && l.includes(part));
+  assert.ok(i >= 0, `no line with ${part}`);
+  return i + 1;
+}
+
+/** The diagnostics list as [code, severity, "line:column"]. */
+const listed = (page) =>
+  page.$$eval('[data-testid="diagnostics"] li', (items) =>
+    items.map((li) => [li.querySelector('code').textContent, li.querySelector('.sev').textContent, li.querySelector('.loc').textContent]),
+  );
+
+/**
+ * Clicks the `n`th listed diagnostic (the editor scrolls to it) and returns what the editor
+ * then shows there: the cursor's line number, that line's text, the gutter markers on it and
+ * the underlined text on it.
+ */
+async function showInEditor(page, n) {
+  await page.locator('[data-testid="diagnostics"] li button').nth(n).click();
+  return page.evaluate(() => {
+    const number = document.querySelector('.cm-lineNumbers .cm-activeLineGutter');
+    const line = document.querySelector('.cm-activeLine');
+    const top = number.getBoundingClientRect().top;
+    const markers = [...document.querySelectorAll('.cm-gutter-lint .cm-gutterElement')]
+      .filter((e) => Math.abs(e.getBoundingClientRect().top - top) < 1)
+      .flatMap((e) => [...e.querySelectorAll('.cm-lint-marker')].map((m) => m.className.replace('cm-lint-marker ', '')));
+    return {
+      line: Number(number.textContent),
+      text: line.textContent,
+      markers,
+      underlined: [...line.querySelectorAll('[class*="cm-lintRange-"]')].map((u) => u.textContent).join(''),
+    };
+  });
+}
+
+const figure = (page, net) => page.locator(`[data-testid="topology"] figure[data-network="${net}"]`);
+const box = (scope, role) => scope.locator(`[data-role="${role}"]`);
 
 describe('the previewer', { skip: missing ?? false }, () => {
   test('loads with no console errors and shows the seed with dhcp4: true', async () => {
@@ -176,7 +228,190 @@ describe('the previewer', { skip: missing ?? false }, () => {
 
     await choosePreset(page, 'broken-yaml');
     assert.deepEqual(await page.locator('[data-testid="diagnostics"] code').allTextContents(), ['yaml-syntax']);
-    assert.match(await page.locator('[data-testid="topology"]').textContent(), /No Wukong loaded/);
+    assert.match(await page.locator('[data-testid="topology"]').textContent(), /the text does not parse as YAML; fix the error marked in the editor/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a pasted NMState policy, NAD and two VMs: findings marked in place, each NIC drawn, no error talk', async () => {
+    const { context, page, problems } = await open();
+    const text = [corpus('nncp-blog2020-br0-eth1.yaml'), corpus('nad-blog2020-br0-100-l2-tuning.yaml'), corpus('vm-blog2020-bridge-vlan100.yaml')].join('---\n');
+    await paste(context, page, text);
+    assert.equal(await page.locator('[data-testid="preset"]').inputValue(), 'kubevirt-set', 'the paste is the preset, byte for byte');
+
+    // Each VM's networkData omits the pod NIC: a warning where its block starts, inside it.
+    const firstBlock = lineOf(text, 'networkData: |') + 1;
+    const secondBlock = lineOf(text, 'networkData: |', firstBlock) + 1;
+    assert.deepEqual(await listed(page), [
+      ['not-a-wukong', 'info', `${lineOf(text, 'kind: Namespace') - 1}:1`],
+      ['pod-interface-unconfigured', 'warning', `${firstBlock}:15`],
+      ['pod-interface-unconfigured', 'warning', `${secondBlock}:15`],
+    ]);
+    assert.equal(await page.locator('#diag-summary').textContent(), '0 errors, 2 warnings, 1 info');
+    for (const [n, line] of [[1, firstBlock], [2, secondBlock]]) {
+      const shown = await showInEditor(page, n);
+      assert.equal(shown.line, line);
+      assert.equal(shown.text, '              version: 2');
+      assert.deepEqual(shown.markers, ['cm-lint-marker-warning']);
+      assert.equal(shown.underlined, 'version: 2');
+    }
+
+    // Both VMs, each NIC: the pod network, and the NAD's VLAN 100 on br0, whose port eth1 the
+    // NMState policy names, with the address networkData gives.
+    const topology = page.locator('[data-testid="topology"]');
+    assert.deepEqual(await topology.locator('h3').allTextContents(), ['VirtualMachine default/vma', 'VirtualMachine default/vmb']);
+    assert.equal(await topology.locator('figure').count(), 4);
+    assert.deepEqual(await figure(page, 'default').locator('figcaption').allTextContents(), ['eth0 · default (pod network)', 'eth0 · default (pod network)']);
+    const secondary = figure(page, 'br0-100');
+    assert.deepEqual(await secondary.locator('figcaption').allTextContents(), [
+      'eth1 · br0-100 (bridge binding, bridge NAD, static)',
+      'eth1 · br0-100 (bridge binding, bridge NAD, static)',
+    ]);
+    for (const [i, address] of ['10.200.0.1/24', '10.200.0.2/24'].entries()) {
+      const one = secondary.nth(i);
+      assert.match(await box(one, 'bridge-port').textContent(), /bridge binding.*VLAN 100.*NAD default\/br0-100-l2/);
+      assert.match(await box(one, 'node-bridge').textContent(), /br0/);
+      assert.match(await box(one, 'physical-nic').textContent(), /eth1.*bridge port \(NMState\)/);
+      assert.match(await box(one, 'static-address').textContent(), new RegExp(`${address}.*from networkData`));
+    }
+
+    // The policy is asked about the NAD and each VM (sent to it as kubevirt.io/v1), not about
+    // the NMState policy nor the Namespace.
+    const verdict = page.locator('[data-testid="policy-verdict"]');
+    assert.deepEqual(await verdict.locator('.verdict-head').allTextContents(), [
+      'NetworkAttachmentDefinition default/br0-100-l2: Accepted',
+      'VirtualMachine default/vma: Accepted',
+      'VirtualMachine default/vmb: Accepted',
+    ]);
+    assert.equal(await verdict.locator('.verdict-warning', { hasText: 'pod-interface-unconfigured' }).count(), 2);
+
+    // Nothing claims errors that are not there, nor asks for a Wukong's fields.
+    const page_text = await page.locator('body').innerText();
+    assert.doesNotMatch(page_text, /fix the error|ipConfig|Nothing rendered|Wukong spec/i);
+    assert.match(await output(page, 'networkdata'), /^# No Wukong in the editor: the outputs are generated from a Wukong\.\n# Everything else in it is checked/);
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: join(OUTPUT, 'previewer-kubevirt-set.png') });
+    await context.close();
+  });
+
+  test('a pasted NAD and the VM on it: warnings inside the NAD config and networkData, the NIC drawn, each admitted', async () => {
+    const { context, page, problems } = await open();
+    const nad = corpus('nad-blog2025-evpn-bridge.yaml');
+    const text = [nad, corpus('vm-blog2025-evpn-vm1.yaml')].join('---\n');
+    await paste(context, page, text);
+    const config = lineOf(text, '    {');
+    const gateway = lineOf(text, 'gateway4:');
+    assert.deepEqual(await listed(page), [
+      ['missing-ipam', 'warning', `${config}:5`],
+      ['gateway-deprecated', 'warning', `${gateway}:17`],
+    ]);
+    const inConfig = await showInEditor(page, 0);
+    assert.deepEqual([inConfig.line, inConfig.text, inConfig.markers, inConfig.underlined], [config, '    {', ['cm-lint-marker-warning'], '{']);
+    const inNetworkData = await showInEditor(page, 1);
+    assert.deepEqual(
+      [inNetworkData.line, inNetworkData.text, inNetworkData.markers, inNetworkData.underlined],
+      [gateway, '                gateway4: 192.170.1.1', ['cm-lint-marker-warning'], 'gateway4'],
+    );
+
+    assert.deepEqual(await page.locator('[data-testid="topology"] h3').allTextContents(), ['VirtualMachine default/vm-1']);
+    const evpn = figure(page, 'evpn');
+    assert.equal(await evpn.locator('figcaption').textContent(), 'eth0 · evpn (bridge binding, bridge NAD, static)');
+    assert.match(await box(evpn, 'bridge-port').textContent(), /bridge binding.*untagged.*NAD default\/evpn/);
+    assert.match(await box(evpn, 'node-bridge').textContent(), /br-hs-110.*Linux bridge, from the NAD/);
+    assert.match(await box(evpn, 'physical-nic').textContent(), /unknown.*no NMState policy here/);
+    assert.match(await box(evpn, 'static-address').textContent(), /192\.170\.1\.3\/24.*from networkData/);
+    // The gateway4 finding is about the address box, not the NIC.
+    assert.match(await box(evpn, 'static-address').getAttribute('class'), /has-warning/);
+    assert.doesNotMatch(await box(evpn, 'guest-nic').getAttribute('class'), /has-/);
+
+    const verdict = page.locator('[data-testid="policy-verdict"]');
+    assert.deepEqual(await verdict.locator('.verdict-head').allTextContents(), [
+      'NetworkAttachmentDefinition default/evpn: Accepted',
+      'VirtualMachine default/vm-1: Accepted',
+    ]);
+    assert.deepEqual(
+      (await verdict.locator('.verdict-warning').allTextContents()).map((w) => /\[([a-z-]+)\]$/.exec(w)?.[1]),
+      ['missing-ipam', 'gateway-deprecated'],
+    );
+    assert.equal(await verdict.getAttribute('data-verdict'), 'accepted');
+    assert.doesNotMatch(await page.locator('body').innerText(), /fix the error|ipConfig|Nothing rendered/i);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a pasted VM and its NADs: errors at the interface and inside networkData, on the boxes they are about', async () => {
+    const { context, page, problems } = await open();
+    const text = repoFile('tests/fixtures/manifests/vm-and-nads.yaml');
+    await paste(context, page, text);
+    const mv = lineOf(text, '- name: mv') + 1;
+    const dhcp = lineOf(text, 'dhcp4: true');
+    assert.deepEqual(await listed(page), [
+      ['bridge-binding-on-macvlan', 'error', `${mv}:21`],
+      ['dhcp-on-ipam-nad', 'error', `${dhcp}:24`],
+    ]);
+    const first = await showInEditor(page, 0);
+    assert.deepEqual([first.line, first.text.trim(), first.markers], [mv, 'bridge: {}', ['cm-lint-marker-error']]);
+    // The YAML reader spans an empty flow mapping by its `{` alone (src/source.rs); the
+    // underline starts at the value either way.
+    assert.ok(first.underlined.length > 0 && '{}'.startsWith(first.underlined), first.underlined);
+    const second = await showInEditor(page, 1);
+    assert.deepEqual([second.line, second.text.trim(), second.markers, second.underlined], [dhcp, 'dhcp4: true', ['cm-lint-marker-error'], 'true']);
+
+    assert.deepEqual(await page.locator('[data-testid="topology"] h3').allTextContents(), ['VirtualMachine lab/app']);
+    assert.equal(await page.locator('[data-testid="topology"] figure').count(), 3);
+    const cls = (net, role) => box(figure(page, net), role).getAttribute('class');
+    // The DHCP entry on a NAD that assigns the address itself, and the bridge binding on macvlan.
+    assert.match(await cls('ext', 'dhcp-server'), /has-error/);
+    assert.doesNotMatch(await cls('ext', 'bridge-port'), /has-error/);
+    assert.match(await cls('mv', 'bridge-port'), /has-error/);
+    assert.match(await box(figure(page, 'mv'), 'physical-nic').textContent(), /eth1.*macvlan master/);
+    for (const role of ['guest-nic', 'bridge-port', 'node-bridge', 'physical-nic', 'no-ip']) {
+      assert.doesNotMatch(await cls('sh', role), /has-(error|warning)/, role);
+    }
+    assert.match(await box(figure(page, 'sh'), 'bridge-port').textContent(), /NAD default\/shared/);
+    assert.doesNotMatch(await page.locator('[data-testid="topology"]').innerText(), /fix the error/i);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a VM whose networkData matches a MAC no interface pins: mac-not-pinned on that line', async () => {
+    const { context, page, problems } = await open();
+    const text = repoFile('web-demo/src/presets/broken-vm-unpinned-mac.yaml');
+    await paste(context, page, text);
+    assert.equal(await page.locator('[data-testid="preset"]').inputValue(), 'broken-vm-unpinned-mac');
+    const mac = lineOf(text, 'macaddress: "02:00:00:aa:bb:01"');
+    assert.deepEqual(await listed(page), [['mac-not-pinned', 'error', `${mac}:27`]]);
+    const shown = await showInEditor(page, 0);
+    assert.equal(shown.line, mac);
+    assert.equal(shown.text, '              macaddress: "02:00:00:aa:bb:01"');
+    assert.deepEqual(shown.markers, ['cm-lint-marker-error']);
+    assert.equal(shown.underlined, '"02:00:00:aa:bb:01"');
+    assert.match(await page.locator('[data-testid="diagnostics"] li.error').textContent(), /hint: set `macAddress: "02:00:00:aa:bb:01"` on the interface/);
+    // The ptp NIC: its NAD is in the editor, and no networkData entry reaches it.
+    const ptp = figure(page, 'ptp');
+    assert.equal(await ptp.locator('figcaption').textContent(), 'eth1 · ptp (bridge binding, ptp NAD, not in networkData)');
+    assert.match(await box(ptp, 'physical-nic').textContent(), /CNI plugin.*ptp/);
+    assert.match(await box(ptp, 'no-ip').textContent(), /no networkData entry/);
+    assert.match(await output(page, 'vm'), /^# No Wukong in the editor, or none that reads \(1 error, see Diagnostics\)/);
+    assert.doesNotMatch(await page.locator('[data-testid="topology"]').innerText(), /fix the error/i);
+    // The policy answers for each object: the NAD passes, the VMI is rejected for the MAC.
+    const heads = await page.locator('[data-testid="policy-verdict"] .verdict-head').allTextContents();
+    assert.deepEqual(heads, ['NetworkAttachmentDefinition default/ptp-conf: Accepted', 'VirtualMachineInstance default/vmi-multus-multiple-net: Rejected (HTTP 400)']);
+    assert.match(await page.locator('[data-testid="policy-verdict"] .verdict-message').textContent(), /networkData\.ethernets\.eth1\.match\.macaddress: .*\[mac-not-pinned\]/);
+
+    // Following the hint, as a user types it: the entry now configures the ptp NIC, drawn with
+    // that MAC and DHCP.
+    await page.locator('.cm-line', { hasText: /^ {8}name: ptp$/ }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('macAddress: "02:00:00:aa:bb:01"');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="diagnostics"]').textContent.includes('mac-not-pinned'));
+    assert.equal(await ptp.locator('figcaption').textContent(), 'eth1 · ptp (bridge binding, ptp NAD, dhcp)');
+    assert.match(await box(ptp, 'guest-nic').textContent(), /eth1.*02:00:00:aa:bb:01/);
+    // ...where the next mistake shows: DHCP on a NAD whose IPAM assigns the address itself.
+    const dhcp = lineOf(text, 'dhcp4: true', lineOf(text, '          eth1:')) + 1;
+    assert.deepEqual(await listed(page), [['dhcp-on-ipam-nad', 'error', `${dhcp}:20`]]);
+    assert.match(await box(ptp, 'dhcp-server').getAttribute('class'), /has-error/);
     assert.deepEqual(problems, []);
     await context.close();
   });

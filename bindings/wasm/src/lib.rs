@@ -120,6 +120,21 @@ pub struct AdmitResult {
     pub diagnostics: Vec<EditorDiagnostic>,
     /// Why the settings are invalid, one problem per line; null when they are valid.
     pub settings_error: Option<String>,
+    /// The answer for every object of `document` the policy would be asked about (a VM and
+    /// its NADs pasted together), in order; empty when the settings are invalid.
+    pub objects: Vec<ObjectVerdict>,
+}
+
+/// The policy's answer for one object of the text.
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectVerdict {
+    /// What the answer is about: `VirtualMachine lab/vm1`, `the request`, or `the text` when
+    /// it does not parse.
+    pub object: String,
+    pub verdict: Verdict,
+    /// The verdict's findings with UTF-16 offsets into the whole text.
+    pub diagnostics: Vec<EditorDiagnostic>,
 }
 
 /// The name shown in rendered diagnostics for the text passed in.
@@ -178,15 +193,25 @@ pub fn admit_result(document: &str, settings: &str) -> AdmitResult {
                 verdict: None,
                 diagnostics: Vec::new(),
                 settings_error: Some(e),
+                objects: Vec::new(),
             }
         }
     };
     let (mut cluster, _) = admission::Resources::from_text(document);
     let verdict = admission::validate_document(document, Some(&settings), &mut cluster);
+    let objects = admission::validate_documents(document, &settings, &mut cluster)
+        .into_iter()
+        .map(|(object, verdict)| ObjectVerdict {
+            object,
+            diagnostics: editor_diagnostics(document, &verdict.diagnostics),
+            verdict,
+        })
+        .collect();
     AdmitResult {
         diagnostics: editor_diagnostics(document, &verdict.diagnostics),
         verdict: Some(verdict),
         settings_error: None,
+        objects,
     }
 }
 

@@ -40,6 +40,8 @@ pub struct NicFacts {
     pub mode: Option<&'static str>,
     /// The static addresses networkData gives it.
     pub addresses: Vec<String>,
+    /// The paths of the networkData entries that match it.
+    pub entries: Vec<String>,
 }
 
 impl VmFacts {
@@ -51,6 +53,7 @@ impl VmFacts {
             if let Some((_, _, path)) = &mut nic.nad {
                 moved(path);
             }
+            nic.entries.iter_mut().for_each(moved);
         }
         for (_, path) in &mut self.static_addresses {
             moved(path);
@@ -85,9 +88,14 @@ pub(super) fn of(
             };
             let entries: Vec<_> = configs
                 .iter()
-                .flat_map(|(_, c)| &c.ethernets)
-                .filter(|e| i.matched_by(e))
+                .flat_map(|(nd_path, c)| c.ethernets.iter().map(move |e| (nd_path, e)))
+                .filter(|(_, e)| i.matched_by(e))
                 .collect();
+            let entry_paths = entries
+                .iter()
+                .map(|(nd_path, e)| entry_path(nd_path, e).to_string())
+                .collect();
+            let entries: Vec<_> = entries.into_iter().map(|(_, e)| e).collect();
             let addresses: Vec<String> = entries.iter().flat_map(|e| e.addresses.clone()).collect();
             let mode = if entries.iter().any(|e| e.dhcp4 || e.dhcp6) {
                 Some("dhcp")
@@ -106,6 +114,7 @@ pub(super) fn of(
                 guest_name: i.guest_names()[0].clone(),
                 mode,
                 addresses,
+                entries: entry_paths,
             }
         })
         .collect();

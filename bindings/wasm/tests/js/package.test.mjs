@@ -45,6 +45,7 @@ const CASES = [
   { name: 'static-forbidden', text: statik, settings: 'allowStaticIp: false' },
   { name: 'settings-typo', text: statik, settings: '{"alowStaticIp": false}' },
   { name: 'vm-unpinned-mac', text: fixture('manifests/vm-unpinned-mac.yaml') },
+  { name: 'vm-and-nads', text: fixture('manifests/vm-and-nads.yaml'), settings: 'contextAware: true' },
 ];
 
 let pkg;
@@ -243,8 +244,27 @@ describe('check and admit', () => {
     const [d] = rejected.diagnostics;
     assert.equal(d.code, 'static-ip-not-allowed');
     assert.equal(statik.slice(d.from, d.to), 'static');
+    // A pasted set: an answer per object the policy is asked about, located in the whole text.
+    const set = byName(esm, 'vm-and-nads').admit;
+    assert.deepEqual(
+      set.objects.map((o) => [o.object, o.verdict.accepted]),
+      [
+        ['NetworkAttachmentDefinition lab/ext-static', true],
+        ['NetworkAttachmentDefinition lab/macvlan-net', true],
+        ['NetworkAttachmentDefinition default/shared', true],
+        ['VirtualMachine lab/app', false],
+      ],
+    );
+    assert.deepEqual(set.verdict, set.objects[0].verdict, 'verdict is the first document\'s');
+    const setText = fixture('manifests/vm-and-nads.yaml');
+    const vmCodes = set.objects[3].diagnostics.map((d) => [d.code, setText.slice(d.from, d.to)]);
+    assert.ok(vmCodes.some(([code, at]) => code === 'dhcp-on-ipam-nad' && at === 'true'), JSON.stringify(vmCodes));
+    const unpinned = byName(esm, 'vm-unpinned-mac').admit;
+    assert.deepEqual(unpinned.objects.map((o) => o.object), ['VirtualMachine lab/web']);
+    assert.deepEqual(unpinned.objects[0].verdict, unpinned.verdict);
     const typo = byName(esm, 'settings-typo').admit;
     assert.equal(typo.verdict, null);
+    assert.deepEqual(typo.objects, []);
     assert.match(typo.settingsError, /alowStaticIp.*did you mean `allowStaticIp`/);
   });
 });
