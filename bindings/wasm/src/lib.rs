@@ -149,11 +149,13 @@ pub fn render(
 ) -> Result<<RenderResult as Tsify>::JsType, JsError> {
     install_panic_hook();
     let options = match options {
-        // Through a JSON value: serde-wasm-bindgen reads only the fields it knows, so a typo
-        // (`{yml: true}`) would pass unnoticed; serde_json honours deny_unknown_fields.
-        Some(v) => serde_wasm_bindgen::from_value::<serde_json::Value>(v.into())
-            .map_err(|e| e.to_string())
-            .and_then(|v| serde_json::from_value::<RenderOptions>(v).map_err(|e| e.to_string()))
+        // Through JSON text: serde_json honours deny_unknown_fields, so a typo (`{yml: true}`)
+        // is an error, not ignored.
+        Some(v) => js_sys::JSON::stringify(&v.into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| "not a JSON value".to_string())
+            .and_then(|s| serde_json::from_str::<RenderOptions>(&s).map_err(|e| e.to_string()))
             .map_err(|e| JsError::new(&format!("invalid render options: {e}")))?,
         None => RenderOptions::default(),
     };
@@ -339,15 +341,13 @@ pub fn editor_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> Vec<EditorD
         .collect()
 }
 
-/// Serializes a result to a plain JS object (maps as objects, absent as null, as JSON would).
+/// Serializes a result to a plain JS object (maps as objects, absent as null, an integer beyond
+/// JS's safe range as the nearest double: what JSON gives). Through JSON text and `JSON.parse`
+/// rather than serde-wasm-bindgen: the core's types are serialized to JSON anyway, and a second
+/// serializer would compile every `Serialize` impl twice into the module.
 fn to_js<T: Serialize + Tsify>(value: &T) -> T::JsType {
-    let js = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|_| {
-            // Only an integer beyond JS's safe range (say `cpu: 9007199254740993`) fails; JSON
-            // carries it as the nearest double instead of failing the call.
-            let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
-            js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
-        });
-    js.unchecked_into()
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
+    js_sys::JSON::parse(&json)
+        .unwrap_or(JsValue::NULL)
+        .unchecked_into()
 }
