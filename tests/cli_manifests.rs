@@ -67,9 +67,9 @@ fn a_vm_with_unpinned_macs_fails_as_at_admission() {
     // The two errors `admit` rejects it with, each at its MAC inside the networkData block.
     assert!(has(d, "mac-not-pinned", "error", 36, 31), "{:?}", found(d));
     assert!(has(d, "mac-not-pinned", "error", 40, 31), "{:?}", found(d));
-    // A finding about the networkData as a whole stands where its value starts: the `|`.
+    // A finding about the networkData as a whole stands at its first key, not at the `|`.
     assert!(
-        has(d, "pod-interface-unconfigured", "warning", 31, 24),
+        has(d, "pod-interface-unconfigured", "warning", 32, 13),
         "{:?}",
         found(d)
     );

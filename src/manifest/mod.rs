@@ -453,9 +453,6 @@ fn embedded_span(
         .find_map(|f| relative.strip_prefix(&f).map(|rest| (f, rest)))?;
     // The embedded linter's own position (see admission/vm/cloud_init.rs: rebase).
     let inner_span = d.span;
-    if rest.is_root() && inner_span == Span::default() {
-        return None;
-    }
     let field_path = base.clone().join(&field).to_string();
     let entry = cache
         .fields
@@ -473,6 +470,11 @@ fn embedded_span(
     let (spans, map) = entry.as_ref()?;
     let inner = if inner_span != Span::default() {
         inner_span
+    } else if rest.is_root() {
+        // A finding about the embedded document as a whole stands at its first node (the
+        // JSON's `{`, networkData's first key), not at the block indicator or quote before it;
+        // an empty or unreadable document at the field itself.
+        Some(spans.as_ref()?.root).filter(|r| *r != Span::default())?
     } else {
         spans.as_ref()?.locate(&rest.to_string(), d.at_key)
     };

@@ -182,15 +182,7 @@ impl<'m> Builder<'m> {
             Frame::Seq { items, anchor, .. } => (Value::Array(items), anchor),
             Frame::Map { map, anchor, .. } => (Value::Object(map), anchor),
         };
-        if let Some(anchor) = anchor {
-            self.anchors.insert(
-                anchor,
-                Anchored {
-                    value: value.clone(),
-                    nodes,
-                },
-            );
-        }
+        self.anchor(anchor, &value, nodes);
         self.attach(value, nodes, span)
     }
 
@@ -303,6 +295,12 @@ impl<'m> Builder<'m> {
         }
         let path = self.child_path(span)?;
         self.record(&path, span, plain);
+        self.anchor(anchor, &value, nodes);
+        self.attach(value, nodes, span)
+    }
+
+    /// Remembers an anchored node for the aliases that follow.
+    fn anchor(&mut self, anchor: Option<String>, value: &Value, nodes: usize) {
         if let Some(anchor) = anchor {
             self.anchors.insert(
                 anchor,
@@ -312,7 +310,6 @@ impl<'m> Builder<'m> {
                 },
             );
         }
-        self.attach(value, nodes, span)
     }
 
     /// Puts a finished value into its parent (or makes it the document root).
