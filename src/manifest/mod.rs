@@ -474,7 +474,17 @@ fn embedded_span(
         // A finding about the embedded document as a whole stands at its first node (the
         // JSON's `{`, networkData's first key), not at the block indicator or quote before it;
         // an empty or unreadable document at the field itself.
-        Some(spans.as_ref()?.root).filter(|r| *r != Span::default())?
+        // Underlined to the end of its line, as a finding about the whole document reads.
+        let root = Some(spans.as_ref()?.root).filter(|r| *r != Span::default())?;
+        let inner_text = value_at(object, &field)?.as_str()?;
+        let line_end = inner_text
+            .get(root.start..)
+            .and_then(|t| t.find(['\n', '\r']))
+            .map_or(inner_text.len(), |i| root.start + i);
+        Span {
+            end: line_end.max(root.end),
+            ..root
+        }
     } else {
         spans.as_ref()?.locate(&rest.to_string(), d.at_key)
     };

@@ -82,6 +82,8 @@ fn is_break(c: char) -> bool {
 pub(super) fn of_byte(bytes: &[u8], offset: usize) -> Span {
     let offset = offset.min(bytes.len());
     let before = String::from_utf8_lossy(&bytes[..offset]);
+    // A leading byte order mark takes no column (libyaml skips it; editors do not show it).
+    let before = before.strip_prefix('\u{feff}').unwrap_or(&before);
     let (mut line, mut column) = (1u32, 1u32);
     let mut chars = before.chars().peekable();
     while let Some(c) = chars.next() {

@@ -234,6 +234,10 @@ fn control_characters_are_refused_where_they_stand() {
         (Code::YamlSyntax, 2, 5, 9)
     );
     assert!(d.message.contains("control characters"), "{}", d.message);
+    // After a byte order mark, which takes no column (found by the fuzzer).
+    let s = parse("\u{feff}a: x\u{1}y\n");
+    let d = &s.diagnostics[0];
+    assert_eq!((d.line, d.column, d.span.start), (1, 5, 7));
 }
 
 #[test]
