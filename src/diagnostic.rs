@@ -105,7 +105,7 @@ codes! {
         by "admission/object_limits.rs: object_limits", "source/mod.rs: too_large";
     /// The input is not UTF-8 text.
     NotUtf8 = "not-utf8", Error + unreadable;
-        by "source/mod.rs: decode";
+        by "source/mod.rs: decode_with";
     /// The YAML (or JSON) does not parse.
     YamlSyntax = "yaml-syntax", Error + unreadable;
         by "source/builder.rs: alias", "source/mod.rs: syntax_error";
@@ -123,7 +123,7 @@ codes! {
         by "admission/object_limits.rs: object_limits", "source/builder.rs: alias", "source/builder.rs: count";
     /// More documents in the stream than the limit.
     TooManyDocuments = "too-many-documents", Error + unreadable;
-        by "source/mod.rs: parse";
+        by "source/mod.rs: parse_with";
     /// A document that is not a mapping.
     NotAnObject = "not-an-object", Error + unreadable;
         by "load.rs: load";

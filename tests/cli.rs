@@ -246,13 +246,15 @@ fn binary_garbage_is_not_utf8() {
 }
 
 #[test]
-fn a_10_mb_file_is_refused_with_a_diagnostic() {
-    let big = "# padding\n".repeat(1_000_000);
+fn a_file_past_the_stream_size_limit_is_refused_with_a_diagnostic() {
+    // `check` reads a file under the stream limits (16 MiB): 20 MB is refused, exactly the
+    // limit parses.
+    let limit = wukong_net::limits::Limits::STREAM.input_bytes;
+    let big = "# padding\n".repeat(2_000_000);
     let (o, diags) = check_json(big.as_bytes());
     status(&o, 1);
     assert_eq!(diags[0]["code"], "input-too-large");
-    // Just inside the limit parses.
-    let inside = "#".repeat(wukong_net::limits::MAX_INPUT_BYTES - 1) + "\n";
+    let inside = "#".repeat(limit - 1) + "\n";
     let (o, diags) = check_json(inside.as_bytes());
     status(&o, 0);
     assert!(diags.is_empty());
