@@ -7,6 +7,7 @@ use crate::model::{Wukong, API_GROUP, API_VERSION, KIND};
 use crate::source::{join_index, join_key, Document};
 use serde_json::Value;
 
+mod error_path;
 mod known_fields;
 use known_fields::KNOWN;
 
@@ -75,11 +76,12 @@ pub fn load(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     for path in unknown_fields(&doc.value) {
         diagnostics.push(unknown_field(&path));
     }
-    let result: Result<Wukong, _> = serde_path_to_error::deserialize(&doc.value);
+    let result = <Wukong as serde::Deserialize>::deserialize(&doc.value);
     match result {
         Ok(w) => Loaded::Wukong(Box::new(w)),
         Err(e) => {
-            diagnostics.push(type_error(&e));
+            let (path, e) = error_path::locate(&doc.value, e);
+            diagnostics.push(type_error(&path, &e.to_string()));
             Loaded::Broken
         }
     }
@@ -168,22 +170,18 @@ fn strip_indices(path: &str) -> String {
     out
 }
 
-fn error_path(p: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in p.iter() {
-        match seg {
-            Segment::Seq { index } => out = join_index(&out, *index),
-            Segment::Map { key } => out = join_key(&out, key),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    out
+/// Where and why `value` does not deserialize as a Wukong (None when it does): the path of the
+/// failing value (of the struct, for a missing field) and serde's message. Without
+/// serde_path_to_error, whose wrapper compiled the model's Deserialize impls a second time.
+pub fn wukong_error(value: &Value) -> Option<(String, String)> {
+    let e = <Wukong as serde::Deserialize>::deserialize(value).err()?;
+    let (path, e) = error_path::locate(value, e);
+    Some((path, e.to_string()))
 }
 
-fn type_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
-    let path = error_path(e.path());
-    let msg = e.inner().to_string();
+/// The diagnostic of a deserialization error `msg` at `path` (see `error_path::locate`).
+fn type_error(path: &str, msg: &str) -> Diagnostic {
+    let path = path.to_string();
     // serde_json appends " at line L column C" for text input; our input is a Value, so no.
     if let Some(field) = msg
         .strip_prefix("missing field `")
@@ -220,7 +218,7 @@ fn type_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
     Diagnostic::new(
         code,
         path.clone(),
-        format!("`{path}`: {}", tidy_serde_message(&msg)),
+        format!("`{path}`: {}", tidy_serde_message(msg)),
     )
     .with_hint(hint)
 }
