@@ -119,6 +119,10 @@ fn walk_unknown(value: &Value, path: &str, shape: &str, out: &mut Vec<String>) {
         }
         Value::Array(items) => {
             let item_shape = format!("{shape}[]");
+            // Not a list of structs: nothing below has fields to check.
+            if known_fields(&item_shape).is_none() {
+                return;
+            }
             for (i, item) in items.iter().enumerate() {
                 walk_unknown(item, &join_index(path, i), &item_shape, out);
             }
