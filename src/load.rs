@@ -7,6 +7,10 @@ use crate::model::{Wukong, API_GROUP, API_VERSION, KIND};
 use crate::source::{join_index, join_key, Document};
 use serde_json::Value;
 
+mod error_path;
+mod known_fields;
+use known_fields::KNOWN;
+
 // Re-exported: the CLI and the admission settings name it here.
 pub use crate::suggest::closest;
 
@@ -69,61 +73,70 @@ pub fn load(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
         return Loaded::Other;
     }
 
-    let mut unknown = Vec::new();
-    let mut on_ignored = |p: serde_ignored::Path<'_>| unknown.push(ignored_path(&p));
-    let ignored = serde_ignored::Deserializer::new(&doc.value, &mut on_ignored);
-    let result: Result<Wukong, _> = serde_path_to_error::deserialize(ignored);
-    for path in unknown {
+    for path in unknown_fields(&doc.value) {
         diagnostics.push(unknown_field(&path));
     }
+    let result = <Wukong as serde::Deserialize>::deserialize(&doc.value);
     match result {
         Ok(w) => Loaded::Wukong(Box::new(w)),
         Err(e) => {
-            diagnostics.push(type_error(&e));
+            let (path, e) = error_path::locate(&doc.value, e);
+            diagnostics.push(type_error(&path, &e.to_string()));
             Loaded::Broken
         }
     }
 }
 
-/// Known fields per parent, for "did you mean" hints.
-const KNOWN: &[(&str, &[&str])] = &[
-    ("", &["apiVersion", "kind", "metadata", "spec", "status"]),
-    (
-        "spec",
-        &[
-            "cpu",
-            "memory",
-            "osImage",
-            "sshKeySecret",
-            "cloudInitUser",
-            "networks",
-            "disks",
-            "highAvailability",
-            "startStrategy",
-            "gpus",
-            "restoreFromSnapshot",
-        ],
-    ),
-    (
-        "spec.networks[]",
-        &[
-            "name",
-            "type",
-            "nadName",
-            "vlanId",
-            "bridgeName",
-            "physicalInterface",
-            "ipConfig",
-            "primary",
-            "macAddress",
-            "mtu",
-        ],
-    ),
-    (
-        "spec.networks[].ipConfig",
-        &["mode", "address", "gateway", "dnsServers"],
-    ),
-];
+/// Keys of a Wukong document that the model does not read (serde would ignore them), as paths
+/// in document order. A walk of the value against [`KNOWN`] rather than serde_ignored's wrapper,
+/// which compiled every Deserialize impl of the model a second time (4 KB of the npm wasm).
+pub fn unknown_fields(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    walk_unknown(value, "", "", &mut out);
+    out
+}
+
+fn walk_unknown(value: &Value, path: &str, shape: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            // No entry: an object that takes any key (metadata), or not a struct at all.
+            let Some(known) = known_fields(shape) else {
+                return;
+            };
+            for (key, sub) in map {
+                let sub_path = join_key(path, key);
+                if known.contains(&key.as_str()) {
+                    let sub_shape = if shape.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{shape}.{key}")
+                    };
+                    walk_unknown(sub, &sub_path, &sub_shape, out);
+                } else {
+                    out.push(sub_path);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let item_shape = format!("{shape}[]");
+            // Not a list of structs: nothing below has fields to check.
+            if known_fields(&item_shape).is_none() {
+                return;
+            }
+            for (i, item) in items.iter().enumerate() {
+                walk_unknown(item, &join_index(path, i), &item_shape, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn known_fields(shape: &str) -> Option<&'static [&'static str]> {
+    KNOWN
+        .iter()
+        .find(|(s, _)| *s == shape)
+        .map(|(_, keys)| *keys)
+}
 
 fn unknown_field(path: &str) -> Diagnostic {
     let (parent, key) = match path.rfind('.') {
@@ -131,10 +144,7 @@ fn unknown_field(path: &str) -> Diagnostic {
         None => ("", path),
     };
     let shape: String = strip_indices(parent);
-    let suggestion = KNOWN
-        .iter()
-        .find(|(p, _)| *p == shape)
-        .and_then(|(_, keys)| closest(key, keys));
+    let suggestion = known_fields(&shape).and_then(|keys| closest(key, keys));
     let d = Diagnostic::new(
         Code::UnknownField,
         path,
@@ -164,34 +174,18 @@ fn strip_indices(path: &str) -> String {
     out
 }
 
-fn ignored_path(p: &serde_ignored::Path<'_>) -> String {
-    use serde_ignored::Path;
-    match p {
-        Path::Root => String::new(),
-        Path::Seq { parent, index } => join_index(&ignored_path(parent), *index),
-        Path::Map { parent, key } => join_key(&ignored_path(parent), key),
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => ignored_path(parent),
-    }
+/// Where and why `value` does not deserialize as a Wukong (None when it does): the path of the
+/// failing value (of the struct, for a missing field) and serde's message. Without
+/// serde_path_to_error, whose wrapper compiled the model's Deserialize impls a second time.
+pub fn wukong_error(value: &Value) -> Option<(String, String)> {
+    let e = <Wukong as serde::Deserialize>::deserialize(value).err()?;
+    let (path, e) = error_path::locate(value, e);
+    Some((path, e.to_string()))
 }
 
-fn error_path(p: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in p.iter() {
-        match seg {
-            Segment::Seq { index } => out = join_index(&out, *index),
-            Segment::Map { key } => out = join_key(&out, key),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    out
-}
-
-fn type_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
-    let path = error_path(e.path());
-    let msg = e.inner().to_string();
+/// The diagnostic of a deserialization error `msg` at `path` (see `error_path::locate`).
+fn type_error(path: &str, msg: &str) -> Diagnostic {
+    let path = path.to_string();
     // serde_json appends " at line L column C" for text input; our input is a Value, so no.
     if let Some(field) = msg
         .strip_prefix("missing field `")
@@ -228,7 +222,7 @@ fn type_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
     Diagnostic::new(
         code,
         path.clone(),
-        format!("`{path}`: {}", tidy_serde_message(&msg)),
+        format!("`{path}`: {}", tidy_serde_message(msg)),
     )
     .with_hint(hint)
 }
