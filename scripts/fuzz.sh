@@ -69,6 +69,9 @@ for t in "${targets[@]}"; do
     step "fuzzing $t for ${seconds}s (log: $log)"
     args=(-max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1)
     [ -f "fuzz/dicts/$t.dict" ] && args+=(-dict="fuzz/dicts/$t.dict")
+    # Only this run's findings count: an input left from an earlier run (fixed since, and kept
+    # in fuzz/regressions/) does not fail it again.
+    started=$(mktemp)
     set +e
     # New inputs go to the first folder (the corpus); the seeds are only read.
     nice -n "$nice_level" cargo +nightly fuzz run "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}" >"$log" 2>&1
@@ -83,7 +86,7 @@ for t in "${targets[@]}"; do
     cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
     corp=$(sed -n 's/.*corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$last")
-    crashes=$(find "fuzz/artifacts/$t" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
+    crashes=$(find "fuzz/artifacts/$t" -type f -newer "$started" \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
     corpus_files=$(find "$corpus" -type f | wc -l)
     line=$(printf '%-16s %10s execs %7s exec/s  cov %6s  ft %6s  corpus %5s files (%s)  peak RSS %5s MB  crashes %s' \
         "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$corpus_files" "${corp:-?}" "${rss:-?}" "$crashes")
@@ -92,8 +95,9 @@ for t in "${targets[@]}"; do
         failed+=("$t")
         echo "$t: FAILED (exit $status); what broke:"
         grep -E -A4 "panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer|SUMMARY:" "$log" | head -20 || true
-        find "fuzz/artifacts/$t" -type f ! -name last-run.log | sed 's/^/    input: /'
+        find "fuzz/artifacts/$t" -type f -newer "$started" ! -name last-run.log | sed 's/^/    input: /'
     fi
+    rm -f "$started"
 done
 
 step "fuzz summary (${seconds}s per target)"
