@@ -3,10 +3,13 @@
 //! every fixture (broken ones included) and on fixtures with a value's type changed at a random
 //! place, a required key removed, or an enum value misspelled.
 
+#[path = "shared/fixture_wukongs.rs"]
+mod shared;
+
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use shared::fixture_wukongs;
 use wukong_net::load::wukong_error;
 use wukong_net::model::Wukong;
 use wukong_net::source::{join_index, join_key};
@@ -24,35 +27,6 @@ fn reference(value: &Value) -> Option<(String, String)> {
         }
     }
     Some((path, e.inner().to_string()))
-}
-
-/// Every document of the fixtures that reads as a Wukong (by apiVersion/kind, or a bare spec).
-fn fixture_wukongs() -> Vec<(String, Value)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let mut out = Vec::new();
-    for dir in ["fixtures", "crd_fixtures", "fixtures/manifests"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .unwrap_or_else(|e| panic!("{dir}: {e}"))
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-            .collect();
-        files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            for (i, doc) in wukong_net::source::parse(&text)
-                .documents
-                .into_iter()
-                .enumerate()
-            {
-                let is_wukong = doc.value.get("kind") == Some(&json!("Wukong"))
-                    || (doc.value.get("kind").is_none() && doc.value.get("spec").is_some());
-                if is_wukong {
-                    out.push((format!("{}#{i}", file.display()), doc.value));
-                }
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -2,10 +2,12 @@
 //! against serde_ignored, the reference it replaced: the same unknown paths, in the same order,
 //! on every fixture and on mutations of them (a key added to any mapping, a key renamed).
 
+#[path = "shared/fixture_wukongs.rs"]
+mod shared;
+
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Map, Value};
-use std::path::PathBuf;
 use wukong_net::load::unknown_fields;
 use wukong_net::model::Wukong;
 use wukong_net::source::{join_index, join_key};
@@ -32,33 +34,12 @@ fn reference(value: &Value) -> Option<Vec<String>> {
     ok.then_some(paths)
 }
 
-/// The Wukong documents of the fixtures (the documents serde reads as one).
+/// The fixture Wukongs serde reads (the documents serde_ignored can compare).
 fn fixture_wukongs() -> Vec<(String, Value)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let mut out = Vec::new();
-    for dir in ["fixtures", "crd_fixtures", "fixtures/manifests"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .unwrap_or_else(|e| panic!("{dir}: {e}"))
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-            .collect();
-        files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            for (i, doc) in wukong_net::source::parse(&text)
-                .documents
-                .into_iter()
-                .enumerate()
-            {
-                let is_wukong = doc.value.get("kind") == Some(&json!("Wukong"))
-                    || (doc.value.get("kind").is_none() && doc.value.get("spec").is_some());
-                if is_wukong && reference(&doc.value).is_some() {
-                    out.push((format!("{}#{i}", file.display()), doc.value));
-                }
-            }
-        }
-    }
-    out
+    shared::fixture_wukongs()
+        .into_iter()
+        .filter(|(_, v)| reference(v).is_some())
+        .collect()
 }
 
 #[test]
