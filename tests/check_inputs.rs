@@ -6,7 +6,7 @@
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
-use harness::{try_run, write, Run, TempDir, CLI_LIMIT};
+use harness::{status, try_run, write, Run, TempDir, CLI_LIMIT};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -26,18 +26,6 @@ fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wukong-net"));
     cmd.current_dir(dir).args(args);
     try_run(&mut cmd, Some(stdin), CLI_LIMIT).unwrap_or_else(|e| panic!("{e}"))
-}
-
-#[track_caller]
-fn status(o: &Run, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        o.stdout,
-        o.stderr
-    );
-    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
 }
 
 /// The files a JSON report covers, in its order, with their diagnostic codes.

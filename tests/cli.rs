@@ -7,7 +7,7 @@
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
-use harness::{wukong_net, Run};
+use harness::{status, wukong_net, Run};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -22,19 +22,6 @@ fn fixture(name: &str) -> String {
 /// Runs the CLI with `stdin` piped in; a hang fails the test.
 fn run(args: &[&str], stdin: &[u8]) -> Run {
     wukong_net(args, stdin)
-}
-
-/// Asserts a clean failure: the given status, and no panic message.
-#[track_caller]
-fn status(o: &Run, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        o.stdout,
-        o.stderr
-    );
-    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
 }
 
 fn check_json(input: &[u8]) -> (Run, Vec<Value>) {

@@ -150,6 +150,19 @@ impl Run {
     }
 }
 
+/// Asserts a clean exit: the given status, and no panic message.
+#[track_caller]
+pub fn status(o: &Run, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        o.stdout,
+        o.stderr
+    );
+    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+}
+
 /// Runs a command to completion, feeding it `stdin`, killing it after `limit`.
 pub fn try_run(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Result<Run, String> {
     let what = format!("{cmd:?}");
