@@ -50,6 +50,7 @@ pub mod netplan;
 pub mod network_config;
 pub mod nic;
 pub mod nmstate;
+pub mod quantity;
 pub mod render;
 pub mod source;
 pub mod suggest;
