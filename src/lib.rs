@@ -34,6 +34,7 @@ pub mod admission;
 pub mod checks;
 pub mod diagnostic;
 pub mod emit;
+pub mod image_ref;
 pub mod json_path;
 pub mod json_type;
 pub mod k8s;
