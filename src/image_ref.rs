@@ -361,7 +361,9 @@ mod tests {
         let too_long = format!("domain/{}:tag", "a".repeat(256));
         let max_path = format!("example.com/{}:tag", "a".repeat(255));
         let with_digest = |r: &str| format!("{r}@sha256:{HEX64}");
-        let cases: Vec<(String, bool, Option<&str>, &str, Option<&str>)> = vec![
+        // (input, valid, domain, path, tag)
+        type Case<'a> = (String, bool, Option<&'a str>, &'a str, Option<&'a str>);
+        let cases: Vec<Case> = vec![
             ("test_com".into(), true, None, "test_com", None),
             ("test.com:tag".into(), true, None, "test.com", Some("tag")),
             ("test.com:5000".into(), true, None, "test.com", Some("5000")),
@@ -653,6 +655,18 @@ mod tests {
         assert!(parse(&"a".repeat(248)).is_err());
         assert!(parse(&format!("x:{}", "t".repeat(128))).is_ok());
         assert!(parse(&format!("x:{}", "t".repeat(129))).is_err());
+    }
+
+    #[test]
+    fn long_inputs_are_refused_in_one_pass() {
+        // Every step is a scan of the text (no backtracking), so a long input costs its length.
+        let parts = vec!["a"; 200_000].join("/");
+        assert!(parse(&parts).is_err());
+        let upper = format!("quay.io/{}", "A".repeat(400_000));
+        assert!(parse(&upper).unwrap_err().0.contains("lowercase"));
+        let seps = format!("x{}y", "-".repeat(400_000));
+        assert!(parse(&seps).is_err());
+        assert!(parse_source(&format!("https://h/{}", "p".repeat(400_000))).is_ok());
     }
 
     #[test]

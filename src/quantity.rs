@@ -143,9 +143,9 @@ pub fn parse(s: &str) -> Result<Quantity, QuantityError> {
             precision >= 0 && exponent - denom_len >= -9
         }
         Format::BinarySi => {
-            // `precision = 15 - len(num) - int32(float32(exponent)*3/10) - 1`; exponent is a
+            // `precision = 15 - len(num) - int32(float32(exponent)*3/10) - 1 >= 0`; exponent is a
             // multiple of 10 here, so the product is exact.
-            denom_len == 0 && 15 - num_len - exponent * 3 / 10 - 1 >= 0
+            denom_len == 0 && 15 - num_len - exponent * 3 / 10 > 0
         }
     };
     // A string that is only "0" (or ends inside its leading zeros) returns early with num "0".

@@ -407,6 +407,40 @@ mod tests {
         expect(&imported, Code::InvalidImageReference, "spec.osImage", 9);
     }
 
+    /// The CRD fixture that sets every field, and the seed, are valid: none of the codes for
+    /// the VM's fields fire on them, and they have no error at all.
+    #[test]
+    fn every_field_fixture_and_seed_are_clean() {
+        let codes = [
+            Code::InvalidQuantity,
+            Code::InvalidImageReference,
+            Code::UnsupportedImageScheme,
+            Code::InvalidDiskName,
+            Code::DuplicateDiskName,
+            Code::SeveralBootDisks,
+            Code::EmptyBootDisk,
+            Code::InvalidGpuDeviceName,
+            Code::DuplicateGpuName,
+            Code::InvalidSecretName,
+            Code::InvalidToleration,
+            Code::InvalidNodeSelector,
+            Code::PasswordHashFormat,
+            Code::RunStrategyConflict,
+        ];
+        for text in [
+            include_str!("../../tests/crd_fixtures/every-field.yaml"),
+            include_str!("../../tests/fixtures/seed-dhcp.yaml"),
+            include_str!("../../tests/crd_fixtures/empty-and-null.yaml"),
+            include_str!("../../tests/crd_fixtures/bounds.yaml"),
+        ] {
+            let ds = diagnose(text);
+            assert!(!crate::has_errors(&ds), "{ds:#?}");
+            for code in codes {
+                assert!(ds.iter().all(|d| d.code != code), "{code}: {ds:#?}");
+            }
+        }
+    }
+
     #[test]
     fn boot_disks() {
         let y = disks(&[
