@@ -68,7 +68,11 @@ pub fn hash_problem(hash: &str) -> Option<String> {
         ));
     }
     let rest: Vec<&str> = parts.collect();
-    if rest.len() < 2 || rest.iter().any(|p| p.is_empty()) {
+    // SHA-crypt's optional `rounds=N$` comes before the salt.
+    let params = usize::from(
+        matches!(id, "5" | "6") && rest.first().is_some_and(|p| p.starts_with("rounds=")),
+    );
+    if rest.len() < 2 + params || rest.iter().any(|p| p.is_empty()) {
         return Some(format!(
             "passwordHash `${id}$...` lacks its salt or its hash (`${id}$<salt>$<hash>`)"
         ));
@@ -114,6 +118,7 @@ mod tests {
             ("$6$onlysalt", "lacks"),
             ("$6$$hash", "lacks"),
             ("$6$salt$", "lacks"),
+            ("$6$rounds=4096$salt", "lacks"),
             ("$6$salt$ha sh", "space"),
             ("$6$salt:x$hash", "':'"),
         ] {

@@ -2,13 +2,13 @@
 //! reads the model and pushes unlocated diagnostics (path only); the caller locates them.
 
 mod bridge;
-mod cloud_init_user;
-mod compute;
+pub mod cloud_init_user;
+pub mod compute;
 mod ip_config;
 mod link;
 mod names;
 pub mod scheduling;
-mod storage;
+pub mod storage;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Wukong;
