@@ -35,7 +35,10 @@ use std::fmt;
 /// A parsed reference, borrowing from the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reference<'a> {
-    /// The registry (`quay.io`, `localhost:5000`), when the first part names one.
+    /// The first part when it can be a registry host (`quay.io`, `localhost:5000`), as
+    /// distribution's `Parse` splits a name. Docker's normalisation is stricter: a first part
+    /// without '.', ':' or uppercase (other than `localhost`) is a Docker Hub namespace, so
+    /// `team/app` is `docker.io/team/app` although `domain` is `team` here.
     pub domain: Option<&'a str>,
     /// The repository path (`containerdisks/ubuntu`).
     pub path: &'a str,
@@ -79,11 +82,7 @@ pub fn parse(s: &str) -> Result<Reference<'_>, ReferenceError> {
         return err("it has no repository name");
     }
     let (domain, path) = split_name(name)?;
-    let normalized_len = match domain {
-        None if !path.contains('/') => "library/".len() + path.len(),
-        _ => path.len(),
-    };
-    if normalized_len > 255 {
+    if normalized_path_len(name) > 255 {
         return err("the repository name is longer than 255 characters");
     }
     if let Some(t) = tag {
@@ -98,6 +97,29 @@ pub fn parse(s: &str) -> Result<Reference<'_>, ReferenceError> {
         tag,
         digest,
     })
+}
+
+/// The length of the repository path `ParseNormalizedNamed` checks against 255: its
+/// `splitDockerDomain` takes the first part as the registry only when it is `localhost` or has
+/// a '.', a ':' or an uppercase letter, and puts `library/` before a one-part Docker Hub path.
+fn normalized_path_len(name: &str) -> usize {
+    let library = "library/".len();
+    match name.split_once('/') {
+        None => library + name.len(),
+        Some((first, rest)) => {
+            let registry = first == "localhost"
+                || first.contains(['.', ':'])
+                || first.bytes().any(|c| c.is_ascii_uppercase());
+            let hub = !registry || first == "index.docker.io" || first == "docker.io";
+            let path = if registry { rest } else { name };
+            path.len()
+                + if hub && !path.contains('/') {
+                    library
+                } else {
+                    0
+                }
+        }
+    }
 }
 
 /// The name as `domain/path` or `path`: the regular expression's optional domain is greedy, so
@@ -650,9 +672,15 @@ mod tests {
                 Err(e) => assert!(e.0.contains(why), "{bad}: {e}"),
             }
         }
-        // A one-part name gets `library/` in front, which counts towards 255.
+        // A one-part Docker Hub name gets `library/` in front, which counts towards 255; a
+        // first part that is no registry (no '.', ':', uppercase, not localhost) counts too.
         assert!(parse(&"a".repeat(247)).is_ok());
         assert!(parse(&"a".repeat(248)).is_err());
+        assert!(parse(&format!("docker.io/{}", "a".repeat(248))).is_err());
+        assert!(parse(&format!("quay.io/{}", "a".repeat(255))).is_ok());
+        assert!(parse(&format!("team/{}", "a".repeat(250))).is_ok());
+        assert!(parse(&format!("team/{}", "a".repeat(251))).is_err());
+        assert!(parse(&format!("localhost/{}", "a".repeat(255))).is_ok());
         assert!(parse(&format!("x:{}", "t".repeat(128))).is_ok());
         assert!(parse(&format!("x:{}", "t".repeat(129))).is_err());
     }
