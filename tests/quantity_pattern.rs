@@ -6,6 +6,9 @@
 //! The two must agree except where apimachinery's code is known to differ from the pattern:
 //! - the pattern allows a fractional exponent (`1e.5`, `1e5.`), ParseQuantity does not;
 //! - ParseQuantity accepts a number with no digit (`.`, `+`, `k`, `Ki`, `e5`), the pattern does not.
+//!
+//! Measured: of the 111,151 strings, 760 both accept, 110,176 both refuse, 16 differ by a
+//! fractional exponent and 199 by a digitless number.
 
 use serde_json::json;
 use wukong_net::quantity;
