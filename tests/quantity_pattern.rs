@@ -85,7 +85,4 @@ fn parse_agrees_with_the_crd_pattern_but_for_the_known_differences() {
         fractional > 10 && digitless > 10,
         "{fractional} {digitless}"
     );
-    eprintln!(
-        "both {both}, neither {neither}, fractional exponent {fractional}, no digit {digitless}"
-    );
 }
