@@ -146,9 +146,9 @@ codes! {
     /// metadata.name is missing or not a valid Kubernetes name.
     InvalidResourceName = "invalid-resource-name", Error;
         by "checks/names.rs: check";
-    /// A name derived from the Wukong and network names is too long for Kubernetes.
+    /// A name derived from the Wukong's name and a network or disk name (a NAD, a DataVolume) is too long for Kubernetes.
     DerivedNameTooLong = "derived-name-too-long", Error;
-        by "checks/names.rs: check";
+        by "checks/names.rs: check", "checks/storage.rs: disk_names";
     /// A network name is not a DNS-1123 label.
     InvalidNetworkName = "invalid-network-name", Error;
         by "checks/names.rs: check";
@@ -243,6 +243,51 @@ codes! {
     /// No metadata.uid, so the generated objects carry no ownerReference.
     NoOwnerUid = "no-owner-uid", Info;
         by "checks/names.rs: check";
+
+    // The VM's other fields (issue 13): memory, disks, osImage, cloudInitUser, sshKeySecret,
+    // gpus, highAvailability, startStrategy.
+    /// A memory amount or disk size that is not a positive Kubernetes quantity (`8Gi`, `500G`; the units are case-sensitive, so `4K` is refused although the Wukong CRD's pattern allows it).
+    InvalidQuantity = "invalid-quantity", Error;
+        by "checks/compute.rs: quantity_problem";
+    /// An image (disks[].image, osImage) that is not a container image reference, an `oci-archive://` path or an http(s) URL; or a registry image with both a tag and a digest where CDI imports it.
+    InvalidImageReference = "invalid-image-reference", Error;
+        by "checks/storage.rs: source_error", "checks/storage.rs: tag_and_digest";
+    /// An image with a scheme that is not rendered: disks[].image takes `docker://`, `oci-archive://`, `http://` and `https://`; osImage, which boots as a containerDisk, only registry images.
+    UnsupportedImageScheme = "unsupported-image-scheme", Error;
+        by "checks/storage.rs: os_image_source", "checks/storage.rs: source_error";
+    /// A disk name that is not a DNS-1123 label (it names the VM's disk and the DataVolume `<wukong>-<disk>`).
+    InvalidDiskName = "invalid-disk-name", Error;
+        by "checks/storage.rs: disk_names";
+    /// Two disks share a name, or a disk takes the name of the VM's own `cloudinitdisk` (or `containerdisk`, when osImage boots the VM).
+    DuplicateDiskName = "duplicate-disk-name", Error;
+        by "checks/storage.rs: disk_names";
+    /// More than one disk is marked `boot: true`; they are tried in order.
+    SeveralBootDisks = "several-boot-disks", Warning;
+        by "checks/storage.rs: boot_disks";
+    /// A boot disk with no image and no osImage to fill it: the VM boots from a blank disk.
+    EmptyBootDisk = "empty-boot-disk", Warning;
+        by "checks/storage.rs: boot_disks";
+    /// A GPU deviceName that is not a device plugin resource name (`vendor-domain/name`, e.g. `nvidia.com/TU104GL_Tesla_T4`).
+    InvalidGpuDeviceName = "invalid-gpu-device-name", Error;
+        by "checks/compute.rs: gpus";
+    /// Two GPUs share a name.
+    DuplicateGpuName = "duplicate-gpu-name", Error;
+        by "checks/compute.rs: gpus";
+    /// sshKeySecret is not a valid Secret name (a DNS-1123 subdomain).
+    InvalidSecretName = "invalid-secret-name", Error;
+        by "checks/names.rs: ssh_key_secret";
+    /// A toleration Kubernetes refuses (operator not Equal/Exists, a value with Exists, an unknown effect, a bad key, tolerationSeconds without NoExecute); it is left out of the VM, which can only keep the VM off more nodes.
+    InvalidToleration = "invalid-toleration", Warning;
+        by "checks/scheduling.rs: check";
+    /// A nodeSelector key that is not a label key, or a value that is not a label value: the VM's pod would be refused, and leaving the entry out would let the VM run on nodes it was kept off.
+    InvalidNodeSelector = "invalid-node-selector", Error;
+        by "checks/scheduling.rs: node_selector";
+    /// cloudInitUser.passwordHash does not look like a crypt(3) hash (`$6$salt$hash`, `$y$...`): cloud-init writes it into /etc/shadow as it is, and no password would match.
+    PasswordHashFormat = "password-hash-format", Warning;
+        by "checks/cloud_init_user.rs: check";
+    /// startStrategy.autoStart or highAvailability.restartPolicy disagrees with the runStrategy the VM is rendered with (runStrategy wins, then autoStart).
+    RunStrategyConflict = "run-strategy-conflict", Warning;
+        by "checks/scheduling.rs: run_strategy_conflicts";
 
     // Admission (src/admission/, the Kubewarden policy). Owned by the policy; append below.
     /// The admission request (or the policy payload) cannot be read.

@@ -19,3 +19,8 @@ pub fn nncp(wukong: &str, network: &str) -> String {
 pub fn guest_nic(index: usize) -> String {
     format!("eth{index}")
 }
+
+/// The DataVolume of a Wukong disk: `<wukong>-<disk>`.
+pub fn data_volume(wukong: &str, disk: &str) -> String {
+    format!("{wukong}-{disk}")
+}

@@ -219,6 +219,76 @@ fn wrong_types_are_located() {
 }
 
 #[test]
+fn vm_fields_are_checked_and_located() {
+    // The fields issue 13 renders: each broken value is an error at its line and column.
+    let spec = concat!(
+        "apiVersion: vm.novasphere.dev/v1alpha1\n",
+        "kind: Wukong\n",
+        "metadata: {name: vm1, uid: u}\n",
+        "spec:\n",
+        "  memory: 4GB\n",
+        "  osImage: Ubuntu:22.04\n",
+        "  sshKeySecret: My_Keys\n",
+        "  disks:\n",
+        "  - name: root\n",
+        "    size: 80 Gi\n",
+        "    storageClassName: standard\n",
+        "    boot: true\n",
+        "    image: s3://bucket/disk.img\n",
+        "  gpus:\n",
+        "  - {name: gpu0, deviceName: tesla}\n",
+    );
+    let o = run(&["check", "-"], spec.as_bytes());
+    status(&o, 1);
+    let out = &o.stdout;
+    assert!(
+        out.contains("error[invalid-image-reference]: image `Ubuntu:22.04` is not a valid image reference: the repository name must be lowercase"),
+        "{out}"
+    );
+    assert!(out.contains("--> <stdin>:6:12"), "{out}");
+    assert!(out.contains("6 |   osImage: Ubuntu:22.04"), "{out}");
+    assert!(out.contains("  |            ^^^^^^^^^^^^"), "{out}");
+    assert!(
+        out.contains("1 file checked: 6 errors, 0 warnings"),
+        "{out}"
+    );
+
+    let (o, diags) = check_json(spec.as_bytes());
+    status(&o, 1);
+    let at = |code: &str| {
+        let d = diags
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {diags:#?}"));
+        assert_eq!(d["severity"], "error", "{d}");
+        assert!(d["hint"].is_string(), "{d}");
+        (
+            d["path"].as_str().unwrap().to_string(),
+            d["line"].as_u64().unwrap(),
+            d["column"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(
+        at("invalid-secret-name"),
+        ("spec.sshKeySecret".into(), 7, 17)
+    );
+    assert_eq!(
+        at("unsupported-image-scheme"),
+        ("spec.disks[0].image".into(), 13, 12)
+    );
+    assert_eq!(
+        at("invalid-gpu-device-name"),
+        ("spec.gpus[0].deviceName".into(), 15, 30)
+    );
+    let sizes: Vec<(&str, u64)> = diags
+        .iter()
+        .filter(|d| d["code"] == "invalid-quantity")
+        .map(|d| (d["path"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(sizes, [("spec.memory", 5), ("spec.disks[0].size", 10)]);
+}
+
+#[test]
 fn binary_garbage_is_not_utf8() {
     let mut bytes = b"apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\n".to_vec();
     bytes.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8 | 0x80));

@@ -525,8 +525,8 @@ fn what_the_original_rejects_ours_rejects() {
         &read(&manifest_dir().join("tests/crd_fixtures/minimal.yaml")),
         "minimal.yaml",
     );
-    // The last field: whether wukong-net itself must refuse it (it does not check fields that
-    // have nothing to do with networking, such as the CPU count or the memory size).
+    // The last field: whether wukong-net itself must refuse it (it does not check the CPU count,
+    // which the VM renders as it is; it does check the memory, a Kubernetes quantity).
     let cases: [(&str, Value, bool); 14] = [
         ("spec missing", json!(null), true),
         ("cpu missing", json!({"memory": "1Gi"}), false),
@@ -536,7 +536,7 @@ fn what_the_original_rejects_ours_rejects() {
         (
             "memory with a bad unit",
             json!({"cpu": 1, "memory": "4GB"}),
-            false,
+            true,
         ),
         (
             "network without a name",

@@ -2,9 +2,13 @@
 //! reads the model and pushes unlocated diagnostics (path only); the caller locates them.
 
 mod bridge;
+pub mod cloud_init_user;
+pub mod compute;
 mod ip_config;
 mod link;
 mod names;
+pub mod scheduling;
+pub mod storage;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Wukong;
@@ -16,6 +20,10 @@ pub fn check_wukong(w: &Wukong) -> Vec<Diagnostic> {
     ip_config::check(w, &mut out);
     bridge::check(w, &mut out);
     link::check(w, &mut out);
+    compute::check(w, &mut out);
+    storage::check(w, &mut out);
+    cloud_init_user::check(w, &mut out);
+    scheduling::check(w, &mut out);
     out
 }
 
@@ -37,6 +45,32 @@ pub fn is_dns1123_label(s: &str) -> bool {
 /// A DNS-1123 subdomain: what Kubernetes requires of most object names.
 pub fn is_dns1123_subdomain(s: &str) -> bool {
     s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+/// The name part of a Kubernetes qualified name: 1-63 letters, digits, '-', '_' and '.',
+/// starting and ending with a letter or digit (apimachinery's `qualifiedNameFmt`).
+fn is_qualified_name_part(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// A Kubernetes qualified name, `[prefix/]name` with a DNS-1123 subdomain prefix: what label
+/// keys, taint keys and extended resource names are (apimachinery's `IsQualifiedName`).
+pub fn is_qualified_name(s: &str) -> bool {
+    match s.split_once('/') {
+        Some((prefix, name)) => is_dns1123_subdomain(prefix) && is_qualified_name_part(name),
+        None => is_qualified_name_part(s),
+    }
+}
+
+/// A label value: empty, or a qualified name's name part (apimachinery's `IsValidLabelValue`).
+pub fn is_label_value(s: &str) -> bool {
+    s.is_empty() || is_qualified_name_part(s)
 }
 
 /// A valid Linux interface name (the kernel's dev_valid_name, and no control characters).
@@ -63,6 +97,13 @@ pub(crate) mod testing {
     pub fn with_networks(items: &str) -> String {
         format!(
             "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata:\n  name: vm1\n  namespace: lab\n  uid: 0d8c4a5e-1111-2222-3333-444455556666\nspec:\n  cpu: 2\n  memory: 4Gi\n  networks:\n{items}"
+        )
+    }
+
+    /// A minimal Wukong (no networks) whose spec also has `spec_lines` (indented by two).
+    pub fn with_spec(spec_lines: &str) -> String {
+        format!(
+            "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata:\n  name: vm1\n  namespace: lab\n  uid: 0d8c4a5e-1111-2222-3333-444455556666\nspec:\n  cpu: 2\n{spec_lines}"
         )
     }
 

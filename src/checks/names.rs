@@ -62,6 +62,8 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
         );
     }
 
+    ssh_key_secret(w, out);
+
     let networks = &w.spec.networks;
     if networks.len() > MAX_NETWORKS {
         out.push(
@@ -131,6 +133,24 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
                 .with_hint("a primary Multus network replaces the pod network: remove the `default` network or `primary: true`"),
             );
         }
+    }
+}
+
+/// `sshKeySecret` names the Secret the VM's accessCredentials read: a Secret name is a DNS-1123
+/// subdomain. Empty means none, as in the original operator.
+fn ssh_key_secret(w: &Wukong, out: &mut Vec<Diagnostic>) {
+    let Some(name) = w.spec.ssh_key_secret.as_deref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    if !is_dns1123_subdomain(name) {
+        out.push(
+            Diagnostic::new(
+                Code::InvalidSecretName,
+                "spec.sshKeySecret",
+                format!("`{}` is not a valid Secret name", name.escape_debug()),
+            )
+            .with_hint("name the Secret as `kubectl get secrets` shows it: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, e.g. `my-ssh-keys`"),
+        );
     }
 }
 
@@ -216,6 +236,27 @@ mod tests {
         clean_of(
             &with_networks(&format!("  - name: a\n{DHCP}")),
             Code::NoOwnerUid,
+        );
+    }
+
+    #[test]
+    fn ssh_key_secret_must_be_a_secret_name() {
+        for bad in ["My_Keys", "keys!", "-keys", "a..b"] {
+            let y = with_spec(&format!("  sshKeySecret: \"{bad}\"\n"));
+            expect(&y, Code::InvalidSecretName, "spec.sshKeySecret", 9);
+        }
+        for good in ["demo-ssh-keys", "keys.v1", "\"\""] {
+            clean_of(
+                &with_spec(&format!("  sshKeySecret: {good}\n")),
+                Code::InvalidSecretName,
+            );
+        }
+        let long = "a".repeat(254);
+        expect(
+            &with_spec(&format!("  sshKeySecret: {long}\n")),
+            Code::InvalidSecretName,
+            "spec.sshKeySecret",
+            9,
         );
     }
 
