@@ -19,3 +19,13 @@ pub fn nncp(wukong: &str, network: &str) -> String {
 pub fn guest_nic(index: usize) -> String {
     format!("eth{index}")
 }
+
+/// The DataVolume (a `dataVolumeTemplates` entry) of a disk: `<wukong>-<disk>`.
+pub fn data_volume(wukong: &str, disk: &str) -> String {
+    format!("{wukong}-{disk}")
+}
+
+/// The Secret that carries the userData when it cannot be inline: `<wukong>-userdata`.
+pub fn user_data_secret(wukong: &str) -> String {
+    format!("{wukong}-userdata")
+}

@@ -16,6 +16,9 @@ pub fn check_wukong(w: &Wukong) -> Vec<Diagnostic> {
     ip_config::check(w, &mut out);
     bridge::check(w, &mut out);
     link::check(w, &mut out);
+    // What rendering will do with the rest of the spec (no boot disk, a plaintext password,
+    // fields not rendered): reported by check too, so every shell says it before rendering.
+    crate::render::notes(w, &mut out);
     out
 }
 
