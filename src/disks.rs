@@ -211,3 +211,141 @@ fn short_names() -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{clean_of, diagnose, expect};
+
+    fn spec(extra: &str) -> String {
+        format!(
+            "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {{name: vm1, namespace: lab, uid: u1}}\nspec:\n  cpu: 1\n  memory: 1Gi\n{extra}"
+        )
+    }
+
+    fn wukong(extra: &str) -> Wukong {
+        let report = crate::check(&spec(extra));
+        report
+            .wukongs
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("{:?}", report.diagnostics))
+    }
+
+    #[test]
+    fn no_boot_disk_and_no_os_image_is_a_warning() {
+        expect(
+            &spec("  networks: [{name: default}]\n"),
+            Code::NoOsDisk,
+            "spec",
+            5,
+        );
+        clean_of(&spec("  osImage: ubuntu:22.04\n"), Code::NoOsDisk);
+        assert!(plan(&wukong("")).disks.is_empty());
+    }
+
+    #[test]
+    fn os_image_boots_as_a_container_disk() {
+        let p = plan(&wukong("  osImage: ubuntu:22.04\n"));
+        assert_eq!(
+            p.disks,
+            [PlannedDisk {
+                name: "containerdisk".into(),
+                boot_order: Some(1),
+                source: VolumeSource::ContainerDisk("quay.io/containerdisks/ubuntu:22.04".into()),
+            }]
+        );
+        assert!(p.templates.is_empty());
+    }
+
+    #[test]
+    fn a_boot_disk_without_image_imports_the_os_image() {
+        let p = plan(&wukong(
+            "  osImage: fedora:40\n  disks:\n  - {name: data, size: 1Gi, storageClassName: ''}\n  - {name: root, size: 20Gi, storageClassName: std, boot: true}\n",
+        ));
+        assert_eq!(p.disks[0].name, "root", "the boot disk comes first");
+        assert_eq!(p.disks[0].boot_order, Some(1));
+        assert_eq!(p.disks[1].boot_order, None);
+        assert_eq!(
+            p.templates[0].spec.source,
+            DataVolumeSource::registry("docker://quay.io/containerdisks/fedora:40".into())
+        );
+        assert_eq!(p.templates[0].metadata.name, "vm1-root");
+        assert_eq!(p.templates[1].spec.source, DataVolumeSource::blank());
+        assert_eq!(p.templates[1].spec.storage.storage_class_name, None);
+        clean_of(&spec("  osImage: fedora:40\n  disks:\n  - {name: root, size: 20Gi, storageClassName: std, boot: true}\n"), Code::OsImageUnused);
+    }
+
+    #[test]
+    fn an_http_image_is_an_http_source_and_registry_keeps_its_scheme() {
+        let p = plan(&wukong(
+            "  disks:\n  - {name: root, size: 20Gi, storageClassName: std, boot: true, image: 'https://h/d.qcow2'}\n  - {name: b, size: 1Gi, storageClassName: std, image: 'docker://quay.io/x/y:1'}\n  - {name: c, size: 1Gi, storageClassName: std, image: 'quay.io/x/y:1'}\n",
+        ));
+        assert_eq!(
+            p.templates[0].spec.source,
+            DataVolumeSource::http("https://h/d.qcow2".into())
+        );
+        assert_eq!(
+            p.templates[1].spec.source,
+            DataVolumeSource::registry("docker://quay.io/x/y:1".into())
+        );
+        assert_eq!(
+            p.templates[2].spec.source,
+            DataVolumeSource::registry("docker://quay.io/x/y:1".into())
+        );
+    }
+
+    #[test]
+    fn several_boot_disks_get_distinct_boot_orders() {
+        let p = plan(&wukong(
+            "  disks:\n  - {name: a, size: 1Gi, storageClassName: s, boot: true}\n  - {name: b, size: 1Gi, storageClassName: s, boot: true}\n",
+        ));
+        let orders: Vec<Option<i64>> = p.disks.iter().map(|d| d.boot_order).collect();
+        assert_eq!(orders, [Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn os_image_unused_beside_a_boot_disk_with_an_image() {
+        expect(
+            &spec("  osImage: ubuntu:22.04\n  disks:\n  - {name: root, size: 20Gi, storageClassName: std, boot: true, image: quay.io/x/y:1}\n"),
+            Code::OsImageUnused,
+            "spec.osImage",
+            7,
+        );
+    }
+
+    #[test]
+    fn unknown_os_images() {
+        expect(
+            &spec("  osImage: windows:11\n"),
+            Code::UnknownOsImage,
+            "spec.osImage",
+            7,
+        );
+        // No tag, and ubuntu publishes no latest; fedora does.
+        expect(
+            &spec("  osImage: ubuntu\n"),
+            Code::UnknownOsImage,
+            "spec.osImage",
+            7,
+        );
+        clean_of(&spec("  osImage: fedora\n"), Code::UnknownOsImage);
+        clean_of(
+            &spec("  osImage: quay.io/me/disk:1\n"),
+            Code::UnknownOsImage,
+        );
+        // An unknown image still boots (verbatim): no no-os-disk.
+        clean_of(&spec("  osImage: windows:11\n"), Code::NoOsDisk);
+    }
+
+    #[test]
+    fn a_url_os_image_without_a_boot_disk_is_not_rendered() {
+        let text = spec("  osImage: https://h/d.qcow2\n");
+        expect(&text, Code::NotRendered, "spec.osImage", 7);
+        let codes: Vec<Code> = diagnose(&text).iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::NoOsDisk), "{codes:?}");
+        assert!(plan(&wukong("  osImage: https://h/d.qcow2\n"))
+            .disks
+            .is_empty());
+    }
+}

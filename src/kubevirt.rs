@@ -653,3 +653,89 @@ pub enum UserDataSource {
     /// `cloudInitNoCloud.secretRef` to the Secret of this name.
     Secret(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{clean_of, diagnose, expect};
+
+    fn spec(extra: &str) -> String {
+        format!(
+            "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {{name: vm1, namespace: lab, uid: u1}}\nspec:\n  cpu: 1\n  memory: 1Gi\n  osImage: ubuntu:22.04\n{extra}"
+        )
+    }
+
+    fn strategy(extra: &str) -> &'static str {
+        let report = crate::check(&spec(extra));
+        run_strategy(&report.wukongs[0])
+    }
+
+    #[test]
+    fn run_strategy_defaults_to_always_and_follows_the_spec() {
+        assert_eq!(strategy(""), "Always");
+        assert_eq!(strategy("  startStrategy: {autoStart: false}\n"), "Halted");
+        assert_eq!(
+            strategy("  startStrategy: {runStrategy: Manual, autoStart: true}\n"),
+            "Manual"
+        );
+        assert_eq!(
+            strategy("  highAvailability: {restartPolicy: Never}\n"),
+            "Once"
+        );
+        assert_eq!(
+            strategy("  highAvailability: {restartPolicy: OnFailure}\n"),
+            "RerunOnFailure"
+        );
+    }
+
+    #[test]
+    fn disagreeing_start_fields_are_a_warning() {
+        expect(
+            &spec("  startStrategy:\n    autoStart: true\n    runStrategy: Manual\n"),
+            Code::RunStrategyConflict,
+            "spec.startStrategy.autoStart",
+            9,
+        );
+        expect(
+            &spec("  startStrategy: {autoStart: false}\n  highAvailability:\n    restartPolicy: Always\n"),
+            Code::RunStrategyConflict,
+            "spec.highAvailability.restartPolicy",
+            10,
+        );
+        clean_of(
+            &spec("  startStrategy: {autoStart: true, runStrategy: RerunOnFailure}\n  highAvailability: {restartPolicy: OnFailure}\n"),
+            Code::RunStrategyConflict,
+        );
+    }
+
+    #[test]
+    fn restore_from_snapshot_is_named_as_not_rendered() {
+        expect(
+            &spec("  restoreFromSnapshot: nightly\n"),
+            Code::NotRendered,
+            "spec.restoreFromSnapshot",
+            8,
+        );
+        assert!(diagnose(&spec("")).is_empty(), "{:?}", diagnose(&spec("")));
+    }
+
+    #[test]
+    fn tolerations_the_api_server_refuses_are_left_out() {
+        let t = |op: Option<&str>, value: Option<&str>, effect: Option<&str>| model::Toleration {
+            effect: effect.map(str::to_string),
+            key: Some("k".into()),
+            operator: op.map(str::to_string),
+            toleration_seconds: None,
+            value: value.map(str::to_string),
+        };
+        assert!(toleration_renders(&t(
+            Some("Equal"),
+            Some("v"),
+            Some("NoSchedule")
+        )));
+        assert!(toleration_renders(&t(Some("Exists"), None, None)));
+        assert!(!toleration_renders(&t(Some("Exists"), Some("v"), None)));
+        assert!(!toleration_renders(&t(Some("In"), None, None)));
+        assert!(!toleration_renders(&t(None, None, Some("NoRun"))));
+    }
+}
