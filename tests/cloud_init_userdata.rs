@@ -147,22 +147,29 @@ fn cloud_init_schema_refuses_a_bad_user_and_a_bare_header() {
 }
 
 /// cloud-init's user normalisation of each text (a JSON list on stdin): the users dict and the
-/// default user's name.
+/// default user's name. The distro is built as cloud-init's unit tests build it, with the
+/// default user and the `users: [default]` that Ubuntu's /etc/cloud/cloud.cfg sets (the image's
+/// system config, which the userData's top-level keys replace; groups shortened).
 const NORMALIZE: &str = r#"
 import copy, json, sys, yaml
 from cloudinit import distros, helpers, settings
 from cloudinit.distros import ug_util
 
+UBUNTU_DEFAULT_USER = {"name": "ubuntu", "lock_passwd": True, "gecos": "Ubuntu",
+    "groups": ["adm", "sudo"], "sudo": ["ALL=(ALL) NOPASSWD:ALL"], "shell": "/bin/bash"}
+
 def make_distro(dtype):
     cfg = copy.deepcopy(settings.CFG_BUILTIN)
     cfg["system_info"]["distro"] = dtype
+    cfg["system_info"]["default_user"] = copy.deepcopy(UBUNTU_DEFAULT_USER)
     paths = helpers.Paths(cfg["system_info"]["paths"])
     return distros.fetch(dtype)(dtype, cfg["system_info"], paths)
 
 distro = make_distro("ubuntu")
 out = []
 for text in json.load(sys.stdin):
-    cfg = yaml.safe_load(text) or {}
+    cfg = {"users": ["default"]}
+    cfg.update(yaml.safe_load(text) or {})
     users, _groups = ug_util.normalize_users_groups(copy.deepcopy(cfg), distro)
     default, _ = ug_util.extract_default(copy.deepcopy(users))
     out.append({"users": users, "default": default})
