@@ -735,3 +735,26 @@ fn the_schemas_reject_misspelt_disk_and_credential_fields() {
         "KubeVirt accepts registry.URL in a template"
     );
 }
+
+/// What `render` writes passes `check` (the strict KubeVirt schema, the admission rules for VMs,
+/// NADs and NMState policies, the references between them) with no error and no warning.
+#[test]
+fn rendered_manifests_pass_check_without_findings() {
+    let mut streams = 0;
+    for (fixture, rendered) in all_rendered() {
+        let manifests: Vec<Manifests> = rendered.into_iter().map(|(_, m)| m).collect();
+        let stream = wukong_net::render::manifests_yaml(&manifests, None);
+        let report = wukong_net::check(&stream);
+        let findings: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity >= wukong_net::Severity::Warning)
+            .collect();
+        assert!(
+            findings.is_empty(),
+            "{fixture}: check finds {findings:#?}\n{stream}"
+        );
+        streams += 1;
+    }
+    assert!(streams >= 15, "only {streams} streams checked");
+}
