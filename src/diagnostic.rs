@@ -252,7 +252,7 @@ codes! {
         by "disks.rs: no_os_disk";
     /// A field wukong-net does not render (yet), named so that nothing is dropped silently.
     NotRendered = "not-rendered", Warning;
-        by "disks.rs: notes", "render.rs: notes";
+        by "disks.rs: notes", "kubevirt.rs: notes", "render.rs: notes";
     /// A plaintext `cloudInitUser.password`: the userData goes into a Secret, never into the VM spec.
     PlaintextPassword = "plaintext-password", Warning;
         by "cloud_init.rs: notes";

@@ -391,8 +391,19 @@ pub fn run_strategy(w: &Wukong) -> &'static str {
     }
 }
 
-/// The run-strategy decisions as diagnostics: fields that disagree with the one that wins.
+/// The run-strategy and eviction decisions as diagnostics: fields that disagree with the one
+/// that wins, and high availability's live migration, which GPUs rule out.
 pub fn notes(w: &Wukong, out: &mut Vec<Diagnostic>) {
+    if w.spec.high_availability.is_some() && !w.spec.gpus.is_empty() {
+        out.push(
+            Diagnostic::new(
+                Code::NotRendered,
+                "spec.highAvailability",
+                "highAvailability's live migration is not rendered: a VM with GPUs (host devices) cannot live-migrate, so evictionStrategy is None and a node drain stops the VM, which its runStrategy then restarts elsewhere",
+            )
+            .with_hint("nothing to do if that is acceptable; for live migration, drop the GPUs"),
+        );
+    }
     let chosen = run_strategy(w);
     let start = w.spec.start_strategy.as_ref();
     let run = start.and_then(|s| s.run_strategy);
@@ -717,6 +728,20 @@ mod tests {
             8,
         );
         assert!(diagnose(&spec("")).is_empty(), "{:?}", diagnose(&spec("")));
+    }
+
+    #[test]
+    fn gpus_rule_out_high_availabilitys_live_migration() {
+        expect(
+            &spec("  gpus: [{name: g, deviceName: nvidia.com/gpu}]\n  highAvailability: {antiAffinity: true}\n"),
+            Code::NotRendered,
+            "spec.highAvailability",
+            9,
+        );
+        clean_of(
+            &spec("  highAvailability: {antiAffinity: true}\n"),
+            Code::NotRendered,
+        );
     }
 
     #[test]
