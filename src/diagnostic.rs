@@ -285,9 +285,34 @@ codes! {
     /// cloudInitUser.passwordHash does not look like a crypt(3) hash (`$6$salt$hash`, `$y$...`): cloud-init writes it into /etc/shadow as it is, and no password would match.
     PasswordHashFormat = "password-hash-format", Warning;
         by "checks/cloud_init_user.rs: check";
-    /// startStrategy.autoStart or highAvailability.restartPolicy disagrees with the runStrategy the VM is rendered with (runStrategy wins, then autoStart).
+
+    // Rendering decisions about the rest of the spec (src/render.rs: notes): what `render` will
+    // do that the author may not expect. Warnings and infos only: a spec valid before these
+    // fields were rendered stays valid.
+    /// The VM has no operating system disk: no `disks[]` entry with `boot: true` and no usable `osImage`. It renders, but boots nothing.
+    NoOsDisk = "no-os-disk", Warning;
+        by "disks.rs: no_os_disk";
+    /// A field wukong-net does not render (yet), named so that nothing is dropped silently.
+    NotRendered = "not-rendered", Warning;
+        by "disks.rs: notes", "kubevirt.rs: notes", "render.rs: notes";
+    /// A plaintext `cloudInitUser.password`: the userData goes into a Secret, never into the VM spec.
+    PlaintextPassword = "plaintext-password", Warning;
+        by "cloud_init.rs: notes";
+    /// Both `password` and `passwordHash`: the hash is used and the plaintext is rendered nowhere.
+    PasswordAndHash = "password-and-hash", Warning;
+        by "cloud_init.rs: notes";
+    /// `startStrategy.autoStart` or `highAvailability.restartPolicy` disagrees with the runStrategy rendered; `runStrategy` (then `autoStart`) wins.
     RunStrategyConflict = "run-strategy-conflict", Warning;
-        by "checks/scheduling.rs: run_strategy_conflicts";
+        by "kubevirt.rs: notes";
+    /// An `osImage` the KubeVirt containerdisks project does not publish: not one of its short names, or a short name without a tag where it publishes no `latest`.
+    UnknownOsImage = "unknown-os-image", Warning;
+        by "disks.rs: notes";
+    /// `osImage` is not used, because the boot disk is imported from its own `image`.
+    OsImageUnused = "os-image-unused", Info;
+        by "disks.rs: notes";
+    /// The userData is longer than KubeVirt accepts inline (2048 bytes), so it goes into a Secret.
+    UserDataInSecret = "user-data-in-secret", Info;
+        by "cloud_init.rs: notes";
 
     // Admission (src/admission/, the Kubewarden policy). Owned by the policy; append below.
     /// The admission request (or the policy payload) cannot be read.

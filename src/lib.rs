@@ -31,8 +31,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod admission;
+pub mod cdi;
 pub mod checks;
+pub mod cloud_init;
 pub mod diagnostic;
+pub mod disks;
 pub mod emit;
 pub mod image_ref;
 pub mod json_path;
@@ -52,7 +55,9 @@ pub mod network_config;
 pub mod nic;
 pub mod nmstate;
 pub mod quantity;
+pub mod os_image;
 pub mod render;
+pub mod secret;
 pub mod source;
 pub mod suggest;
 pub mod topology;

@@ -20,7 +20,12 @@ pub fn guest_nic(index: usize) -> String {
     format!("eth{index}")
 }
 
-/// The DataVolume of a Wukong disk: `<wukong>-<disk>`.
+/// The DataVolume (a `dataVolumeTemplates` entry) of a disk: `<wukong>-<disk>`.
 pub fn data_volume(wukong: &str, disk: &str) -> String {
     format!("{wukong}-{disk}")
+}
+
+/// The Secret that carries the userData when it cannot be inline: `<wukong>-userdata`.
+pub fn user_data_secret(wukong: &str) -> String {
+    format!("{wukong}-userdata")
 }

@@ -1,13 +1,15 @@
 //! The pipeline every shell runs: text -> documents -> Wukongs -> checks -> manifests.
 
-use crate::diagnostic::{has_errors, Diagnostic};
+use crate::cloud_init;
+use crate::diagnostic::{has_errors, Code, Diagnostic};
 use crate::emit;
-use crate::kubevirt::{self, VirtualMachine};
+use crate::kubevirt::{self, UserDataSource, VirtualMachine};
 use crate::model::Wukong;
 use crate::nad::{self, NetworkAttachmentDefinition};
 use crate::netplan::{self, NetworkData};
 use crate::nic::nics;
 use crate::nmstate::{self, NodeNetworkConfigurationPolicy};
+use crate::secret::{self, Secret};
 use crate::source;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +20,11 @@ use serde::{Deserialize, Serialize};
 pub struct Manifests {
     /// The cloud-init network-config, as YAML text (what `networkData` carries).
     pub network_data: String,
+    /// The cloud-init userData (`#cloud-config`), as text: inline in the VM, or in `secret`.
+    pub user_data: String,
+    /// The Secret that carries the userData when it must not be in the VM spec (a plaintext
+    /// password, or too long to be inline).
+    pub secret: Option<Secret>,
     pub network_attachment_definitions: Vec<NetworkAttachmentDefinition>,
     pub virtual_machine: VirtualMachine,
     pub node_network_configuration_policies: Vec<NodeNetworkConfigurationPolicy>,
@@ -86,11 +93,44 @@ pub fn render_wukong(w: &Wukong) -> Manifests {
     let nics = nics(w);
     let data: NetworkData = netplan::network_data(&nics);
     let network_data = emit::to_yaml(&data);
+    let user_data = cloud_init::user_data(w);
+    let (source, secret) = if user_data.in_secret {
+        let s = secret::user_data_secret(w, user_data.text.clone());
+        (UserDataSource::Secret(s.metadata.name.clone()), Some(s))
+    } else {
+        (UserDataSource::Inline(user_data.text.clone()), None)
+    };
     Manifests {
         network_attachment_definitions: nad::nads(w),
-        virtual_machine: kubevirt::virtual_machine(w, &nics, network_data.clone()),
+        virtual_machine: kubevirt::virtual_machine(w, &nics, network_data.clone(), source),
         node_network_configuration_policies: nmstate::policies(w),
         network_data,
+        user_data: user_data.text,
+        secret,
+    }
+}
+
+/// What rendering will do that the author may not expect, as diagnostics (warnings and
+/// infos, never errors): fields not rendered, a VM with no operating system disk, a plaintext
+/// password moved into a Secret, run-strategy fields that disagree. `check` reports them too,
+/// so the policy and the previewer say the same before anything is rendered.
+pub fn notes(w: &Wukong, out: &mut Vec<Diagnostic>) {
+    crate::disks::notes(w, out);
+    cloud_init::notes(w, out);
+    kubevirt::notes(w, out);
+    if w.spec
+        .restore_from_snapshot
+        .as_deref()
+        .is_some_and(|s| !s.is_empty())
+    {
+        out.push(
+            Diagnostic::new(
+                Code::NotRendered,
+                "spec.restoreFromSnapshot",
+                "restoreFromSnapshot is not rendered: it names a WukongSnapshot, an object of the operator that wukong-net cannot read offline",
+            )
+            .with_hint("restore with a KubeVirt VirtualMachineRestore (snapshot.kubevirt.io) after applying, or remove the field"),
+        );
     }
 }
 
@@ -109,6 +149,10 @@ pub enum Artifact {
     Vm,
     /// The NMState NodeNetworkConfigurationPolicies.
     Nncp,
+    /// The bare cloud-init userData (`#cloud-config`).
+    UserData,
+    /// The Secrets that carry userData.
+    Secret,
 }
 
 impl Artifact {
@@ -119,14 +163,23 @@ impl Artifact {
             Artifact::Nad => "networkAttachmentDefinitions",
             Artifact::Vm => "virtualMachine",
             Artifact::Nncp => "nodeNetworkConfigurationPolicies",
+            Artifact::UserData => "userData",
+            Artifact::Secret => "secret",
         }
     }
 }
 
-/// The manifests as one YAML stream, ready for `kubectl apply -f -`: for each Wukong its NADs,
-/// its VirtualMachine, then its NMState policies. With `only = NetworkData`, the bare
-/// network-config documents instead.
+/// The manifests as one YAML stream, ready for `kubectl apply -f -`: for each Wukong its
+/// userData Secret, its NADs, its VirtualMachine, then its NMState policies, so every object the
+/// VM names exists before it. With `only = NetworkData`, the bare network-config documents
+/// instead; with `only = UserData`, the bare userData texts, with no leading `---` (cloud-init
+/// takes a file as cloud-config only when it starts with `#cloud-config`).
 pub fn manifests_yaml(manifests: &[Manifests], only: Option<Artifact>) -> String {
+    if only == Some(Artifact::UserData) {
+        let texts: Vec<&str> = manifests.iter().map(|m| m.user_data.as_str()).collect();
+        // Each is a whole document written by the serializer.
+        return texts.join("---\n");
+    }
     if only == Some(Artifact::NetworkData) {
         let mut out = String::new();
         for m in manifests {
@@ -139,6 +192,9 @@ pub fn manifests_yaml(manifests: &[Manifests], only: Option<Artifact>) -> String
     let wants = |a: Artifact| only.is_none() || only == Some(a);
     let mut docs: Vec<serde_json::Value> = Vec::new();
     for m in manifests {
+        if wants(Artifact::Secret) {
+            docs.extend(m.secret.iter().map(value));
+        }
         if wants(Artifact::Nad) {
             docs.extend(m.network_attachment_definitions.iter().map(value));
         }
@@ -152,8 +208,9 @@ pub fn manifests_yaml(manifests: &[Manifests], only: Option<Artifact>) -> String
     emit::to_yaml_stream(&docs)
 }
 
-/// The JSON output: per Wukong `{"networkData", "networkAttachmentDefinitions",
-/// "virtualMachine", "nodeNetworkConfigurationPolicies"}` (or only one of them), with the
+/// The JSON output: per Wukong `{"networkData", "userData", "secret",
+/// "networkAttachmentDefinitions", "virtualMachine", "nodeNetworkConfigurationPolicies"}` (or
+/// only one of them; `secret` is null when the userData is inline), with the
 /// input's diagnostics in the first object. One Wukong (the common case) gives one object;
 /// several give an array; none gives one object with null outputs and the diagnostics.
 pub fn report_json(report: &Report, only: Option<Artifact>) -> serde_json::Value {
@@ -161,6 +218,8 @@ pub fn report_json(report: &Report, only: Option<Artifact>) -> serde_json::Value
     let mut objects: Vec<Value> = if report.manifests.is_empty() {
         vec![json!({
             "networkData": null,
+            "userData": null,
+            "secret": null,
             "networkAttachmentDefinitions": [],
             "virtualMachine": null,
             "nodeNetworkConfigurationPolicies": [],

@@ -341,7 +341,7 @@ fn github_annotations_escape_as_the_runner_decodes() {
     // A file name with every character that ends a property, and a finding whose message
     // holds `%`, `,` and `:` (the unknown key is quoted in it).
     let name = "odd, name:50%.yaml";
-    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: g, namespace: lab}\nspec:\n  cpu: 2\n  memory: 4Gi\n  \"x%0A,:y\": 1\n  networks:\n  - name: default\n  - {name: ext, bridgeName: br1, physicalInterface: ens1, ipConfig: {mode: dhcp, address: 10.0.0.5/24}}\n";
+    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: g, namespace: lab}\nspec:\n  cpu: 2\n  memory: 4Gi\n  \"x%0A,:y\": 1\n  networks:\n  - name: default\n  - {name: ext, bridgeName: br1, physicalInterface: ens1, ipConfig: {mode: dhcp, address: 10.0.0.5/24}}\n  osImage: ubuntu:22.04\n";
     write(&t.join(name), spec);
     let o = run_in(&t.path, &["check", name, "--format", "github"], b"");
     assert_eq!(o.status.code(), Some(1), "{}", o.stderr);

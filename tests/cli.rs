@@ -75,6 +75,11 @@ fn render_yaml_stream_of_the_seed() {
             "NodeNetworkConfigurationPolicy"
         ]
     );
+    assert!(
+        o.stderr.is_empty(),
+        "the seed renders without a warning: {}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -103,12 +108,16 @@ fn render_json_has_the_documented_shape() {
         keys,
         [
             "networkData",
+            "userData",
+            "secret",
             "networkAttachmentDefinitions",
             "virtualMachine",
             "nodeNetworkConfigurationPolicies",
             "diagnostics"
         ]
     );
+    assert_eq!(v["userData"], "#cloud-config\n{}\n");
+    assert_eq!(v["secret"], Value::Null);
     assert!(v["networkData"]
         .as_str()
         .unwrap()
@@ -127,6 +136,157 @@ fn render_json_has_the_documented_shape() {
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["networkAttachmentDefinitions", "diagnostics"]);
+}
+
+/// `--only userdata` prints the userData as cloud-init reads a file: it starts with
+/// `#cloud-config` (no `---`), and several Wukongs are separated by `---`.
+#[test]
+fn render_only_userdata_starts_with_the_cloud_config_header() {
+    let o = run(
+        &[
+            "render",
+            &fixture("boot-disk-registry.yaml"),
+            "--only",
+            "userdata",
+        ],
+        b"",
+    );
+    status(&o, 0);
+    assert!(
+        o.stdout
+            .starts_with("#cloud-config\nuser:\n  name: alice\n"),
+        "{}",
+        o.stdout
+    );
+    let two = format!(
+        "{}\n---\n{}",
+        std::fs::read_to_string(fixture("boot-disk-registry.yaml")).unwrap(),
+        std::fs::read_to_string(fixture("plaintext-password.yaml")).unwrap()
+    );
+    let o = run(&["render", "-", "--only", "userdata"], two.as_bytes());
+    status(&o, 0);
+    let parts: Vec<&str> = o.stdout.split("---\n").collect();
+    assert_eq!(parts.len(), 2, "{}", o.stdout);
+    assert!(
+        parts.iter().all(|p| p.starts_with("#cloud-config\n")),
+        "{}",
+        o.stdout
+    );
+    // The plaintext password is what the user asked to see.
+    assert!(parts[1].contains("plain_text_passwd"), "{}", parts[1]);
+}
+
+/// `--only secret`: one Secret with a plaintext password; nothing, and a note, without one.
+#[test]
+fn render_only_secret() {
+    let o = run(
+        &[
+            "render",
+            &fixture("plaintext-password.yaml"),
+            "--only",
+            "secret",
+        ],
+        b"",
+    );
+    status(&o, 0);
+    let docs = wukong_net::source::parse(&o.stdout).documents;
+    assert_eq!(docs.len(), 1, "{}", o.stdout);
+    assert_eq!(docs[0].value["kind"], "Secret");
+    assert_eq!(docs[0].value["metadata"]["name"], "lab-user-userdata");
+    assert!(docs[0].value["stringData"]["userdata"]
+        .as_str()
+        .unwrap()
+        .starts_with("#cloud-config\n"));
+    let o = run(
+        &["render", &fixture("seed-dhcp.yaml"), "--only", "secret"],
+        b"",
+    );
+    status(&o, 0);
+    assert_eq!(o.stdout, "");
+    assert!(o.stderr.contains("no Secret to print"), "{}", o.stderr);
+}
+
+/// What `kubectl apply -f -` needs of the stream: every document has apiVersion, kind and
+/// metadata.name, a namespace exactly when its kind is namespaced, and each Wukong's objects
+/// come Secret, NADs, VM, NMState policies, so what the VM names exists before it.
+#[test]
+fn the_render_stream_is_in_apply_order() {
+    let mut input = String::new();
+    for f in [
+        "plaintext-password.yaml",
+        "seed-static.yaml",
+        "boot-disk-registry.yaml",
+        "gpu-ha.yaml",
+    ] {
+        input.push_str(&std::fs::read_to_string(fixture(f)).unwrap());
+        input.push_str("\n---\n");
+    }
+    let o = run(&["render", "-"], input.as_bytes());
+    status(&o, 0);
+    let docs = wukong_net::source::parse(&o.stdout).documents;
+    assert!(docs.len() >= 8, "{}", o.stdout);
+    let rank = |k: &str| match k {
+        "Secret" => 0,
+        "NetworkAttachmentDefinition" => 1,
+        "VirtualMachine" => 2,
+        "NodeNetworkConfigurationPolicy" => 3,
+        other => panic!("unexpected kind {other}"),
+    };
+    let rendered_nads: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.value["kind"] == "NetworkAttachmentDefinition")
+        .map(|d| d.value["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert!(!rendered_nads.is_empty());
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut last = 0;
+    let mut secrets = 0;
+    for d in &docs {
+        let v = &d.value;
+        assert!(v["apiVersion"].is_string(), "{v}");
+        let kind = v["kind"].as_str().unwrap();
+        let name = v["metadata"]["name"].as_str().unwrap().to_string();
+        assert!(!name.is_empty());
+        let namespaced = kind != "NodeNetworkConfigurationPolicy";
+        assert_eq!(
+            v["metadata"]["namespace"].is_string(),
+            namespaced,
+            "{kind} {name}"
+        );
+        let r = rank(kind);
+        if r < last {
+            // A new Wukong's objects begin with a rank lower than the last one's VM or NNCP.
+            assert!(last >= 2, "{kind} {name} after rank {last}");
+        }
+        last = r;
+        if kind == "Secret" {
+            secrets += 1;
+        }
+        if kind == "VirtualMachine" {
+            let t = &v["spec"]["template"]["spec"];
+            for vol in t["volumes"].as_array().unwrap() {
+                if let Some(s) = vol["cloudInitNoCloud"]["secretRef"]["name"].as_str() {
+                    assert!(
+                        seen.contains(&("Secret".into(), s.into())),
+                        "{name}: Secret {s} not before it"
+                    );
+                }
+            }
+            for net in t["networks"].as_array().unwrap() {
+                if let Some(n) = net["multus"]["networkName"].as_str() {
+                    // NADs wukong-net renders come before the VM; others (nadName) exist already.
+                    if rendered_nads.contains(&n) {
+                        assert!(
+                            seen.contains(&("NetworkAttachmentDefinition".into(), n.into())),
+                            "{name}: NAD {n} not before it"
+                        );
+                    }
+                }
+            }
+        }
+        seen.push((kind.to_string(), name));
+    }
+    assert_eq!(secrets, 1);
 }
 
 #[test]
@@ -156,7 +316,7 @@ fn errors_render_nothing_and_exit_1() {
 
 #[test]
 fn check_human_shows_a_located_snippet() {
-    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: ext\n    physicalInterface: ens192\n    vlanId: 5000\n    ipConfig: {mode: dhcp}\n";
+    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: ext\n    physicalInterface: ens192\n    vlanId: 5000\n    ipConfig: {mode: dhcp}\n  osImage: ubuntu:22.04\n";
     let o = run(&["check", "-"], spec.as_bytes());
     status(&o, 1);
     let out = &o.stdout;
@@ -192,7 +352,7 @@ fn check_json_lists_files() {
 
 #[test]
 fn warnings_alone_exit_0() {
-    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: ext\n    nadName: existing\n    ipConfig: {mode: dhcp}\n    ipconfig: {}\n";
+    let spec = "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {name: vm1, uid: u}\nspec:\n  networks:\n  - name: ext\n    nadName: existing\n    ipConfig: {mode: dhcp}\n    ipconfig: {}\n  osImage: ubuntu:22.04\n";
     let (o, diags) = check_json(spec.as_bytes());
     status(&o, 0);
     assert_eq!(diags[0]["code"], "unknown-field");

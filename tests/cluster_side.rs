@@ -4,8 +4,12 @@
 //! - every generated VirtualMachine against KubeVirt's published OpenAPI schema with unknown
 //!   fields as errors, as `kubectl apply --validate=strict` against a cluster would.
 //!
-//! Inputs: every fixture in tests/fixtures/. The KubeVirt schema is read from
-//! `tests/data/schemas/kubevirt-swagger.json` (provenance in tests/data/README.md).
+//! - every `dataVolumeTemplates` entry against CDI's own DataVolume schema (closed the same way);
+//! - every rendered Secret against the rules of the Kubernetes API (neither swagger defines it).
+//!
+//! Inputs: every fixture in tests/fixtures/ (and, for the VM side, tests/crd_fixtures/). The
+//! schemas are read from `tests/data/schemas/kubevirt-swagger.json` and `cdi-swagger.json`
+//! (provenance in tests/data/README.md).
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -23,7 +27,18 @@ fn read(path: &Path) -> String {
 
 /// Every fixture, rendered. None of tests/fixtures is meant to be invalid.
 fn rendered_fixtures() -> Vec<(String, Vec<(Wukong, Manifests)>)> {
-    let dir = manifest_dir().join("tests/fixtures");
+    rendered_dir("tests/fixtures")
+}
+
+/// The fixtures and the CRD fixtures (every-field.yaml sets every field of the API).
+fn all_rendered() -> Vec<(String, Vec<(Wukong, Manifests)>)> {
+    let mut all = rendered_fixtures();
+    all.extend(rendered_dir("tests/crd_fixtures"));
+    all
+}
+
+fn rendered_dir(dir: &str) -> Vec<(String, Vec<(Wukong, Manifests)>)> {
+    let dir = manifest_dir().join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -307,7 +322,12 @@ fn close_objects(schema: &mut Value) {
 /// KubeVirt's swagger definitions as one JSON Schema (Draft 4, what OpenAPI 2.0 builds on) whose
 /// root is `v1.VirtualMachine` and whose `#/definitions/...` references resolve.
 fn kubevirt_vm_validator() -> jsonschema::Validator {
-    let path = manifest_dir().join("tests/data/schemas/kubevirt-swagger.json");
+    swagger_validator("kubevirt-swagger.json", "v1.VirtualMachine")
+}
+
+/// One definition of a swagger file in tests/data/schemas/ as a closed JSON Schema.
+fn swagger_validator(file: &str, root: &str) -> jsonschema::Validator {
+    let path = manifest_dir().join("tests/data/schemas").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "KubeVirt's OpenAPI spec is missing at {} ({e}): it is part of the repository \
@@ -319,17 +339,17 @@ fn kubevirt_vm_validator() -> jsonschema::Validator {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut definitions = swagger["definitions"].clone();
     assert!(
-        definitions.get("v1.VirtualMachine").is_some(),
-        "no v1.VirtualMachine in {}",
+        definitions.get(root).is_some(),
+        "no {root} in {}",
         path.display()
     );
     if let Some(defs) = definitions.as_object_mut() {
         defs.values_mut().for_each(close_objects);
     }
     let schema =
-        json!({"definitions": definitions, "allOf": [{"$ref": "#/definitions/v1.VirtualMachine"}]});
+        json!({"definitions": definitions, "allOf": [{"$ref": format!("#/definitions/{root}")}]});
     jsonschema::draft4::new(&schema)
-        .unwrap_or_else(|e| panic!("the KubeVirt schema does not compile: {e}"))
+        .unwrap_or_else(|e| panic!("the schema of {file} does not compile: {e}"))
 }
 
 fn vm_errors(v: &jsonschema::Validator, vm: &Value) -> Vec<String> {
@@ -342,7 +362,7 @@ fn vm_errors(v: &jsonschema::Validator, vm: &Value) -> Vec<String> {
 fn every_virtual_machine_is_valid_against_kubevirts_schema() {
     let validator = kubevirt_vm_validator();
     let mut vms = 0;
-    for (fixture, rendered) in rendered_fixtures() {
+    for (fixture, rendered) in all_rendered() {
         for (_, m) in &rendered {
             let vm = serde_json::to_value(&m.virtual_machine)
                 .unwrap_or_else(|e| panic!("{fixture}: {e}"));
@@ -354,7 +374,7 @@ fn every_virtual_machine_is_valid_against_kubevirts_schema() {
             vms += 1;
         }
     }
-    assert!(vms >= 2, "only {vms} VirtualMachines were checked");
+    assert!(vms >= 20, "only {vms} VirtualMachines were checked");
 }
 
 /// The validator rejects what a strict API server would, so its acceptance means something.
@@ -387,9 +407,9 @@ fn kubevirt_schema_rejects_misspelt_fields_and_wrong_types() {
         ),
         (
             "networkdata instead of networkData",
-            "/volumes/0/cloudInitNoCloud",
+            "/volumes/1/cloudInitNoCloud",
             |vm| {
-                let src = &mut vm["spec"]["template"]["spec"]["volumes"][0]["cloudInitNoCloud"];
+                let src = &mut vm["spec"]["template"]["spec"]["volumes"][1]["cloudInitNoCloud"];
                 if let Some(m) = src.as_object_mut() {
                     let data = m.remove("networkData").unwrap_or_default();
                     m.insert("networkdata".into(), data);
@@ -439,4 +459,302 @@ fn kubevirt_schema_rejects_misspelt_fields_and_wrong_types() {
             "{what}: no error at {want}: {errors:#?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disks, cloud-init sources and Secrets
+
+/// Every `dataVolumeTemplates` entry as CDI would create it, checked against CDI's own schema
+/// (KubeVirt's embedded DataVolumeSpec is checked with the VM above: both must accept it).
+#[test]
+fn every_data_volume_template_is_valid_against_cdi() {
+    let cdi = swagger_validator("cdi-swagger.json", "v1beta1.DataVolume");
+    let (mut templates, mut registry, mut http, mut blank) = (0, 0, 0, 0);
+    for (fixture, rendered) in all_rendered() {
+        for (_, m) in &rendered {
+            let vm = serde_json::to_value(&m.virtual_machine).unwrap();
+            let Some(list) = vm["spec"]["dataVolumeTemplates"].as_array() else {
+                continue;
+            };
+            let volumes = vm["spec"]["template"]["spec"]["volumes"]
+                .as_array()
+                .unwrap();
+            for t in list {
+                let mut dv = t.clone();
+                dv["apiVersion"] = json!("cdi.kubevirt.io/v1beta1");
+                dv["kind"] = json!("DataVolume");
+                let errors = vm_errors(&cdi, &dv);
+                assert!(
+                    errors.is_empty(),
+                    "{fixture}: CDI's schema rejects {dv:#}: {errors:#?}"
+                );
+                // KubeVirt refuses a template no volume references.
+                let name = &t["metadata"]["name"];
+                assert!(
+                    volumes.iter().any(|v| v["dataVolume"]["name"] == *name),
+                    "{fixture}: the template {name} is not referenced by a volume"
+                );
+                let source = &t["spec"]["source"];
+                assert_eq!(
+                    source.as_object().map(|o| o.len()),
+                    Some(1),
+                    "{fixture}: {source}"
+                );
+                if let Some(url) = source["registry"]["url"].as_str() {
+                    registry += 1;
+                    assert!(
+                        url.starts_with("docker://") || url.starts_with("oci-archive://"),
+                        "{fixture}: CDI needs the scheme: {url}"
+                    );
+                } else if let Some(url) = source["http"]["url"].as_str() {
+                    http += 1;
+                    assert!(
+                        url.starts_with("http://") || url.starts_with("https://"),
+                        "{url}"
+                    );
+                } else {
+                    blank += 1;
+                    assert_eq!(source["blank"], json!({}), "{fixture}");
+                }
+                templates += 1;
+            }
+        }
+    }
+    assert!(
+        templates >= 5 && registry >= 2 && http >= 1 && blank >= 2,
+        "too few templates: {templates} ({registry} registry, {http} http, {blank} blank)"
+    );
+}
+
+/// The VM's disks: bootOrder unique, one boot disk first, and each disk has its volume.
+#[test]
+fn boot_orders_are_unique_and_every_disk_has_a_volume() {
+    let mut booting = 0;
+    for (fixture, rendered) in all_rendered() {
+        for (w, m) in &rendered {
+            let vm = serde_json::to_value(&m.virtual_machine).unwrap();
+            let spec = &vm["spec"]["template"]["spec"];
+            let disks = spec["domain"]["devices"]["disks"].as_array().unwrap();
+            let volumes = spec["volumes"].as_array().unwrap();
+            let disk_names: Vec<&Value> = disks.iter().map(|d| &d["name"]).collect();
+            let volume_names: Vec<&Value> = volumes.iter().map(|v| &v["name"]).collect();
+            assert_eq!(disk_names, volume_names, "{fixture}");
+            let orders: Vec<i64> = disks
+                .iter()
+                .filter_map(|d| d["bootOrder"].as_i64())
+                .collect();
+            let mut unique = orders.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), orders.len(), "{fixture}: {orders:?}");
+            let boots =
+                w.spec.disks.iter().any(|d| d.boot == Some(true)) || w.spec.os_image.is_some();
+            if boots {
+                booting += 1;
+                assert_eq!(
+                    disks[0]["bootOrder"], 1,
+                    "{fixture}: the boot disk comes first"
+                );
+            } else {
+                assert!(orders.is_empty(), "{fixture}: {orders:?}");
+            }
+        }
+    }
+    assert!(booting >= 5, "only {booting} fixtures boot");
+}
+
+/// KubeVirt's admission: exactly one userData source, at most one networkData source, inline
+/// userData at most 2048 bytes.
+#[test]
+fn cloud_init_sources_are_what_kubevirt_admits() {
+    let mut from_secret = 0;
+    for (fixture, rendered) in all_rendered() {
+        for (_, m) in &rendered {
+            let vm = serde_json::to_value(&m.virtual_machine).unwrap();
+            let volumes = vm["spec"]["template"]["spec"]["volumes"]
+                .as_array()
+                .unwrap();
+            let sources: Vec<&Value> = volumes
+                .iter()
+                .filter_map(|v| v.get("cloudInitNoCloud"))
+                .collect();
+            assert_eq!(sources.len(), 1, "{fixture}");
+            let src = sources[0].as_object().unwrap();
+            let user = ["userData", "userDataBase64", "secretRef"];
+            let network = ["networkData", "networkDataBase64", "networkDataSecretRef"];
+            assert_eq!(
+                user.iter().filter(|k| src.contains_key(**k)).count(),
+                1,
+                "{fixture}"
+            );
+            assert!(
+                network.iter().filter(|k| src.contains_key(**k)).count() <= 1,
+                "{fixture}"
+            );
+            if let Some(text) = src.get("userData").and_then(Value::as_str) {
+                assert!(text.len() <= 2048, "{fixture}: {} bytes inline", text.len());
+            } else {
+                from_secret += 1;
+                assert!(m.secret.is_some(), "{fixture}: secretRef without a Secret");
+            }
+        }
+    }
+    assert!(
+        from_secret >= 1,
+        "no fixture takes its userData from a Secret"
+    );
+}
+
+/// A Secret is valid as the Kubernetes API validates one (no swagger file here defines it):
+/// v1 Secret, Opaque, a DNS-1123 subdomain name in the Wukong's namespace, data keys of
+/// `[-._a-zA-Z0-9]+`, and the one key KubeVirt reads (`userdata`), named by the VM.
+#[test]
+fn every_secret_is_a_valid_secret_the_vm_names() {
+    let key_ok = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+    };
+    let subdomain = |s: &str| {
+        s.len() <= 253
+            && s.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            })
+    };
+    let mut secrets = 0;
+    for (fixture, rendered) in all_rendered() {
+        for (w, m) in &rendered {
+            let Some(secret) = &m.secret else { continue };
+            secrets += 1;
+            let v = serde_json::to_value(secret).unwrap();
+            assert_eq!(v["apiVersion"], "v1", "{fixture}");
+            assert_eq!(v["kind"], "Secret", "{fixture}");
+            assert_eq!(v["type"], "Opaque", "{fixture}");
+            let name = v["metadata"]["name"].as_str().unwrap();
+            assert!(subdomain(name), "{fixture}: {name}");
+            assert_eq!(
+                v["metadata"]["namespace"],
+                json!(w.metadata.namespace),
+                "{fixture}"
+            );
+            let keys: Vec<&String> = v["stringData"].as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["userdata"], "{fixture}");
+            assert!(keys.iter().all(|k| key_ok(k)));
+            assert!(v.get("data").is_none(), "{fixture}");
+            let vm = serde_json::to_value(&m.virtual_machine).unwrap();
+            let refs: Vec<&Value> = vm["spec"]["template"]["spec"]["volumes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v["cloudInitNoCloud"].get("secretRef"))
+                .collect();
+            assert_eq!(refs, [&json!({"name": name})], "{fixture}");
+            // The password is in the Secret and nowhere in the VM.
+            if let Some(p) = w
+                .spec
+                .cloud_init_user
+                .as_ref()
+                .and_then(|u| u.password.as_ref())
+            {
+                assert!(
+                    secret.string_data["userdata"].contains(p.as_str()),
+                    "{fixture}"
+                );
+                assert!(
+                    !emit::to_yaml(&m.virtual_machine).contains("plain_text_passwd"),
+                    "{fixture}"
+                );
+            }
+        }
+    }
+    assert!(secrets >= 1, "no fixture renders a Secret");
+}
+
+/// The schemas refuse misspelt keys of the new parts, so their acceptance means something.
+#[test]
+fn the_schemas_reject_misspelt_disk_and_credential_fields() {
+    let kubevirt = kubevirt_vm_validator();
+    let cdi = swagger_validator("cdi-swagger.json", "v1beta1.DataVolume");
+    let report = wukong_net::render(&read(
+        &manifest_dir().join("tests/fixtures/boot-disk-registry.yaml"),
+    ));
+    let vm = serde_json::to_value(&report.manifests[0].virtual_machine).unwrap();
+    assert!(kubevirt.is_valid(&vm));
+    let mut dv = vm["spec"]["dataVolumeTemplates"][0].clone();
+    dv["apiVersion"] = json!("cdi.kubevirt.io/v1beta1");
+    dv["kind"] = json!("DataVolume");
+    assert!(cdi.is_valid(&dv));
+
+    let rename = |v: &mut Value, from: &str, to: &str| {
+        let m = v.as_object_mut().unwrap();
+        let x = m.remove(from).unwrap_or_else(|| panic!("no {from}"));
+        m.insert(to.into(), x);
+    };
+    let mut broken = dv.clone();
+    rename(&mut broken["spec"]["source"]["registry"], "url", "URL");
+    assert!(!cdi.is_valid(&broken), "CDI accepts registry.URL");
+    let mut broken = dv.clone();
+    rename(
+        &mut broken["spec"]["storage"]["resources"],
+        "requests",
+        "request",
+    );
+    assert!(!cdi.is_valid(&broken), "CDI accepts resources.request");
+
+    let mut broken = vm.clone();
+    rename(
+        &mut broken["spec"]["template"]["spec"]["domain"]["devices"]["disks"][0],
+        "bootOrder",
+        "bootorder",
+    );
+    assert!(!kubevirt.is_valid(&broken), "KubeVirt accepts bootorder");
+    let mut broken = vm.clone();
+    rename(
+        &mut broken["spec"]["template"]["spec"]["accessCredentials"][0]["sshPublicKey"]
+            ["propagationMethod"],
+        "noCloud",
+        "nocloud",
+    );
+    assert!(
+        !kubevirt.is_valid(&broken),
+        "KubeVirt accepts propagationMethod.nocloud"
+    );
+    let mut broken = vm.clone();
+    rename(
+        &mut broken["spec"]["dataVolumeTemplates"][0]["spec"]["source"]["registry"],
+        "url",
+        "URL",
+    );
+    assert!(
+        !kubevirt.is_valid(&broken),
+        "KubeVirt accepts registry.URL in a template"
+    );
+}
+
+/// What `render` writes passes `check` (the strict KubeVirt schema, the admission rules for VMs,
+/// NADs and NMState policies, the references between them) with no error and no warning.
+#[test]
+fn rendered_manifests_pass_check_without_findings() {
+    let mut streams = 0;
+    for (fixture, rendered) in all_rendered() {
+        let manifests: Vec<Manifests> = rendered.into_iter().map(|(_, m)| m).collect();
+        let stream = wukong_net::render::manifests_yaml(&manifests, None);
+        let report = wukong_net::check(&stream);
+        let findings: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity >= wukong_net::Severity::Warning)
+            .collect();
+        assert!(
+            findings.is_empty(),
+            "{fixture}: check finds {findings:#?}\n{stream}"
+        );
+        streams += 1;
+    }
+    assert!(streams >= 15, "only {streams} streams checked");
 }

@@ -1,5 +1,5 @@
-//! Golden tests: the seed's DHCP and static examples render to the reviewed manifests in
-//! tests/golden/. `BLESS=1 cargo test --test golden` rewrites them after a deliberate change;
+//! Golden tests: the seed's DHCP and static examples, the CRD fixture that sets every field and
+//! a plaintext password (a Secret) render to the reviewed manifests in tests/golden/. `BLESS=1 cargo test --test golden` rewrites them after a deliberate change;
 //! review the diff before committing.
 
 use std::path::{Path, PathBuf};
@@ -10,7 +10,11 @@ fn root() -> PathBuf {
 }
 
 fn golden(fixture: &str) {
-    let input = std::fs::read_to_string(root().join("tests/fixtures").join(fixture)).unwrap();
+    golden_of("tests/fixtures", fixture);
+}
+
+fn golden_of(dir: &str, fixture: &str) {
+    let input = std::fs::read_to_string(root().join(dir).join(fixture)).unwrap();
     let report = wukong_net::render(&input);
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     let got = manifests_yaml(&report.manifests, None);
@@ -46,6 +50,132 @@ fn seed_static_example() {
     golden("seed-static.yaml");
 }
 
+#[test]
+fn every_field_example() {
+    golden_of("tests/crd_fixtures", "every-field.yaml");
+}
+
+#[test]
+fn plaintext_password_example() {
+    golden("plaintext-password.yaml");
+}
+
+/// The seed's VM boots: the containerdisk of its osImage is the first disk with bootOrder 1,
+/// it is started (runStrategy Always, never `running`), its memory is requested, and cloud-init
+/// gets userData (it reads the network-config only with one).
+#[test]
+fn seed_dhcp_boots() {
+    let input = std::fs::read_to_string(root().join("tests/fixtures/seed-dhcp.yaml")).unwrap();
+    let m = &wukong_net::render(&input).manifests[0];
+    let vm = serde_json::to_value(&m.virtual_machine).unwrap();
+    assert_eq!(vm["spec"]["runStrategy"], "Always");
+    assert!(vm["spec"].get("running").is_none());
+    let t = &vm["spec"]["template"]["spec"];
+    assert_eq!(
+        t["domain"]["devices"]["disks"][0],
+        serde_json::json!({"name": "containerdisk", "bootOrder": 1, "disk": {"bus": "virtio"}})
+    );
+    assert_eq!(
+        t["volumes"][0],
+        serde_json::json!({"name": "containerdisk", "containerDisk": {"image": "quay.io/containerdisks/ubuntu:22.04"}})
+    );
+    assert_eq!(t["domain"]["resources"]["requests"]["memory"], "4Gi");
+    assert_eq!(t["domain"]["memory"]["guest"], "4Gi");
+    assert_eq!(
+        t["volumes"][1]["cloudInitNoCloud"]["userData"],
+        "#cloud-config\n{}\n"
+    );
+    assert!(m.secret.is_none());
+}
+
+/// every-field.yaml: each field it sets lands where the README's mapping table says.
+#[test]
+fn every_field_semantics() {
+    let input =
+        std::fs::read_to_string(root().join("tests/crd_fixtures/every-field.yaml")).unwrap();
+    let m = &wukong_net::render(&input).manifests[0];
+    let vm = serde_json::to_value(&m.virtual_machine).unwrap();
+    assert_eq!(vm["spec"]["runStrategy"], "RerunOnFailure");
+    let dvs = &vm["spec"]["dataVolumeTemplates"];
+    assert_eq!(dvs[0]["metadata"]["name"], "everything-rootdisk");
+    assert_eq!(
+        dvs[0]["spec"]["source"]["registry"]["url"],
+        "docker://docker.io/library/ubuntu:22.04"
+    );
+    assert_eq!(
+        dvs[0]["spec"]["storage"]["resources"]["requests"]["storage"],
+        "80Gi"
+    );
+    assert_eq!(dvs[0]["spec"]["storage"]["storageClassName"], "standard");
+    assert_eq!(dvs[1]["spec"]["source"], serde_json::json!({"blank": {}}));
+    let t = &vm["spec"]["template"]["spec"];
+    assert_eq!(t["domain"]["cpu"]["cores"], 4);
+    assert_eq!(t["domain"]["devices"]["disks"][0]["bootOrder"], 1);
+    assert_eq!(t["domain"]["devices"]["disks"][1]["name"], "data");
+    assert!(t["domain"]["devices"]["disks"][1]
+        .get("bootOrder")
+        .is_none());
+    assert_eq!(
+        t["domain"]["devices"]["gpus"],
+        serde_json::json!([{"name": "gpu0", "deviceName": "nvidia.com/gpu"}])
+    );
+    assert_eq!(t["evictionStrategy"], "None");
+    assert_eq!(
+        t["accessCredentials"][0]["sshPublicKey"],
+        serde_json::json!({"source": {"secret": {"secretName": "demo-ssh-keys"}}, "propagationMethod": {"noCloud": {}}})
+    );
+    assert_eq!(t["nodeSelector"]["disktype"], "ssd");
+    assert_eq!(t["tolerations"][1]["tolerationSeconds"], 300);
+    assert_eq!(
+        vm["spec"]["template"]["metadata"]["labels"]["vm.novasphere.dev/anti-affinity"],
+        "true"
+    );
+    let term =
+        &t["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0];
+    assert_eq!(
+        term["podAffinityTerm"]["topologyKey"],
+        "kubernetes.io/hostname"
+    );
+    // The hash wins over the plaintext password, which is rendered nowhere.
+    assert!(
+        m.user_data.contains("passwd: $6$rounds=4096$salt$hash"),
+        "{}",
+        m.user_data
+    );
+    assert!(!m.user_data.contains("changeme"));
+    assert!(m.secret.is_none());
+}
+
+/// A plaintext password travels only in the Secret, which the VM references.
+#[test]
+fn plaintext_password_goes_into_the_secret() {
+    let input =
+        std::fs::read_to_string(root().join("tests/fixtures/plaintext-password.yaml")).unwrap();
+    let report = wukong_net::render(&input);
+    let m = &report.manifests[0];
+    let secret = m.secret.as_ref().expect("no Secret");
+    assert_eq!(secret.metadata.name, "lab-user-userdata");
+    assert!(
+        secret.string_data["userdata"].contains("plain_text_passwd: 'yes'")
+            || secret.string_data["userdata"].contains("plain_text_passwd: \"yes\""),
+        "{}",
+        secret.string_data["userdata"]
+    );
+    let vm = wukong_net::emit::to_yaml(&m.virtual_machine);
+    assert!(
+        !vm.contains("plain_text_passwd") && !vm.contains("userData"),
+        "{vm}"
+    );
+    assert!(
+        vm.contains("secretRef:\n            name: lab-user-userdata"),
+        "{vm}"
+    );
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code.as_str() == "plaintext-password"));
+}
+
 /// What the seed's design note promises, asserted on the structure rather than the text.
 #[test]
 fn seed_dhcp_semantics() {
@@ -65,10 +195,10 @@ fn seed_dhcp_semantics() {
     assert_eq!(ifaces[1]["macAddress"], eth1["match"]["macaddress"]);
     assert!(ifaces[1].get("bridge").is_some());
     assert!(ifaces[0].get("masquerade").is_some());
-    // networkData rides in cloudInitNoCloud.networkData, never userData.
-    let vol = &vm["spec"]["template"]["spec"]["volumes"][0]["cloudInitNoCloud"];
+    // networkData rides in cloudInitNoCloud.networkData, never in userData.
+    let vol = &vm["spec"]["template"]["spec"]["volumes"][1]["cloudInitNoCloud"];
     assert_eq!(vol["networkData"], m.network_data.as_str());
-    assert!(vol.get("userData").is_none());
+    assert!(!vol["userData"].as_str().unwrap().contains("network"));
     // The NAD: bridge plugin, L2 only (no IPAM type), no pod-side interface config.
     let cfg: serde_json::Value =
         serde_json::from_str(&m.network_attachment_definitions[0].spec.config).unwrap();

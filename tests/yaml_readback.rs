@@ -45,9 +45,13 @@ fn outputs() -> Vec<(String, String, Vec<Value>)> {
                 m.network_data.clone(),
                 vec![want],
             ));
+            // What we serialized into userData (cloud-init reads it with PyYAML too).
+            let want = serde_json::to_value(wukong_net::cloud_init::cloud_config(w)).unwrap();
+            out.push((format!("{name}: userData"), m.user_data.clone(), vec![want]));
         }
         let mut docs = Vec::new();
         for m in &report.manifests {
+            docs.extend(m.secret.iter().map(|s| serde_json::to_value(s).unwrap()));
             docs.extend(
                 m.network_attachment_definitions
                     .iter()

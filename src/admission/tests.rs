@@ -8,7 +8,7 @@ fn wukong(networks: Value) -> Value {
     json!({
         "apiVersion": "vm.novasphere.dev/v1alpha1", "kind": "Wukong",
         "metadata": {"name": "vm1", "namespace": "lab", "uid": "0d8c4a5e-1111-2222-3333-444455556666"},
-        "spec": {"cpu": 2, "memory": "4Gi", "networks": networks}
+        "spec": {"cpu": 2, "memory": "4Gi", "osImage": "ubuntu:22.04", "networks": networks}
     })
 }
 

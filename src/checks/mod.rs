@@ -24,6 +24,9 @@ pub fn check_wukong(w: &Wukong) -> Vec<Diagnostic> {
     storage::check(w, &mut out);
     cloud_init_user::check(w, &mut out);
     scheduling::check(w, &mut out);
+    // What rendering will do with the rest of the spec (no boot disk, a plaintext password,
+    // fields not rendered): reported by check too, so every shell says it before rendering.
+    crate::render::notes(w, &mut out);
     out
 }
 

@@ -10,11 +10,12 @@
 //! - `invalid-node-selector` is an **error**: leaving a selector entry out would loosen
 //!   scheduling (the VM could land on a node it was kept off), and rendering it makes the
 //!   virt-launcher pod invalid. Neither is safe, so the spec must change.
-//! - `run-strategy-conflict` is a warning: the VM renders with [`run_strategy`]'s choice.
+//! The run strategy and its conflicts are rendering decisions: `kubevirt::run_strategy` and
+//! `kubevirt::notes`.
 
 use super::{is_label_value, is_qualified_name};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{RestartPolicy, RunStrategy, Toleration, Wukong};
+use crate::model::{Toleration, Wukong};
 
 /// The taint effects Kubernetes knows (`core.TaintEffect*`).
 pub const TAINT_EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
@@ -37,7 +38,6 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
             node_selector(selector, out);
         }
     }
-    run_strategy_conflicts(w, out);
 }
 
 /// What is wrong with a toleration, as (field, reason), following Kubernetes'
@@ -132,94 +132,6 @@ fn node_selector(selector: &std::collections::BTreeMap<String, String>, out: &mu
         let d = Diagnostic::new(Code::InvalidNodeSelector, path, why)
             .with_hint("write node labels as `kubectl get nodes --show-labels` shows them, e.g. `kubernetes.io/os: linux` or `disktype: ssd`");
         out.push(if bad_key { d.at_key() } else { d });
-    }
-}
-
-/// Where the rendered runStrategy comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStrategySource {
-    StartStrategyRunStrategy,
-    AutoStart,
-    RestartPolicy,
-    Default,
-}
-
-/// The runStrategy a Wukong renders to: `startStrategy.runStrategy`; else `autoStart`
-/// (`Always` / `Halted`); else `highAvailability.restartPolicy` (Always -> `Always`,
-/// OnFailure -> `RerunOnFailure`, Never -> `Once`); else `Always`, as the original operator's
-/// autoStart defaulted to true. The renderer should use this, so that the conflicts reported
-/// here describe what it renders.
-pub fn run_strategy(w: &Wukong) -> (&'static str, RunStrategySource) {
-    let start = w.spec.start_strategy.as_ref();
-    if let Some(rs) = start.and_then(|s| s.run_strategy) {
-        return (rs.as_str(), RunStrategySource::StartStrategyRunStrategy);
-    }
-    if let Some(auto) = start.and_then(|s| s.auto_start) {
-        let rs = if auto { "Always" } else { "Halted" };
-        return (rs, RunStrategySource::AutoStart);
-    }
-    if let Some(p) = restart_policy(w) {
-        return (from_restart_policy(p), RunStrategySource::RestartPolicy);
-    }
-    ("Always", RunStrategySource::Default)
-}
-
-fn restart_policy(w: &Wukong) -> Option<RestartPolicy> {
-    w.spec.high_availability.as_ref()?.restart_policy
-}
-
-fn from_restart_policy(p: RestartPolicy) -> &'static str {
-    match p {
-        RestartPolicy::Always => "Always",
-        RestartPolicy::OnFailure => "RerunOnFailure",
-        RestartPolicy::Never => "Once",
-    }
-}
-
-fn run_strategy_conflicts(w: &Wukong, out: &mut Vec<Diagnostic>) {
-    let start = w.spec.start_strategy.as_ref();
-    let (chosen, source) = run_strategy(w);
-    if let (Some(rs), Some(auto)) = (
-        start.and_then(|s| s.run_strategy),
-        start.and_then(|s| s.auto_start),
-    ) {
-        let disagree = match rs {
-            RunStrategy::Always | RunStrategy::RerunOnFailure => !auto,
-            RunStrategy::Manual => auto,
-        };
-        if disagree {
-            out.push(
-                Diagnostic::new(
-                    Code::RunStrategyConflict,
-                    "spec.startStrategy.autoStart",
-                    format!(
-                        "autoStart: {auto} disagrees with runStrategy: {}; the VM is rendered with runStrategy {}",
-                        rs.as_str(),
-                        rs.as_str()
-                    ),
-                )
-                .with_hint("remove autoStart: runStrategy says when the VM runs"),
-            );
-        }
-    }
-    if let Some(p) = restart_policy(w) {
-        let wanted = from_restart_policy(p);
-        if source != RunStrategySource::RestartPolicy && wanted != chosen {
-            let by = match source {
-                RunStrategySource::StartStrategyRunStrategy => "startStrategy.runStrategy",
-                _ => "startStrategy.autoStart",
-            };
-            out.push(
-                Diagnostic::new(
-                    Code::RunStrategyConflict,
-                    "spec.highAvailability.restartPolicy",
-                    format!(
-                        "restartPolicy {p:?} means runStrategy {wanted}, but {by} makes it {chosen}, which is rendered"
-                    ),
-                )
-                .with_hint(format!("remove restartPolicy, or set `startStrategy.runStrategy` to the strategy you want (restartPolicy {p:?} alone renders {wanted})")),
-            );
-        }
     }
 }
 
@@ -352,20 +264,14 @@ mod tests {
         clean_of(&ha("{}", "Never"), Code::RunStrategyConflict);
 
         let w = |y: &str| match crate::check(y).wukongs.first() {
-            Some(w) => run_strategy(w),
+            Some(w) => crate::kubevirt::run_strategy(w),
             None => panic!("no Wukong in {y}"),
         };
-        assert_eq!(w(&with_spec("")), ("Always", RunStrategySource::Default));
+        assert_eq!(w(&with_spec("")), "Always");
+        assert_eq!(w(&start("{autoStart: false}")), "Halted");
+        assert_eq!(w(&ha("{}", "Never")), "Once");
         assert_eq!(
-            w(&start("{autoStart: false}")),
-            ("Halted", RunStrategySource::AutoStart)
-        );
-        assert_eq!(
-            w(&ha("{}", "Never")),
-            ("Once", RunStrategySource::RestartPolicy)
-        );
-        assert_eq!(
-            w(&ha("{autoStart: true, runStrategy: Manual}", "Always")).0,
+            w(&ha("{autoStart: true, runStrategy: Manual}", "Always")),
             "Manual"
         );
     }

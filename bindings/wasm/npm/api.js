@@ -59,8 +59,8 @@ function guarded(name, fn) {
 }
 
 /**
- * Renders every Wukong in `text`: `{networkData, networkAttachmentDefinitions, virtualMachine,
- * nodeNetworkConfigurationPolicies, diagnostics, ...}`, as `wukong-net render --format json`.
+ * Renders every Wukong in `text`: `{networkData, userData, secret, networkAttachmentDefinitions,
+ * virtualMachine, nodeNetworkConfigurationPolicies, diagnostics, ...}`, as `wukong-net render --format json`.
  * Bad input comes back as diagnostics, never as an exception.
  */
 export const render = guarded('render', wasmRender);

@@ -19,7 +19,8 @@ use wukong_net::admission::{self, Verdict};
 use wukong_net::kubevirt::VirtualMachine;
 use wukong_net::nad::NetworkAttachmentDefinition;
 use wukong_net::nmstate::NodeNetworkConfigurationPolicy;
-use wukong_net::render::Artifact;
+use wukong_net::render::{self, Artifact};
+use wukong_net::secret::Secret;
 use wukong_net::topology;
 use wukong_net::{emit, render_human, Diagnostic, Manifests, Report};
 
@@ -66,6 +67,10 @@ pub struct RenderOptions {
 pub struct YamlOutputs {
     /// The cloud-init network-config (documents separated by `---` when there are several).
     pub network_data: String,
+    /// The cloud-init userData (`#cloud-config`), as `render --only userdata` prints it.
+    pub user_data: String,
+    /// The userData Secrets (empty when every userData is inline).
+    pub secret: String,
     pub network_attachment_definitions: String,
     pub virtual_machine: String,
     pub node_network_configuration_policies: String,
@@ -79,6 +84,11 @@ pub struct YamlOutputs {
 pub struct RenderResult {
     /// The cloud-init network-config (Netplan v2) as YAML text; null when nothing rendered.
     pub network_data: Option<String>,
+    /// The cloud-init userData (`#cloud-config`) as text; null when nothing rendered.
+    pub user_data: Option<String>,
+    /// The Secret that carries the userData (a plaintext password, or too long to be inline);
+    /// null when the userData is inline in the VM.
+    pub secret: Option<Secret>,
     pub network_attachment_definitions: Vec<NetworkAttachmentDefinition>,
     pub virtual_machine: Option<VirtualMachine>,
     pub node_network_configuration_policies: Vec<NodeNetworkConfigurationPolicy>,
@@ -243,6 +253,12 @@ pub fn render_result(text: &str, options: &RenderOptions) -> RenderResult {
         network_data: first
             .filter(|_| keep(Artifact::NetworkData))
             .map(|m| m.network_data.clone()),
+        user_data: first
+            .filter(|_| keep(Artifact::UserData))
+            .map(|m| m.user_data.clone()),
+        secret: first
+            .filter(|_| keep(Artifact::Secret))
+            .and_then(|m| m.secret.clone()),
         network_attachment_definitions: first
             .filter(|_| keep(Artifact::Nad))
             .map(|m| m.network_attachment_definitions.clone())
@@ -287,8 +303,18 @@ fn yaml_outputs(manifests: &[Manifests], keep: &dyn Fn(Artifact) -> bool) -> Yam
     };
     let values =
         |f: &dyn Fn(&Manifests) -> Vec<serde_json::Value>| manifests.iter().flat_map(f).collect();
+    let user_data = if keep(Artifact::UserData) {
+        render::manifests_yaml(manifests, Some(Artifact::UserData))
+    } else {
+        String::new()
+    };
     YamlOutputs {
         network_data,
+        user_data,
+        secret: stream(
+            Artifact::Secret,
+            values(&|m| m.secret.iter().map(to_value).collect()),
+        ),
         network_attachment_definitions: stream(
             Artifact::Nad,
             values(&|m| {

@@ -96,6 +96,10 @@ enum Only {
     Vm,
     /// The NMState NodeNetworkConfigurationPolicies.
     Nncp,
+    /// The bare cloud-init userData (`#cloud-config`, no leading `---`).
+    Userdata,
+    /// The Secrets that carry userData (only for a plaintext password or a long userData).
+    Secret,
 }
 
 impl Only {
@@ -105,6 +109,8 @@ impl Only {
             Only::Nad => Artifact::Nad,
             Only::Vm => Artifact::Vm,
             Only::Nncp => Artifact::Nncp,
+            Only::Userdata => Artifact::UserData,
+            Only::Secret => Artifact::Secret,
         }
     }
 }
@@ -182,6 +188,12 @@ fn render(file: &str, only: Option<Only>, format: RenderFormat) -> Result<u8, St
                 eprintln!("wukong-net: no Wukong found in {name}");
                 String::new()
             } else {
+                if only == Some(Only::Secret) && report.manifests.iter().all(|m| m.secret.is_none())
+                {
+                    eprintln!(
+                        "wukong-net: no Secret to print: every userData is inline (a Secret is rendered only for a plaintext password or a userData over 2048 bytes)"
+                    );
+                }
                 manifests_yaml(&report.manifests, only.map(Only::artifact))
             }
         }
