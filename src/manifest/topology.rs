@@ -86,6 +86,9 @@ fn of_vm(
                 address: nic.addresses.first().cloned(),
                 gateway: None,
                 dns_servers: Vec::new(),
+                // Not derived from a hand-written networkData yet.
+                ipv4: None,
+                ipv6: None,
             }
         })
         .collect();
