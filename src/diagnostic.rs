@@ -311,6 +311,12 @@ codes! {
     /// IPAM routes: dst not CIDR or gw not an IP.
     IpamInvalidRoute = "ipam-invalid-route", Error;
         by "admission/cni/ipam.rs: check_routes";
+    /// host-local: a range set mixing IPv4 and IPv6 subnets, or a route whose gw is not of its dst's family.
+    IpamMixedFamilies = "ipam-mixed-families", Error;
+        by "admission/cni/ipam.rs: check_routes", "admission/cni/ipam.rs: range_set_families";
+    /// host-local: two range sets of one family, so the pod gets two addresses of it (dual stack is one set per family).
+    IpamFamilyTwice = "ipam-family-twice", Warning;
+        by "admission/cni/ipam.rs: range_set_families";
     /// A `network:` key in cloud-init userData, which cloud-init ignores.
     NetworkInUserData = "network-in-user-data", Error;
         by "admission/vm/cloud_init.rs: check_user_data";

@@ -127,6 +127,37 @@ fn a_set_resolves_nads_and_finds_conflicts() {
         .any(|c| c.0 == "single-address-nad-shared"));
 }
 
+/// A dual-stack NAD pinning one address per family (as the generator makes for a dual-stack
+/// static network) is as unshareable as a single-stack one.
+#[test]
+fn a_dual_stack_single_address_nad_is_not_shared() {
+    let nad = "apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata: {name: br-ext, namespace: lab}
+spec:
+  config: '{\"cniVersion\": \"0.4.0\", \"type\": \"bridge\", \"bridge\": \"br-ext\",
+    \"ipam\": {\"type\": \"host-local\", \"ranges\": [
+      [{\"subnet\": \"10.0.0.0/24\", \"rangeStart\": \"10.0.0.5\", \"rangeEnd\": \"10.0.0.5\"}],
+      [{\"subnet\": \"2001:db8::/64\", \"rangeStart\": \"2001:db8::5\", \"rangeEnd\": \"2001:db8::5\"}]]}}'
+";
+    let vm2 = VM_UNPINNED.replace("name: vm1", "name: vm2");
+    let reports = check_set(&[
+        ("vm1.yaml", VM_UNPINNED),
+        ("nad.yaml", nad),
+        ("vm2.yaml", &vm2),
+    ]);
+    let shared = reports[2]
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::SingleAddressNadShared)
+        .expect("single-address-nad-shared");
+    assert!(
+        shared.message.contains("10.0.0.5, 2001:db8::5"),
+        "{}",
+        shared.message
+    );
+}
+
 #[test]
 fn a_pool_template_is_checked_with_paths_from_the_pool() {
     let pool = "apiVersion: pool.kubevirt.io/v1alpha1
