@@ -225,7 +225,7 @@ codes! {
         by "checks/ip_config.rs: check_ipv6";
     /// An IPv6-only NIC on SLAAC alone: cloud-init 22.4's eni renderer leaves it down and its sysconfig renderer writes no IPV6INIT.
     Ipv6OnlySlaac = "ipv6-only-slaac-cloud-init", Warning;
-        by "checks/ip_config.rs: check_ipv6";
+        by "checks/ip_config.rs: check_ipv6", "network_config/portability.rs: router_advertisements";
     /// A DNS server of an address family the NIC has disabled.
     DnsFamilyDisabled = "dns-family-disabled", Warning;
         by "checks/ip_config.rs: dns_families";
@@ -423,6 +423,12 @@ codes! {
     /// Open vSwitch settings: netplan refuses them where Open vSwitch is not installed.
     NeedsOpenvswitch = "needs-openvswitch", Warning;
         by "network_config/portability.rs: openvswitch";
+    /// `accept-ra` without `dhcp6: true`: cloud-init 22.4's networkd renderer drops it.
+    AcceptRaDroppedByNetworkd = "accept-ra-dropped-by-networkd", Info;
+        by "network_config/portability.rs: router_advertisements";
+    /// `accept-ra: true` with an IPv6 address whose prefix is not /64: SLAAC needs a /64 prefix.
+    SlaacPrefixNot64 = "slaac-prefix-not-64", Warning;
+        by "network_config/portability.rs: router_advertisements";
     /// A `match.name` glob longer than the limit (256 characters); it matches no interface.
     MatchNameTooLong = "match-name-too-long", Error;
         by "network_config/glob.rs: check";
