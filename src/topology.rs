@@ -253,4 +253,50 @@ mod tests {
             }
         }
     }
+
+    /// Each NIC's IPv4 and IPv6 source, as the previewer shows them.
+    #[test]
+    fn ip_sources_name_each_family() {
+        let src = |ip: serde_json::Value| {
+            let net: crate::model::Network =
+                serde_json::from_value(serde_json::json!({"name": "ext", "ipConfig": ip})).unwrap();
+            let (v4, v6) = ip_sources(&net);
+            let show = |s: Option<IpSource>| {
+                let s = s.unwrap();
+                format!(
+                    "{} {} {}",
+                    s.source,
+                    s.address.unwrap_or_default(),
+                    s.gateway.unwrap_or_default()
+                )
+                .trim_end()
+                .to_string()
+            };
+            (show(v4), show(v6))
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        use serde_json::json;
+        assert_eq!(src(json!({"mode": "dhcp"})), pair("dhcp", "guest-default"));
+        assert_eq!(
+            src(json!({"mode": "static", "address": "2001:db8::5/64", "gateway": "fe80::1"})),
+            pair("off", "static 2001:db8::5/64 fe80::1")
+        );
+        assert_eq!(
+            src(json!({"mode": "static", "address": "10.0.0.5/24", "ipv6": {"mode": "slaac"}})),
+            pair("static 10.0.0.5/24", "slaac")
+        );
+        assert_eq!(
+            src(json!({"mode": "disabled", "ipv6": {"mode": "dhcp"}})),
+            pair("off", "dhcp")
+        );
+        assert_eq!(
+            src(json!({"mode": "dhcp", "ipv6": {"mode": "disabled"}})),
+            pair("dhcp", "off")
+        );
+        let pod: crate::model::Network =
+            serde_json::from_value(json!({"name": "default"})).unwrap();
+        assert_eq!(ip_sources(&pod).0.unwrap().source, "dhcp");
+        let bare: crate::model::Network = serde_json::from_value(json!({"name": "x"})).unwrap();
+        assert_eq!(ip_sources(&bare), (None, None));
+    }
 }

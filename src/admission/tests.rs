@@ -135,6 +135,27 @@ fn wukong_settings() {
         (v.diagnostics[0].code, v.diagnostics[0].path.as_str()),
         (Code::StaticIpNotAllowed, "spec.networks[0].ipConfig.mode")
     );
+    // A static IPv6 address beside DHCPv4 is static too.
+    let v6 = json!([{"name": "external", "bridgeName": "br-ext", "physicalInterface": "ens192", "ipConfig": {"mode": "dhcp", "ipv6": {"mode": "static", "address": "2001:db8::5/64"}}}]);
+    let r = request("CREATE", wukong(v6));
+    assert!(check(&r, &Settings::default()).accepted);
+    let v = check(
+        &r,
+        &Settings {
+            allow_static_ip: false,
+            ..Settings::default()
+        },
+    );
+    assert_eq!(
+        v.diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            Code::StaticIpNotAllowed,
+            "spec.networks[0].ipConfig.ipv6.mode"
+        )]
+    );
 }
 
 #[test]

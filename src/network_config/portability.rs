@@ -246,7 +246,9 @@ fn router_advertisements(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
             .with_hint("add `dhcp6: true` (DHCPv6, which every renderer brings up), or keep an IPv4 configuration on this NIC")
             .at_key(),
         );
-    } else if !d.device.dhcp6 {
+    } else if !d.device.dhcp6 && matches!(d.value.get("dhcp6"), None | Some(Value::Bool(false))) {
+        // A quoted dhcp6 ("false") is on for cloud-init, which then keeps accept-ra; that
+        // trap is yaml11-boolean's.
         lint.push(
             Diagnostic::new(
                 Code::AcceptRaDroppedByNetworkd,
