@@ -824,4 +824,23 @@ mod tests {
         assert_eq!(d.path, "spec.networks[0].ipConfig.ipv6.mode");
         assert!(d.hint.as_deref().unwrap().contains("slaac"), "{d:#?}");
     }
+
+    #[test]
+    fn typos_in_and_of_the_ipv6_block_get_a_suggestion() {
+        let ds = diagnose(&net(
+            "      mode: dhcp\n      ipv6:\n        mode: static\n        adress: 2001:db8::5/64\n",
+        ));
+        let d = ds
+            .iter()
+            .find(|d| d.code == Code::UnknownField)
+            .expect("unknown-field");
+        assert_eq!(d.path, "spec.networks[0].ipConfig.ipv6.adress");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `address`?"));
+        let ds = diagnose(&net("      mode: dhcp\n      ipV6: {mode: slaac}\n"));
+        let d = ds
+            .iter()
+            .find(|d| d.code == Code::UnknownField)
+            .expect("unknown-field");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `ipv6`?"));
+    }
 }
