@@ -346,6 +346,27 @@ spec:
     assert_eq!(&text[d.span.start..d.span.end], encoded);
 }
 
+/// A hand-written dual-stack VM: the picture shows both families as networkData states them.
+#[test]
+fn a_vm_nic_shows_each_family_networkdata_gives_it() {
+    let vm = VM_UNPINNED
+        .replace("- {name: ext, bridge: {}}", "- {name: ext, bridge: {}, macAddress: \"02:00:00:00:00:01\"}")
+        .replace(
+            "                dhcp4: true\n",
+            "                dhcp4: false\n                dhcp6: true\n                accept-ra: true\n                addresses: [10.0.0.5/24]\n",
+        );
+    let r = check(&vm);
+    let nic = &r.vm_topologies[0].networks[0];
+    let show = |s: &Option<crate::topology::IpSource>| {
+        s.as_ref().map(|s| (s.source.clone(), s.address.clone()))
+    };
+    assert_eq!(
+        show(&nic.ipv4),
+        Some(("static".to_string(), Some("10.0.0.5/24".to_string())))
+    );
+    assert_eq!(show(&nic.ipv6), Some(("dhcp".to_string(), None)));
+}
+
 /// The documents of a stream as the items of one `kind: List`.
 fn as_list(stream: &str) -> String {
     let items: Vec<String> = stream
@@ -413,6 +434,11 @@ fn each_vm_nic_is_drawn_from_the_nads_of_the_set() {
         )
     );
     assert_eq!(row(2).3, Some("default/shared"));
+    // What networkData says per family: DHCPv4 on eth0; IPv6 unknown (no dhcp6, no address).
+    let source = |s: &Option<crate::topology::IpSource>| s.as_ref().map(|s| s.source.clone());
+    assert_eq!(source(&t.networks[0].ipv4).as_deref(), Some("dhcp"));
+    assert_eq!(source(&t.networks[0].ipv6), None);
+    assert_eq!(source(&t.networks[1].ipv4), None, "no networkData entry");
 
     // In a List, the paths start where the VM stands, as its diagnostics' paths do.
     let list = check(&as_list(include_str!(
