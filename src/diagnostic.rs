@@ -169,18 +169,18 @@ codes! {
     /// A network without ipConfig: the guest gets no configuration for that NIC.
     MissingIpConfig = "missing-ip-config", Warning;
         by "checks/ip_config.rs: check";
-    /// ipConfig.mode is missing or not dhcp/static.
+    /// ipConfig.mode is missing or not dhcp/static/disabled, or ipv6.mode not slaac/dhcp/static/disabled.
     InvalidIpMode = "invalid-ip-mode", Error;
         by "load.rs: type_error";
     /// DHCP mode with an address: the DHCP server supplies it.
     DhcpWithAddress = "dhcp-with-address", Error;
-        by "checks/ip_config.rs: check";
+        by "checks/ip_config.rs: check", "checks/ip_config.rs: check_ipv6";
     /// DHCP mode with a gateway: the DHCP server supplies it.
     DhcpWithGateway = "dhcp-with-gateway", Error;
-        by "checks/ip_config.rs: check";
+        by "checks/ip_config.rs: check", "checks/ip_config.rs: check_ipv6";
     /// Static mode without an address.
     StaticWithoutAddress = "static-without-address", Error;
-        by "checks/ip_config.rs: check";
+        by "checks/ip_config.rs: check", "checks/ip_config.rs: check_ipv6";
     /// The address is not in CIDR form.
     AddressNotCidr = "address-not-cidr", Error;
         by "admission/nncp/ip.rs: address", "checks/ip_config.rs: check_address", "network_config/fields.rs: check_cidr";
@@ -201,10 +201,34 @@ codes! {
         by "checks/ip_config.rs: check", "network_config/fields.rs: ip";
     /// Two networks use the same static address.
     DuplicateAddress = "duplicate-address", Error;
-        by "checks/ip_config.rs: check", "manifest/cross_refs.rs: pinned_twice";
+        by "checks/ip_config.rs: note_address", "manifest/cross_refs.rs: pinned_twice";
     /// The pod network cannot be static: KubeVirt's masquerade binding serves it by DHCP.
     PodNetworkStatic = "pod-network-static", Error;
         by "checks/ip_config.rs: check";
+    /// A top-level IPv6 static address together with an `ipv6` block: IPv6 given twice.
+    Ipv6GivenTwice = "ipv6-given-twice", Error;
+        by "checks/ip_config.rs: check";
+    /// An IPv4 address or gateway in the `ipv6` block.
+    WrongAddressFamily = "wrong-address-family", Error;
+        by "checks/ip_config.rs: wrong_family";
+    /// An address or gateway with `ipv6.mode: slaac`: the router's advertisements pick them.
+    SlaacWithAddress = "slaac-with-address", Error;
+        by "checks/ip_config.rs: check_ipv6";
+    /// An address or gateway for a family whose mode is `disabled`.
+    DisabledWithAddress = "disabled-with-address", Error;
+        by "checks/ip_config.rs: check", "checks/ip_config.rs: check_ipv6";
+    /// IPv4 and IPv6 both disabled (or IPv4 disabled without an `ipv6` block): the NIC would have no IP configuration.
+    NoAddressFamily = "no-address-family", Error;
+        by "checks/ip_config.rs: no_address_family";
+    /// `ipv6.privacy` with a static or disabled IPv6 mode: there is no autoconfigured address to hide.
+    PrivacyStatic = "privacy-static", Warning;
+        by "checks/ip_config.rs: check_ipv6";
+    /// An IPv6-only NIC on SLAAC alone: cloud-init 22.4's eni renderer leaves it down and its sysconfig renderer writes no IPV6INIT.
+    Ipv6OnlySlaac = "ipv6-only-slaac-cloud-init", Warning;
+        by "checks/ip_config.rs: check_ipv6", "network_config/portability.rs: router_advertisements";
+    /// A DNS server of an address family the NIC has disabled.
+    DnsFamilyDisabled = "dns-family-disabled", Warning;
+        by "checks/ip_config.rs: dns_families";
 
     // Bridges and links.
     /// bridgeName or physicalInterface is not a valid Linux interface name.
@@ -357,6 +381,12 @@ codes! {
     /// IPAM routes: dst not CIDR or gw not an IP.
     IpamInvalidRoute = "ipam-invalid-route", Error;
         by "admission/cni/ipam.rs: check_routes";
+    /// host-local: a range set mixing IPv4 and IPv6 subnets, or a route whose gw is not of its dst's family.
+    IpamMixedFamilies = "ipam-mixed-families", Error;
+        by "admission/cni/ipam.rs: check_routes", "admission/cni/ipam.rs: range_set_families";
+    /// host-local: two range sets of one family, so the pod gets two addresses of it (dual stack is one set per family).
+    IpamFamilyTwice = "ipam-family-twice", Warning;
+        by "admission/cni/ipam.rs: range_set_families";
     /// A `network:` key in cloud-init userData, which cloud-init ignores.
     NetworkInUserData = "network-in-user-data", Error;
         by "admission/vm/cloud_init.rs: check_user_data";
@@ -456,13 +486,19 @@ codes! {
         by "network_config/portability.rs: refuses", "network_config/portability.rs: routes", "network_config/portability.rs: sections", "network_config/yaml11_traps.rs: boolean";
     /// A key outside cloud-init's documented v2 subset: its own renderers ignore it.
     CloudInitIgnores = "cloud-init-ignores", Warning;
-        by "network_config/fields.rs: field", "network_config/portability.rs: wifis";
+        by "checks/ip_config.rs: check_ipv6", "network_config/fields.rs: field", "network_config/portability.rs: wifis";
     /// A key or value netplan 0.106 (Debian 12, Ubuntu 22.04) refuses; newer netplan accepts it.
     NeedsNewerNetplan = "needs-newer-netplan", Warning;
         by "network_config/fields.rs: newer_netplan";
     /// Open vSwitch settings: netplan refuses them where Open vSwitch is not installed.
     NeedsOpenvswitch = "needs-openvswitch", Warning;
         by "network_config/portability.rs: openvswitch";
+    /// `accept-ra` without `dhcp6: true`: cloud-init 22.4's networkd renderer drops it.
+    AcceptRaDroppedByNetworkd = "accept-ra-dropped-by-networkd", Info;
+        by "network_config/portability.rs: router_advertisements";
+    /// `accept-ra: true` with an IPv6 address whose prefix is not /64: SLAAC needs a /64 prefix.
+    SlaacPrefixNot64 = "slaac-prefix-not-64", Warning;
+        by "network_config/portability.rs: router_advertisements";
     /// A `match.name` glob longer than the limit (256 characters); it matches no interface.
     MatchNameTooLong = "match-name-too-long", Error;
         by "network_config/glob.rs: check";

@@ -192,10 +192,16 @@ fn type_error(path: &str, msg: &str) -> Diagnostic {
         .and_then(|r| r.strip_suffix('`'))
     {
         let full = join_key(&path, field);
-        let (code, hint) = if field == "mode" {
+        let (code, hint) = if field == "mode" && path.ends_with(".ipv6") {
             (
                 Code::InvalidIpMode,
-                "write `mode: dhcp` (address from the network's DHCP server) or `mode: static`"
+                "write `mode: slaac` (router advertisements), `mode: dhcp` (DHCPv6), `mode: static` or `mode: disabled`"
+                    .to_string(),
+            )
+        } else if field == "mode" {
+            (
+                Code::InvalidIpMode,
+                "write `mode: dhcp` (address from the network's DHCP server), `mode: static` or `mode: disabled`"
                     .to_string(),
             )
         } else {
@@ -206,9 +212,13 @@ fn type_error(path: &str, msg: &str) -> Diagnostic {
     }
     let field = path.rsplit(['.', '[']).next().unwrap_or("");
     let (code, hint) = match field {
+        "mode" if path.ends_with(".ipv6.mode") => (
+            Code::InvalidIpMode,
+            "write `mode: slaac`, `mode: dhcp`, `mode: static` or `mode: disabled`".to_string(),
+        ),
         "mode" => (
             Code::InvalidIpMode,
-            "write `mode: dhcp` or `mode: static`".to_string(),
+            "write `mode: dhcp`, `mode: static` or `mode: disabled`".to_string(),
         ),
         "type" if path.starts_with("spec.networks") => (
             Code::WrongType,

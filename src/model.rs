@@ -269,7 +269,8 @@ impl NetworkType {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct IpConfig {
-    /// Mode is the IP acquisition mode: static or dhcp
+    /// Mode is the IPv4 acquisition mode: static, dhcp, or disabled (no IPv4 on this NIC;
+    /// then `ipv6` must enable IPv6)
     pub mode: IpMode,
     /// Address is the IP address and subnet mask (required for static mode)
     /// Format: "192.168.1.10/24"
@@ -286,6 +287,11 @@ pub struct IpConfig {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub dns_servers: Vec<String>,
+    /// IPv6 is the NIC's IPv6 configuration, beside IPv4 (dual stack) or alone (with
+    /// `mode: disabled`). When absent the generated config says nothing about IPv6 and the
+    /// guest's defaults apply (most take SLAAC from any router advertisement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<Ipv6Config>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -294,6 +300,39 @@ pub struct IpConfig {
 pub enum IpMode {
     Static,
     Dhcp,
+    Disabled,
+}
+
+/// IPv6Config defines the IPv6 configuration of a network interface
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Ipv6Config {
+    /// Mode is the IPv6 acquisition mode: slaac (router advertisements), dhcp (DHCPv6 with
+    /// router advertisements for the route), static, or disabled (no DHCPv6, RAs ignored)
+    pub mode: Ipv6Mode,
+    /// Address is the IPv6 address and prefix length (required for static mode)
+    /// Format: "2001:db8::200/64"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Gateway is the IPv6 default gateway (static mode only): inside the address's prefix or
+    /// link-local (fe80::/10)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Privacy turns on temporary privacy addresses (RFC 8981) for slaac and dhcp modes.
+    /// Honoured by netplan only; cloud-init's other renderers ignore it. Default: false
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Ipv6Mode {
+    Slaac,
+    Dhcp,
+    Static,
+    Disabled,
 }
 
 /// DiskConfig defines a storage disk configuration

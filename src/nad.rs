@@ -4,7 +4,7 @@
 //! with host-local IPAM, without `disableContainerInterface` (the plugin refuses the two together).
 
 use crate::k8s::Metadata;
-use crate::model::{IpMode, Network, Wukong};
+use crate::model::{IpMode, Ipv6Mode, Network, Wukong};
 use crate::names;
 use ipnet::IpNet;
 use serde::Serialize;
@@ -87,46 +87,63 @@ pub struct NadSpec {
     pub config: String,
 }
 
-/// The CNI config of a network wukong-net makes a NAD for.
-pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
-    let stat = net
-        .ip_config
+/// The static addresses of a network, IPv4 first, each with its gateway: the top-level
+/// `address` (IPv4, or the legacy IPv6 form) and `ipv6.address` when IPv6 is static.
+/// DHCP, SLAAC and disabled families have none: the guest's own clients use the L2 path.
+pub fn static_addresses(net: &Network) -> Vec<(IpNet, Option<String>)> {
+    let Some(ip) = net.ip_config.as_ref() else {
+        return Vec::new();
+    };
+    let top = (ip.mode == IpMode::Static)
+        .then(|| parse(ip.address.as_deref()).map(|a| (a, ip.gateway.clone())))
+        .flatten();
+    let v6 = ip
+        .ipv6
         .as_ref()
-        .filter(|ip| ip.mode == IpMode::Static);
-    let ipam = match stat.and_then(|ip| {
-        ip.address
-            .as_deref()?
-            .parse::<IpNet>()
-            .ok()
-            .map(|a| (ip, a))
-    }) {
-        Some((ip, addr)) => {
-            let gateway = ip
-                .gateway
-                .clone()
-                .or_else(|| host_local_default_gateway_clash(addr));
+        .filter(|v6| v6.mode == Ipv6Mode::Static)
+        .and_then(|v6| parse(v6.address.as_deref()).map(|a| (a, v6.gateway.clone())));
+    let mut out: Vec<(IpNet, Option<String>)> = top.into_iter().chain(v6).collect();
+    // IPv4 first, as the design's dual-stack form; a stable sort keeps one family's order.
+    out.sort_by_key(|(a, _)| matches!(a, IpNet::V6(_)));
+    out
+}
+
+fn parse(address: Option<&str>) -> Option<IpNet> {
+    address?.parse::<IpNet>().ok()
+}
+
+/// The CNI config of a network wukong-net makes a NAD for: one host-local range set per static
+/// family (the bridge plugin 1.1.1 was run with both, and gave the pod exactly the pinned
+/// addresses and both default routes), else L2 only.
+pub fn nad_config(nad_name: &str, net: &Network) -> NadConfig {
+    let fixed = static_addresses(net);
+    let ipam = if fixed.is_empty() {
+        Ipam::L2Only {}
+    } else {
+        let mut ranges = Vec::new();
+        let mut routes = Vec::new();
+        for (addr, gateway) in fixed {
+            let gateway = gateway.or_else(|| host_local_default_gateway_clash(addr));
             let default = match addr {
                 IpNet::V4(_) => "0.0.0.0/0",
                 IpNet::V6(_) => "::/0",
             };
-            Ipam::HostLocal(HostLocal {
-                plugin: "host-local".to_string(),
-                ranges: vec![vec![IpRange {
-                    subnet: addr.trunc().to_string(),
-                    range_start: addr.addr().to_string(),
-                    range_end: addr.addr().to_string(),
-                    gateway: gateway.clone(),
-                }]],
-                routes: gateway
-                    .map(|gw| CniRoute {
-                        dst: default.to_string(),
-                        gw,
-                    })
-                    .into_iter()
-                    .collect(),
-            })
+            ranges.push(vec![IpRange {
+                subnet: addr.trunc().to_string(),
+                range_start: addr.addr().to_string(),
+                range_end: addr.addr().to_string(),
+                gateway: gateway.clone(),
+            }]);
+            routes.extend(gateway.map(|gw| CniRoute {
+                dst: default.to_string(),
+                gw,
+            }));
         }
-        None => Ipam::L2Only {},
+        Ipam::HostLocal(HostLocal {
+            plugin: "host-local".to_string(),
+            ranges,
+            routes,
+        })
     };
     let l2 = matches!(ipam, Ipam::L2Only {});
     NadConfig {

@@ -42,6 +42,9 @@ pub struct NmInterface {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mtu: Option<u32>,
     pub ipv4: NmIpv4,
+    /// Written only for networks with an `ipv6` block, so older specs render as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<NmIpv6>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge: Option<NmBridge>,
 }
@@ -52,6 +55,20 @@ pub struct NmIpv4 {
     pub enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<bool>,
+}
+
+/// nmstate's `ipv6` of an interface. The generator writes only `enabled: false`: the node
+/// needs no IPv6 of its own on the bridge or its port for guests' RAs and DHCPv6 to cross the
+/// bridge (run with `disable_ipv6=1` on both), and the CNI bridge plugin sets the bridge's
+/// `accept_ra` to 0 at every ADD anyway, so RA autoconf on the bridge would not last.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct NmIpv6 {
+    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dhcp: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autoconf: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -121,6 +138,14 @@ pub fn policies(w: &Wukong) -> Vec<NodeNetworkConfigurationPolicy> {
                     trunk_tags: vec![NmTrunkTag { id }],
                 }
             });
+            let v6_aware = net.ip_config.as_ref().is_some_and(|ip| ip.ipv6.is_some());
+            let ipv6 = || {
+                v6_aware.then_some(NmIpv6 {
+                    enabled: false,
+                    dhcp: None,
+                    autoconf: None,
+                })
+            };
             let bridge = NmInterface {
                 name: net.bridge(),
                 kind: "linux-bridge".to_string(),
@@ -130,6 +155,7 @@ pub fn policies(w: &Wukong) -> Vec<NodeNetworkConfigurationPolicy> {
                     enabled: true,
                     dhcp: Some(true),
                 },
+                ipv6: ipv6(),
                 bridge: Some(NmBridge {
                     options: NmBridgeOptions {
                         stp: NmStp { enabled: false },
@@ -149,6 +175,7 @@ pub fn policies(w: &Wukong) -> Vec<NodeNetworkConfigurationPolicy> {
                     enabled: false,
                     dhcp: None,
                 },
+                ipv6: ipv6(),
                 bridge: None,
             };
             Some(NodeNetworkConfigurationPolicy {

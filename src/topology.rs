@@ -6,7 +6,7 @@
 //! the rendered manifests.
 
 use crate::kubevirt;
-use crate::model::{IpMode, NetworkType, Wukong};
+use crate::model::{IpMode, Ipv6Mode, Network, NetworkType, Wukong};
 use crate::nic;
 use serde::Serialize;
 
@@ -55,11 +55,84 @@ pub struct NetworkPath {
     pub physical_interface: Option<String>,
     pub vlan_id: Option<i64>,
     pub mtu: Option<i64>,
-    /// `dhcp`, `static`, or null when the network has no ipConfig.
+    /// `dhcp`, `static`, `disabled` (IPv4), or null when the network has no ipConfig.
     pub mode: Option<String>,
     pub address: Option<String>,
     pub gateway: Option<String>,
     pub dns_servers: Vec<String>,
+    /// Where the guest's IPv4 configuration comes from; null when the NIC is not configured.
+    pub ipv4: Option<IpSource>,
+    /// Where the guest's IPv6 configuration comes from (`guest-default` without an `ipv6`
+    /// block: the guest's own defaults, usually SLAAC); null when the NIC is not configured.
+    pub ipv6: Option<IpSource>,
+}
+
+/// How one address family of a guest NIC is configured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct IpSource {
+    /// `dhcp`, `static`, `off`; for IPv6 also `slaac` and `guest-default`.
+    pub source: String,
+    /// The static address (address/prefix).
+    pub address: Option<String>,
+    /// The static default gateway.
+    pub gateway: Option<String>,
+}
+
+impl IpSource {
+    fn of(source: &str) -> Self {
+        IpSource {
+            source: source.to_string(),
+            address: None,
+            gateway: None,
+        }
+    }
+
+    fn fixed(address: Option<&String>, gateway: Option<&String>) -> Self {
+        IpSource {
+            source: "static".to_string(),
+            address: address.cloned(),
+            gateway: gateway.cloned(),
+        }
+    }
+}
+
+/// The IPv4 and IPv6 sources of a network, as the generated networkData configures them
+/// (src/netplan.rs): a top-level IPv6 `address` is the legacy IPv6-only static form.
+pub fn ip_sources(net: &Network) -> (Option<IpSource>, Option<IpSource>) {
+    let Some(ip) = net.ip_config.as_ref() else {
+        return if net.is_pod_network() {
+            (
+                Some(IpSource::of("dhcp")),
+                Some(IpSource::of("guest-default")),
+            )
+        } else {
+            (None, None)
+        };
+    };
+    let legacy_v6 = ip.mode == IpMode::Static
+        && ip.address.as_deref().is_some_and(|a| {
+            a.parse::<ipnet::IpNet>()
+                .is_ok_and(|n| matches!(n, ipnet::IpNet::V6(_)))
+        });
+    let v4 = match ip.mode {
+        IpMode::Dhcp => IpSource::of("dhcp"),
+        IpMode::Static if legacy_v6 => IpSource::of("off"),
+        IpMode::Static => IpSource::fixed(ip.address.as_ref(), ip.gateway.as_ref()),
+        IpMode::Disabled => IpSource::of("off"),
+    };
+    let v6 = match ip.ipv6.as_ref() {
+        _ if legacy_v6 => IpSource::fixed(ip.address.as_ref(), ip.gateway.as_ref()),
+        None => IpSource::of("guest-default"),
+        Some(v6) => match v6.mode {
+            Ipv6Mode::Slaac => IpSource::of("slaac"),
+            Ipv6Mode::Dhcp => IpSource::of("dhcp"),
+            Ipv6Mode::Static => IpSource::fixed(v6.address.as_ref(), v6.gateway.as_ref()),
+            Ipv6Mode::Disabled => IpSource::of("off"),
+        },
+    };
+    (Some(v4), Some(v6))
 }
 
 /// The topology of one loaded Wukong (checked or not: the NIC assignment never fails, so the
@@ -79,6 +152,7 @@ pub fn of(w: &Wukong) -> Topology {
             let bridged =
                 !pod && matches!(net.effective_type(), NetworkType::Bridge | NetworkType::Ovs);
             let ip = net.ip_config.as_ref();
+            let (ipv4, ipv6) = ip_sources(net);
             NetworkPath {
                 network: net.name.clone(),
                 spec_index: n.spec_index,
@@ -97,6 +171,8 @@ pub fn of(w: &Wukong) -> Topology {
                 address: ip.and_then(|ip| ip.address.clone()),
                 gateway: ip.and_then(|ip| ip.gateway.clone()),
                 dns_servers: ip.map(|ip| ip.dns_servers.clone()).unwrap_or_default(),
+                ipv4,
+                ipv6,
             }
         })
         .collect();
@@ -111,6 +187,7 @@ fn mode_name(mode: IpMode) -> &'static str {
     match mode {
         IpMode::Dhcp => "dhcp",
         IpMode::Static => "static",
+        IpMode::Disabled => "disabled",
     }
 }
 
@@ -175,5 +252,51 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Each NIC's IPv4 and IPv6 source, as the previewer shows them.
+    #[test]
+    fn ip_sources_name_each_family() {
+        let src = |ip: serde_json::Value| {
+            let net: crate::model::Network =
+                serde_json::from_value(serde_json::json!({"name": "ext", "ipConfig": ip})).unwrap();
+            let (v4, v6) = ip_sources(&net);
+            let show = |s: Option<IpSource>| {
+                let s = s.unwrap();
+                format!(
+                    "{} {} {}",
+                    s.source,
+                    s.address.unwrap_or_default(),
+                    s.gateway.unwrap_or_default()
+                )
+                .trim_end()
+                .to_string()
+            };
+            (show(v4), show(v6))
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        use serde_json::json;
+        assert_eq!(src(json!({"mode": "dhcp"})), pair("dhcp", "guest-default"));
+        assert_eq!(
+            src(json!({"mode": "static", "address": "2001:db8::5/64", "gateway": "fe80::1"})),
+            pair("off", "static 2001:db8::5/64 fe80::1")
+        );
+        assert_eq!(
+            src(json!({"mode": "static", "address": "10.0.0.5/24", "ipv6": {"mode": "slaac"}})),
+            pair("static 10.0.0.5/24", "slaac")
+        );
+        assert_eq!(
+            src(json!({"mode": "disabled", "ipv6": {"mode": "dhcp"}})),
+            pair("off", "dhcp")
+        );
+        assert_eq!(
+            src(json!({"mode": "dhcp", "ipv6": {"mode": "disabled"}})),
+            pair("dhcp", "off")
+        );
+        let pod: crate::model::Network =
+            serde_json::from_value(json!({"name": "default"})).unwrap();
+        assert_eq!(ip_sources(&pod).0.unwrap().source, "dhcp");
+        let bare: crate::model::Network = serde_json::from_value(json!({"name": "x"})).unwrap();
+        assert_eq!(ip_sources(&bare), (None, None));
     }
 }

@@ -123,7 +123,7 @@ fn network_of<'a>(w: &'a Wukong, nncp_name: &str) -> &'a Network {
 
 #[test]
 fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
-    let (mut policies, mut with_vlan, mut with_mtu) = (0, 0, 0);
+    let (mut policies, mut with_vlan, mut with_mtu, mut v6_policies) = (0, 0, 0, 0);
     for (fixture, rendered) in rendered_fixtures() {
         for (w, m) in &rendered {
             // One policy per operator-made bridge.
@@ -170,6 +170,13 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
                     Some("auto"),
                     "{at}: the node's own address by DHCP"
                 );
+                // Networks with an `ipv6` block: no IPv6 on the bridge (RAs and DHCPv6 for the
+                // guests cross it anyway); without one, nothing is said, as before.
+                let v6_aware = net.ip_config.as_ref().is_some_and(|ip| ip.ipv6.is_some());
+                if v6_aware {
+                    assert_eq!(get(br, "ipv6", "method"), Some("disabled"), "{at}");
+                    v6_policies += 1;
+                }
 
                 let port = files
                     .get(&format!("{nic}.nmconnection"))
@@ -242,6 +249,10 @@ fn every_nncp_desired_state_becomes_networkmanager_keyfiles_in_nmstate() {
     assert!(
         with_mtu >= 1,
         "no fixture in tests/fixtures has an mtu: the MTU form is unproven"
+    );
+    assert!(
+        v6_policies >= 1,
+        "no fixture in tests/fixtures has an ipv6 block: the IPv6 form is unproven"
     );
 }
 

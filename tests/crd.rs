@@ -185,19 +185,34 @@ fn compare_schemas(original: &Value, ours: &Value) -> (Vec<String>, Vec<String>)
 }
 
 #[test]
-fn crd_is_the_original_plus_mac_address_and_mtu() {
+fn crd_is_the_original_plus_mac_address_mtu_and_ipv6() {
     let original = original_crd();
     let ours = wukong_crd();
     let (added, problems) = compare_schemas(schema_of(&original), schema_of(&ours));
-    assert!(
-        problems.is_empty(),
+    // The one change to an original field, additive: IPv4 `mode: disabled` for IPv6-only NICs
+    // (issue 14). Every value the original accepts is still accepted.
+    let widened = r#".spec.networks[].ipConfig.mode: `enum` is ["static","dhcp","disabled"], original ["static","dhcp"]"#;
+    assert_eq!(
+        problems,
+        [widened],
         "our CRD differs from the original:\n{}",
         problems.join("\n")
     );
     assert_eq!(
         added,
-        [".spec.networks[].macAddress", ".spec.networks[].mtu"]
+        [
+            ".spec.networks[].ipConfig.ipv6",
+            ".spec.networks[].macAddress",
+            ".spec.networks[].mtu"
+        ]
     );
+    let ip = &schema_of(&ours)["properties"]["spec"]["properties"]["networks"]["items"]
+        ["properties"]["ipConfig"]["properties"];
+    assert_eq!(
+        ip["ipv6"]["properties"]["mode"]["enum"],
+        json!(["slaac", "dhcp", "static", "disabled"])
+    );
+    assert_eq!(ip["ipv6"]["required"], json!(["mode"]));
 
     let net =
         &schema_of(&ours)["properties"]["spec"]["properties"]["networks"]["items"]["properties"];

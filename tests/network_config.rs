@@ -371,6 +371,12 @@ const RULE_FILES: &[(&str, &str)] = &[
     ("set-name-without-mac", "set-name-without-mac.yaml"),
     ("route-to-default", "route-to-default.yaml"),
     ("ipv6-default-route", "ipv6-default-route.yaml"),
+    (
+        "accept-ra-dropped-by-networkd",
+        "accept-ra-dropped-by-networkd.yaml",
+    ),
+    ("ipv6-only-slaac-cloud-init", "ipv6-only-slaac.yaml"),
+    ("slaac-prefix-not-64", "slaac-prefix-not-64.yaml"),
     ("gateway-deprecated", "gateway-deprecated.yaml"),
     ("gateway6-deprecated", "gateway-deprecated.yaml"),
     ("cloud-init-refuses", "cloud-init-sections.yaml"),
@@ -744,6 +750,29 @@ fn traps_are_real(
                 fail(
                     d,
                     "expected netplan's ::/0 and cloud-init's ::/64".to_string(),
+                );
+            }
+            // netplan writes IPv6AcceptRA; cloud-init's networkd renderer drops it.
+            "accept-ra-dropped-by-networkd"
+                if cloud_init_224
+                    && (!netplan.contains("IPv6AcceptRA=")
+                        || networkd.contains("IPv6AcceptRA")) =>
+            {
+                fail(
+                    d,
+                    "expected IPv6AcceptRA from netplan and none from cloud-init's networkd renderer".to_string(),
+                );
+            }
+            // netplan configures the NIC; cloud-init's sysconfig renderer writes no IPV6INIT.
+            "ipv6-only-slaac-cloud-init"
+                if cloud_init_224
+                    && (!netplan.contains("IPv6AcceptRA=yes")
+                        || sysconfig.contains("IPV6INIT")) =>
+            {
+                fail(
+                    d,
+                    "expected IPv6AcceptRA=yes from netplan and no IPV6INIT from sysconfig"
+                        .to_string(),
                 );
             }
             // netplan renames by name pattern; cloud-init writes no rename rule.

@@ -6,7 +6,7 @@ use super::settings::Settings;
 use crate::checks::check_wukong;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{load, Loaded};
-use crate::model::{IpMode, Wukong};
+use crate::model::{IpMode, Ipv6Mode, Wukong};
 use crate::source::{Document, SpanMap};
 use serde_json::Value;
 
@@ -52,16 +52,23 @@ fn policy_limits(w: &Wukong, settings: &Settings, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if !settings.allow_static_ip
-            && net
-                .ip_config
+        if let Some(ip) = net.ip_config.as_ref().filter(|_| !settings.allow_static_ip) {
+            if ip.mode == IpMode::Static {
+                out.push(static_not_allowed(
+                    format!("{base}.ipConfig.mode"),
+                    &format!("network `{}` is static", net.name),
+                ));
+            }
+            if ip
+                .ipv6
                 .as_ref()
-                .is_some_and(|ip| ip.mode == IpMode::Static)
-        {
-            out.push(static_not_allowed(
-                format!("{base}.ipConfig.mode"),
-                &format!("network `{}` is static", net.name),
-            ));
+                .is_some_and(|v6| v6.mode == Ipv6Mode::Static)
+            {
+                out.push(static_not_allowed(
+                    format!("{base}.ipConfig.ipv6.mode"),
+                    &format!("network `{}` has a static IPv6 address", net.name),
+                ));
+            }
         }
     }
 }

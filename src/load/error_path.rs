@@ -11,8 +11,9 @@
 
 use super::known_fields::KNOWN;
 use crate::model::{
-    CloudInitUser, Condition, DiskConfig, GpuDevice, HighAvailability, IpConfig, Network,
-    NetworkStatus, StartStrategy, Toleration, VolumeStatus, Wukong, WukongSpec, WukongStatus,
+    CloudInitUser, Condition, DiskConfig, GpuDevice, HighAvailability, IpConfig, Ipv6Config,
+    Network, NetworkStatus, StartStrategy, Toleration, VolumeStatus, Wukong, WukongSpec,
+    WukongStatus,
 };
 use crate::source::{join_index, join_key};
 use serde::Deserialize;
@@ -35,6 +36,7 @@ pub(super) fn read_as(shape: &str, value: &Value) -> Option<Result<(), serde_jso
         "spec.cloudInitUser" => read::<CloudInitUser>(value),
         "spec.networks[]" => read::<Network>(value),
         "spec.networks[].ipConfig" => read::<IpConfig>(value),
+        "spec.networks[].ipConfig.ipv6" => read::<Ipv6Config>(value),
         "spec.disks[]" => read::<DiskConfig>(value),
         "spec.highAvailability" => read::<HighAvailability>(value),
         "spec.highAvailability.tolerations[]" => read::<Toleration>(value),

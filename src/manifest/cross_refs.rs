@@ -93,7 +93,7 @@ fn nic_rules(
                     out.push((i, Diagnostic::new(
                         Code::SingleAddressNadShared,
                         path.clone(),
-                        format!("the NAD {ns}/{name} assigns the one address {address}, and {} uses it too: only one of the two gets it (host-local runs out, static gives both the same address)", other(objects, files, i, *first)),
+                        format!("the NAD {ns}/{name} assigns only {address} (one address per family), and {} uses it too: only one of the two gets it (host-local runs out, static gives both the same address)", other(objects, files, i, *first)),
                     ).with_hint("give each VM its own NAD (or a NAD whose range has an address per VM)")));
                 }
                 Some(_) => {}
@@ -235,18 +235,27 @@ fn single_address(nad: &Value) -> Option<String> {
                 _ => None,
             },
             "host-local" => {
-                let range = match ipam.get("ranges").and_then(Value::as_array) {
-                    Some(sets) => match sets.as_slice() {
-                        [set] => match set.as_array()?.as_slice() {
-                            [range] => range,
-                            _ => return None,
-                        },
-                        _ => return None,
-                    },
-                    None => ipam,
+                // One single-address range per set: one pinned address per family (a
+                // dual-stack NAD pins two, and is as unshareable as a single-stack one).
+                let ranges: Vec<&Value> = match ipam.get("ranges").and_then(Value::as_array) {
+                    Some(sets) if !sets.is_empty() => sets
+                        .iter()
+                        .map(|set| match set.as_array()?.as_slice() {
+                            [range] => Some(range),
+                            _ => None,
+                        })
+                        .collect::<Option<_>>()?,
+                    Some(_) => return None,
+                    None => vec![ipam],
                 };
-                let start = text(range, "rangeStart")?;
-                (text(range, "rangeEnd")? == start).then_some(start)
+                let pinned: Vec<String> = ranges
+                    .iter()
+                    .map(|range| {
+                        let start = text(range, "rangeStart")?;
+                        (text(range, "rangeEnd")? == start).then_some(start)
+                    })
+                    .collect::<Option<_>>()?;
+                Some(pinned.join(", "))
             }
             _ => None,
         }

@@ -127,6 +127,37 @@ fn a_set_resolves_nads_and_finds_conflicts() {
         .any(|c| c.0 == "single-address-nad-shared"));
 }
 
+/// A dual-stack NAD pinning one address per family (as the generator makes for a dual-stack
+/// static network) is as unshareable as a single-stack one.
+#[test]
+fn a_dual_stack_single_address_nad_is_not_shared() {
+    let nad = "apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata: {name: br-ext, namespace: lab}
+spec:
+  config: '{\"cniVersion\": \"0.4.0\", \"type\": \"bridge\", \"bridge\": \"br-ext\",
+    \"ipam\": {\"type\": \"host-local\", \"ranges\": [
+      [{\"subnet\": \"10.0.0.0/24\", \"rangeStart\": \"10.0.0.5\", \"rangeEnd\": \"10.0.0.5\"}],
+      [{\"subnet\": \"2001:db8::/64\", \"rangeStart\": \"2001:db8::5\", \"rangeEnd\": \"2001:db8::5\"}]]}}'
+";
+    let vm2 = VM_UNPINNED.replace("name: vm1", "name: vm2");
+    let reports = check_set(&[
+        ("vm1.yaml", VM_UNPINNED),
+        ("nad.yaml", nad),
+        ("vm2.yaml", &vm2),
+    ]);
+    let shared = reports[2]
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::SingleAddressNadShared)
+        .expect("single-address-nad-shared");
+    assert!(
+        shared.message.contains("10.0.0.5, 2001:db8::5"),
+        "{}",
+        shared.message
+    );
+}
+
 #[test]
 fn a_pool_template_is_checked_with_paths_from_the_pool() {
     let pool = "apiVersion: pool.kubevirt.io/v1alpha1
@@ -315,6 +346,27 @@ spec:
     assert_eq!(&text[d.span.start..d.span.end], encoded);
 }
 
+/// A hand-written dual-stack VM: the picture shows both families as networkData states them.
+#[test]
+fn a_vm_nic_shows_each_family_networkdata_gives_it() {
+    let vm = VM_UNPINNED
+        .replace("- {name: ext, bridge: {}}", "- {name: ext, bridge: {}, macAddress: \"02:00:00:00:00:01\"}")
+        .replace(
+            "                dhcp4: true\n",
+            "                dhcp4: false\n                dhcp6: true\n                accept-ra: true\n                addresses: [10.0.0.5/24]\n",
+        );
+    let r = check(&vm);
+    let nic = &r.vm_topologies[0].networks[0];
+    let show = |s: &Option<crate::topology::IpSource>| {
+        s.as_ref().map(|s| (s.source.clone(), s.address.clone()))
+    };
+    assert_eq!(
+        show(&nic.ipv4),
+        Some(("static".to_string(), Some("10.0.0.5/24".to_string())))
+    );
+    assert_eq!(show(&nic.ipv6), Some(("dhcp".to_string(), None)));
+}
+
 /// The documents of a stream as the items of one `kind: List`.
 fn as_list(stream: &str) -> String {
     let items: Vec<String> = stream
@@ -382,6 +434,11 @@ fn each_vm_nic_is_drawn_from_the_nads_of_the_set() {
         )
     );
     assert_eq!(row(2).3, Some("default/shared"));
+    // What networkData says per family: DHCPv4 on eth0; IPv6 unknown (no dhcp6, no address).
+    let source = |s: &Option<crate::topology::IpSource>| s.as_ref().map(|s| s.source.clone());
+    assert_eq!(source(&t.networks[0].ipv4).as_deref(), Some("dhcp"));
+    assert_eq!(source(&t.networks[0].ipv6), None);
+    assert_eq!(source(&t.networks[1].ipv4), None, "no networkData entry");
 
     // In a List, the paths start where the VM stands, as its diagnostics' paths do.
     let list = check(&as_list(include_str!(

@@ -9,7 +9,7 @@ use super::{Kind, Object};
 use crate::admission::cni;
 use crate::admission::vm::{NicFacts, VmFacts};
 use crate::json_path::JsonPath;
-use crate::topology::{NetworkPath, Topology};
+use crate::topology::{IpSource, NetworkPath, Topology};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -86,6 +86,8 @@ fn of_vm(
                 address: nic.addresses.first().cloned(),
                 gateway: None,
                 dns_servers: Vec::new(),
+                ipv4: family_source(nic, false),
+                ipv6: family_source(nic, true),
             }
         })
         .collect();
@@ -94,6 +96,32 @@ fn of_vm(
         kind: o.kind.kubevirt_name().unwrap_or_default().to_string(),
         networks,
     }
+}
+
+/// One family's source as networkData states it: DHCP, or its first static address of that
+/// family. IPv4 is `off` when networkData configures the NIC without either; IPv6 stays unknown
+/// then (SLAAC depends on `accept-ra` and the guest's defaults, which the facts do not hold).
+fn family_source(nic: &NicFacts, v6: bool) -> Option<IpSource> {
+    if nic.entries.is_empty() {
+        return None;
+    }
+    let dhcp = if v6 { nic.dhcp6 } else { nic.dhcp4 };
+    let address = nic
+        .addresses
+        .iter()
+        .find(|a| a.contains(':') == v6)
+        .cloned();
+    let source = match (dhcp, &address) {
+        (true, _) => "dhcp",
+        (false, Some(_)) => "static",
+        (false, None) if v6 => return None,
+        (false, None) => "off",
+    };
+    Some(IpSource {
+        source: source.to_string(),
+        address: address.filter(|_| !dhcp),
+        gateway: None,
+    })
 }
 
 /// The interface entry, for a Multus NIC its `networks[]` entry (the path of `networkName`

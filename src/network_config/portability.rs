@@ -52,6 +52,7 @@ pub fn check(lint: &mut Lint<'_>, root: &Root<'_>, devices: &[DeviceRef<'_>]) {
     for d in devices {
         routes(lint, d);
         gateways(lint, d);
+        router_advertisements(lint, d);
         set_name(lint, d);
         if d.section.cloud_init {
             members(lint, d);
@@ -221,6 +222,64 @@ fn routes(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
             );
         }
     }
+}
+
+/// `accept-ra` as cloud-init 22.4 renders it (run with `cloud-init devel net-convert`, design
+/// of issue 14 §1.2): its networkd renderer writes IPv6AcceptRA only when DHCP is ipv6 or yes
+/// (networkd.py:206-210), and an IPv6-only SLAAC NIC gets `iface ... inet manual` without
+/// `auto` from eni (never brought up) and no IPV6INIT from sysconfig.
+fn router_advertisements(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
+    if !d.section.cloud_init {
+        return;
+    }
+    let Some(accept_ra) = super::values::bool_at(d, "accept-ra") else {
+        return;
+    };
+    let path = join_key(&d.device.path, "accept-ra");
+    if accept_ra && !d.device.configures_address() {
+        lint.push(
+            Diagnostic::new(
+                Code::Ipv6OnlySlaac,
+                &path,
+                "`accept-ra: true` is this NIC's only configuration (SLAAC alone): cloud-init 22.4's eni renderer writes `iface ... inet manual` without `auto`, so the NIC is never brought up, and its sysconfig renderer writes no IPV6INIT; only netplan and networkd guests configure it",
+            )
+            .with_hint("add `dhcp6: true` (DHCPv6, which every renderer brings up), or keep an IPv4 configuration on this NIC")
+            .at_key(),
+        );
+    } else if !d.device.dhcp6 && matches!(d.value.get("dhcp6"), None | Some(Value::Bool(false))) {
+        // A quoted dhcp6 ("false") is on for cloud-init, which then keeps accept-ra; that
+        // trap is yaml11-boolean's.
+        lint.push(
+            Diagnostic::new(
+                Code::AcceptRaDroppedByNetworkd,
+                &path,
+                format!("cloud-init 22.4's networkd renderer writes `accept-ra` only with `dhcp6: true` (networkd.py:206-210): networkd-rendered guests drop `accept-ra: {accept_ra}` and keep systemd's default (RAs accepted unless the link forwards)"),
+            )
+            .with_hint("nothing to change for netplan, sysconfig and eni guests; on networkd guests set IPv6AcceptRA in the image if the default is wrong")
+            .at_key(),
+        );
+    }
+    if accept_ra {
+        for (i, a) in d.device.addresses.iter().enumerate() {
+            let Some((ip, Some(prefix))) = parse_net(a) else {
+                continue;
+            };
+            if ip.is_ipv6() && prefix != 64 && !is_link_local(ip) {
+                lint.push(
+                    Diagnostic::new(
+                        Code::SlaacPrefixNot64,
+                        join_index(&join_key(&d.device.path, "addresses"), i),
+                        format!("`{a}` beside `accept-ra: true`: SLAAC forms addresses only from /64 prefixes, so a router advertising this /{prefix} gives the NIC no SLAAC address (the static address itself is fine)"),
+                    )
+                    .with_hint("if the segment's prefix is a /64, write the address with /64; otherwise expect no SLAAC address on it"),
+                );
+            }
+        }
+    }
+}
+
+fn is_link_local(ip: std::net::IpAddr) -> bool {
+    matches!(ip, std::net::IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80)
 }
 
 fn gateways(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {

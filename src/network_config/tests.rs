@@ -505,3 +505,48 @@ fn undefined_device_hints_do_not_depend_on_hash_order() {
         );
     }
 }
+
+/// `accept-ra` as cloud-init 22.4 renders it (`cloud-init devel net-convert`, design of issue
+/// 14 §1.2). networkd.py:206-210 writes IPv6AcceptRA only when DHCP is ipv6 or yes; eni writes
+/// `iface eth1 inet manual` without `auto eth1` for a NIC whose only setting is accept-ra.
+#[test]
+fn accept_ra_as_cloud_init_renders_it() {
+    let eth = |keys: &str| format!("version: 2\nethernets:\n  eth0: {{{keys}}}\n");
+    // DHCPv6 with RA: every renderer gets it right.
+    assert!(!codes(&eth("dhcp6: true, accept-ra: true"))
+        .iter()
+        .any(|c| matches!(c, Code::AcceptRaDroppedByNetworkd | Code::Ipv6OnlySlaac)));
+    // DHCPv4 + SLAAC: the networkd renderer drops accept-ra (info only).
+    let d = one(
+        &eth("dhcp4: true, accept-ra: true"),
+        Code::AcceptRaDroppedByNetworkd,
+    );
+    assert_eq!(d.severity, Severity::Info);
+    assert_eq!((d.path.as_str(), d.line), ("ethernets.eth0.accept-ra", 3));
+    assert!(d.message.contains("networkd.py:206-210"), "{}", d.message);
+    // accept-ra: false (what `ipv6.mode: disabled` writes) is dropped the same way.
+    one(
+        &eth("dhcp4: true, accept-ra: false"),
+        Code::AcceptRaDroppedByNetworkd,
+    );
+    // SLAAC alone: eni leaves the NIC down, sysconfig writes no IPV6INIT.
+    let d = one(&eth("dhcp4: false, accept-ra: true"), Code::Ipv6OnlySlaac);
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message.contains("without `auto`") && hint(&d).contains("dhcp6: true"),
+        "{d:#?}"
+    );
+    assert!(!codes(&eth("dhcp4: false, accept-ra: false")).contains(&Code::Ipv6OnlySlaac));
+}
+
+#[test]
+fn slaac_beside_a_non_64_prefix_warns() {
+    let d = one(
+        "version: 2\nethernets:\n  eth0:\n    accept-ra: true\n    addresses: [\"2001:db8::5/56\", \"2001:db8:1::5/64\", 10.0.0.5/24]\n",
+        Code::SlaacPrefixNot64,
+    );
+    assert_eq!(d.path, "ethernets.eth0.addresses[0]");
+    assert!(codes("version: 2\nethernets:\n  eth0:\n    accept-ra: false\n    addresses: [\"2001:db8::5/56\"]\n")
+        .iter()
+        .all(|c| *c != Code::SlaacPrefixNot64));
+}

@@ -22,7 +22,7 @@ pub fn check(lint: &mut Lint<'_>, _root: &Root<'_>, devices: &[DeviceRef<'_>]) {
     macs(lint, devices);
 }
 
-fn bool_at(d: &DeviceRef<'_>, key: &str) -> Option<bool> {
+pub(super) fn bool_at(d: &DeviceRef<'_>, key: &str) -> Option<bool> {
     match d.value.get(key)? {
         Value::Bool(b) => Some(*b),
         Value::String(s) => netplan_bool(s),

@@ -18,6 +18,7 @@ pub(super) fn check_host_local(
     let mut ranges: Vec<(String, &Map<String, Value>)> = Vec::new();
     match ipam.get("ranges") {
         Some(Value::Array(sets)) => {
+            range_set_families(sets, &join_key(base, "ranges"), out);
             for (i, set) in sets.iter().enumerate() {
                 let set_path = join_index(&join_key(base, "ranges"), i);
                 match set {
@@ -117,7 +118,16 @@ fn check_range(r: &Map<String, Value>, base: &str, settings: &Settings, out: &mu
     };
     let start = address("rangeStart");
     let end = address("rangeEnd");
-    address("gateway");
+    // A link-local IPv6 gateway is on the link whatever the subnet: host-local and the bridge
+    // plugin 1.1.1 take `"gateway": "fe80::1"` in a 2001:db8::/64 range and route through it.
+    let link_local_gateway = r
+        .get("gateway")
+        .and_then(Value::as_str)
+        .and_then(|g| g.parse::<IpAddr>().ok())
+        .is_some_and(is_link_local_v6);
+    if !link_local_gateway {
+        address("gateway");
+    }
     if let (Some(s), Some(e)) = (start, end) {
         if s > e {
             out.push(
@@ -137,6 +147,56 @@ fn check_range(r: &Map<String, Value>, base: &str, settings: &Settings, out: &mu
     }
 }
 
+fn is_link_local_v6(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80)
+}
+
+/// The family of a range's subnet, when it parses.
+fn family(range: &Value) -> Option<&'static str> {
+    match range.get("subnet")?.as_str()?.parse::<IpNet>().ok()? {
+        IpNet::V4(_) => Some("IPv4"),
+        IpNet::V6(_) => Some("IPv6"),
+    }
+}
+
+/// host-local hands out one address per range set. So a dual-stack config is one set per
+/// family: a set mixing families is refused by host-local ("mixed address families"), and two
+/// sets of one family give the pod two addresses of it, which a pinned NIC never wants.
+fn range_set_families(sets: &[Value], base: &str, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&'static str, usize)> = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
+        let Some(items) = set.as_array() else {
+            continue;
+        };
+        let families: Vec<&'static str> = items.iter().filter_map(family).collect();
+        let Some(&first) = families.first() else {
+            continue;
+        };
+        if families.iter().any(|f| *f != first) {
+            out.push(
+                Diagnostic::new(
+                    Code::IpamMixedFamilies,
+                    join_index(base, i),
+                    "this range set mixes IPv4 and IPv6 subnets: host-local refuses it (one address per set, of one family)",
+                )
+                .with_hint("put each family's ranges in a set of its own: \"ranges\": [[{IPv4 ranges}], [{IPv6 ranges}]]"),
+            );
+            continue;
+        }
+        match seen.iter().find(|(f, _)| *f == first) {
+            Some((_, j)) => out.push(
+                Diagnostic::new(
+                    Code::IpamFamilyTwice,
+                    join_index(base, i),
+                    format!("a second {first} range set (the first is ranges[{j}]): host-local gives the pod one {first} address from each"),
+                )
+                .with_hint(format!("merge the {first} ranges into one set, so the pod gets one {first} address")),
+            ),
+            None => seen.push((first, i)),
+        }
+    }
+}
+
 fn check_routes(routes: &Value, base: &str, out: &mut Vec<Diagnostic>) {
     let Value::Array(items) = routes else {
         out.push(
@@ -148,8 +208,23 @@ fn check_routes(routes: &Value, base: &str, out: &mut Vec<Diagnostic>) {
     for (i, route) in items.iter().enumerate() {
         let path = join_index(base, i);
         let dst = route.get("dst").and_then(Value::as_str);
+        let gw = route
+            .get("gw")
+            .and_then(Value::as_str)
+            .and_then(|g| g.parse::<IpAddr>().ok());
         match dst.map(str::parse::<IpNet>) {
-            Some(Ok(_)) => {}
+            Some(Ok(d)) => {
+                if let Some(g) = gw.filter(|g| g.is_ipv4() != matches!(d, IpNet::V4(_))) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::IpamMixedFamilies,
+                            join_key(&path, "gw"),
+                            format!("route to {d} via {g}: the gateway is not of the destination's family"),
+                        )
+                        .with_hint("route IPv4 destinations (0.0.0.0/0) via an IPv4 gateway and IPv6 ones (::/0) via an IPv6 gateway"),
+                    );
+                }
+            }
             _ => out.push(
                 Diagnostic::new(
                     Code::IpamInvalidRoute,

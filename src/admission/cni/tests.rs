@@ -131,6 +131,45 @@ fn ipam_with_disabled_container_interface() {
 }
 
 #[test]
+fn dual_stack_host_local() {
+    let c = |ranges: &str, routes: &str| {
+        format!(
+            r#"{{"type":"bridge","bridge":"br-ext","ipam":{{"type":"host-local","ranges":{ranges},"routes":{routes}}}}}"#
+        )
+    };
+    let v4 = r#"{"subnet":"192.168.0.0/24","rangeStart":"192.168.0.200","rangeEnd":"192.168.0.200","gateway":"192.168.0.1"}"#;
+    let v6 = r#"{"subnet":"2001:db8::/64","rangeStart":"2001:db8::200","rangeEnd":"2001:db8::200","gateway":"2001:db8::1"}"#;
+    let routes = r#"[{"dst":"0.0.0.0/0","gw":"192.168.0.1"},{"dst":"::/0","gw":"2001:db8::1"}]"#;
+    // The generator's dual-stack form (run through the bridge plugin 1.1.1 in design-14 §3).
+    assert!(codes(&c(&format!("[[{v4}],[{v6}]]"), routes)).is_empty());
+    // A link-local gateway is on the link, outside the subnet or not.
+    let ll = r#"{"subnet":"2001:db8::/64","rangeStart":"2001:db8::200","rangeEnd":"2001:db8::200","gateway":"fe80::1"}"#;
+    assert!(codes(&c(
+        &format!("[[{ll}]]"),
+        r#"[{"dst":"::/0","gw":"fe80::1"}]"#
+    ))
+    .is_empty());
+    one(
+        &c(&format!("[[{v4},{v6}]]"), "[]"),
+        Code::IpamMixedFamilies,
+        "spec.config.ipam.ranges[0]",
+    );
+    one(
+        &c(&format!("[[{v6}],[{v4}],[{v6}]]"), "[]"),
+        Code::IpamFamilyTwice,
+        "spec.config.ipam.ranges[2]",
+    );
+    one(
+        &c(
+            &format!("[[{v4}],[{v6}]]"),
+            r#"[{"dst":"::/0","gw":"192.168.0.1"}]"#,
+        ),
+        Code::IpamMixedFamilies,
+        "spec.config.ipam.routes[0].gw",
+    );
+}
+
+#[test]
 fn missing_ipam_warns() {
     one(
         r#"{"type":"bridge","bridge":"br-ext"}"#,

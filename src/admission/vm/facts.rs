@@ -40,6 +40,9 @@ pub struct NicFacts {
     pub mode: Option<&'static str>,
     /// The static addresses networkData gives it.
     pub addresses: Vec<String>,
+    /// Whether a matching networkData entry runs DHCPv4, DHCPv6.
+    pub dhcp4: bool,
+    pub dhcp6: bool,
     /// The paths of the networkData entries that match it.
     pub entries: Vec<String>,
 }
@@ -114,6 +117,8 @@ pub(super) fn of(
                 guest_name: i.guest_names()[0].clone(),
                 mode,
                 addresses,
+                dhcp4: entries.iter().any(|e| e.dhcp4),
+                dhcp6: entries.iter().any(|e| e.dhcp6),
                 entries: entry_paths,
             }
         })

@@ -72,9 +72,15 @@ pub(super) fn check(
                 continue;
             }
         };
-        let Some(ipam_type) = nad_ipam(&nad) else {
+        // Per family: a DHCPv4 client is wrong only where the NAD assigns IPv4 (a v6-only
+        // host-local range pins IPv6 beside guest DHCPv4, as the generator does for
+        // `mode: dhcp` with `ipv6.mode: static`).
+        let Some((ipam_type, v4)) = nad_ipam(&nad) else {
             continue;
         };
+        if !v4 {
+            continue;
+        }
         let Some(iface) = spec.ifaces.iter().find(|i| i.name == net_name) else {
             continue;
         };
@@ -97,14 +103,46 @@ pub(super) fn check(
     }
 }
 
-/// The IPAM type of a NAD's first plugin that has one.
-fn nad_ipam(nad: &Value) -> Option<String> {
+/// The IPAM type of a NAD's first plugin that has one, and whether it may assign IPv4: false
+/// only for host-local and static IPAM whose subnets and addresses are all IPv6 (other types
+/// are taken to assign IPv4, as before).
+fn nad_ipam(nad: &Value) -> Option<(String, bool)> {
     let text = nad.get("spec")?.get("config")?.as_str()?;
     let config = cni::parse_config(text).ok()?;
     let mut ignored = Vec::new();
     let plugins = cni::plugins(&config, "", &mut ignored);
-    plugins
-        .iter()
-        .find(|(_, p)| cni::has_ipam(p))
-        .and_then(|(_, p)| p.get("ipam")?.get("type")?.as_str().map(str::to_string))
+    let (_, plugin) = plugins.iter().find(|(_, p)| cni::has_ipam(p))?;
+    let ipam = plugin.get("ipam")?;
+    let kind = ipam.get("type")?.as_str()?.to_string();
+    let v4 = match ipam_networks(ipam) {
+        Some(nets) if !nets.is_empty() => nets.iter().any(|n| matches!(n, ipnet::IpNet::V4(_))),
+        _ => true,
+    };
+    Some((kind, v4))
+}
+
+/// The subnets (host-local) or addresses (static) an IPAM config names; None when it names
+/// none this reader understands.
+fn ipam_networks(ipam: &Value) -> Option<Vec<ipnet::IpNet>> {
+    let parse = |v: &Value, k: &str| v.get(k)?.as_str()?.parse::<ipnet::IpNet>().ok();
+    match ipam.get("type")?.as_str()? {
+        "host-local" => match ipam.get("ranges").and_then(Value::as_array) {
+            Some(sets) => Some(
+                sets.iter()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .filter_map(|r| parse(r, "subnet"))
+                    .collect(),
+            ),
+            None => Some(parse(ipam, "subnet").into_iter().collect()),
+        },
+        "static" => Some(
+            ipam.get("addresses")?
+                .as_array()?
+                .iter()
+                .filter_map(|a| parse(a, "address"))
+                .collect(),
+        ),
+        _ => None,
+    }
 }

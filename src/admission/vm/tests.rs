@@ -335,6 +335,26 @@ fn context_aware_lookups() {
         &mut Resources::new(vec![nad("ext-nad", ipam)])
     )
     .is_empty());
+    // Per family: an IPv6-only host-local range (the generator's NAD for `mode: dhcp` with
+    // `ipv6.mode: static`) leaves DHCPv4 alone; a dual-stack one does not.
+    let v6_only = r#"{"cniVersion":"0.4.0","type":"bridge","bridge":"br-ext","ipam":{"type":"host-local","ranges":[[{"subnet":"2001:db8::/64","rangeStart":"2001:db8::5","rangeEnd":"2001:db8::5"}]]}}"#;
+    assert!(run(
+        &object,
+        &aware,
+        &mut Resources::new(vec![nad("ext-nad", v6_only)])
+    )
+    .is_empty());
+    let dual = r#"{"cniVersion":"0.4.0","type":"bridge","bridge":"br-ext","ipam":{"type":"host-local","ranges":[[{"subnet":"10.0.0.0/24"}],[{"subnet":"2001:db8::/64"}]]}}"#;
+    let ds = run(
+        &object,
+        &aware,
+        &mut Resources::new(vec![nad("ext-nad", dual)]),
+    );
+    assert_eq!(
+        ds.iter().map(|d| d.code).collect::<Vec<_>>(),
+        [Code::DhcpOnIpamNad],
+        "{ds:#?}"
+    );
     // Another namespace, named explicitly.
     let other_ns = json!([{"name": "default", "pod": {}}, {"name": "external", "multus": {"networkName": "net/ext-nad"}}]);
     let ds = run(
