@@ -24,7 +24,9 @@ mod formats;
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
-use expect::{guest_nics, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered};
+use expect::{
+    guest_nics, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered, V4, V6,
+};
 use formats::{get, ifaces, option_values, parse_interfaces, parse_shell_vars, udev_renames, Unit};
 use harness::{
     cloud_init_net_convert, cni, ip, ip_json, netplan_generate, read, ready, run, tool, unique,
@@ -133,56 +135,93 @@ fn assert_networkd(label: &str, dir: &Path, renderer: Renderer, nics: &[GuestNic
                 nic.eth
             );
         }
-        let dhcp = unit.values("Network", "DHCP");
+        let Plan::Ip(p) = &nic.plan else {
+            unreachable!()
+        };
         let dns: Vec<String> = unit
             .values("Network", "DNS")
             .iter()
             .flat_map(|v| v.split_whitespace().map(str::to_string))
             .collect();
-        assert_eq!(dns, nic.dns(), "{ctx}: DNS servers");
-        let use_dns: Vec<String> = ["DHCP", "DHCPv4"]
-            .iter()
-            .flat_map(|s| unit.values(s, "UseDNS"))
-            .collect();
-        match &nic.plan {
-            Plan::Dhcp { dns } => {
-                assert_eq!(dhcp, ["ipv4"], "{ctx}: DHCPv4 on");
-                assert!(
-                    addresses(&unit).is_empty(),
-                    "{ctx}: no static address on a DHCP NIC"
-                );
-                if dns.is_empty() {
-                    assert!(
-                        !use_dns.iter().any(|v| is_false(v)),
-                        "{ctx}: the DHCP server's DNS is used"
-                    );
-                } else {
-                    assert!(
-                        !use_dns.is_empty() && use_dns.iter().all(|v| is_false(v)),
-                        "{ctx}: the spec's DNS replaces the DHCP server's (UseDNS=false), got {use_dns:?}"
-                    );
-                }
+        let mut want_dns = nic.dns().to_vec();
+        if renderer == Renderer::Netplan {
+            // netplan keeps IPv4 and IPv6 servers in separate lists and writes the IPv4 ones
+            // first, so with both families the spec's order holds only within each.
+            want_dns.sort_by_key(|d| d.contains(':'));
+        }
+        assert_eq!(dns, want_dns, "{ctx}: DNS servers");
+
+        let dhcp = unit.values("Network", "DHCP");
+        let want_dhcp = match (p.dhcp4_on(), p.dhcp6_on()) {
+            (true, true) => Some("yes"),
+            (true, false) => Some("ipv4"),
+            (false, true) => Some("ipv6"),
+            (false, false) => None,
+        };
+        match want_dhcp {
+            Some(w) => assert_eq!(dhcp, [w], "{ctx}: DHCP for the DHCP families"),
+            None => assert!(
+                dhcp.iter().all(|v| is_false(v)),
+                "{ctx}: no DHCP on a NIC without a DHCP family, got DHCP={dhcp:?}"
+            ),
+        }
+        // Each DHCP family uses the server's DNS unless the spec names servers (the overrides'
+        // `use-dns: false`). netplan writes one [DHCP] section for both families.
+        let (v4_sections, v6_sections): (&[&str], &[&str]) = match renderer {
+            Renderer::Netplan => (&["DHCP", "DHCPv4"], &["DHCP", "DHCPv6"]),
+            Renderer::CloudInitNetworkd => (&["DHCPv4"], &["DHCPv6"]),
+        };
+        for (on, sections, family) in [
+            (p.dhcp4_on(), v4_sections, "DHCPv4"),
+            (p.dhcp6_on(), v6_sections, "DHCPv6"),
+        ] {
+            if !on {
+                continue;
             }
-            Plan::Static {
-                address, gateway, ..
-            } => {
+            let use_dns: Vec<String> = sections
+                .iter()
+                .flat_map(|s| unit.values(s, "UseDNS"))
+                .collect();
+            if p.dns.is_empty() {
                 assert!(
-                    dhcp.iter().all(|v| is_false(v)),
-                    "{ctx}: no DHCP on a static NIC, got DHCP={dhcp:?}"
+                    !use_dns.iter().any(|v| is_false(v)),
+                    "{ctx}: the {family} server's DNS is used"
                 );
-                assert_eq!(
-                    addresses(&unit),
-                    [address.to_string()],
-                    "{ctx}: the static address"
-                );
-                let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
-                assert_eq!(
-                    default_gateways(&unit, &ctx),
-                    want,
-                    "{ctx}: the default route"
+            } else {
+                assert!(
+                    !use_dns.is_empty() && use_dns.iter().all(|v| is_false(v)),
+                    "{ctx}: the spec's DNS replaces the {family} server's (UseDNS=false), got {use_dns:?}"
                 );
             }
-            Plan::Unconfigured => unreachable!(),
+        }
+
+        let mut got = addresses(&unit);
+        got.sort();
+        let mut want: Vec<String> = p.static_addresses().iter().map(ToString::to_string).collect();
+        want.sort();
+        assert_eq!(got, want, "{ctx}: the static addresses");
+        let mut got = default_gateways(&unit, &ctx);
+        got.sort();
+        let mut want: Vec<String> = p.gateways().iter().map(ToString::to_string).collect();
+        want.sort();
+        assert_eq!(got, want, "{ctx}: the default routes, one per family with a gateway");
+
+        // Router advertisements. netplan writes IPv6AcceptRA for every accept-ra; cloud-init
+        // 22.4's networkd renderer only where DHCP is ipv6 or yes (networkd.py:206-210), so a
+        // SLAAC or disabled NIC beside DHCPv4 or a static address keeps networkd's default there.
+        let ra = unit.values("Network", "IPv6AcceptRA");
+        let want_ra = match renderer {
+            Renderer::Netplan => p.accept_ra,
+            Renderer::CloudInitNetworkd => p
+                .accept_ra
+                .filter(|_| matches!(want_dhcp, Some("ipv6" | "yes"))),
+        };
+        match want_ra {
+            Some(on) => assert!(
+                ra.len() == 1 && if on { is_true(&ra[0]) } else { is_false(&ra[0]) },
+                "{ctx}: IPv6AcceptRA {on}, got {ra:?}"
+            ),
+            None => assert!(ra.is_empty(), "{ctx}: no IPv6AcceptRA, got {ra:?}"),
         }
         let mtu: Vec<String> = nic.mtu.iter().map(ToString::to_string).collect();
         assert_eq!(unit.values("Link", "MTUBytes"), mtu, "{ctx}: MTU");
@@ -202,6 +241,10 @@ fn assert_networkd(label: &str, dir: &Path, renderer: Renderer, nics: &[GuestNic
         found, expected,
         "{label}: one .network per configured NIC, no others"
     );
+}
+
+fn is_true(v: &str) -> bool {
+    matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "1" | "on")
 }
 
 fn is_false(v: &str) -> bool {
@@ -336,21 +379,20 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
             nic.mac,
             nic.eth
         );
-        match &nic.plan {
-            Plan::Dhcp { .. } => {
-                assert_eq!(val("BOOTPROTO"), Some("dhcp"), "{ctx}: BOOTPROTO");
-                assert_eq!(val("IPADDR"), None, "{ctx}: no static address");
-            }
-            Plan::Static {
-                address: IpNet::V4(a),
-                gateway,
-                dns,
-            } => {
-                assert!(
-                    matches!(val("BOOTPROTO"), Some("none" | "static")),
-                    "{ctx}: BOOTPROTO {:?}",
-                    val("BOOTPROTO")
-                );
+        let Plan::Ip(p) = &nic.plan else {
+            unreachable!()
+        };
+        if p.dhcp4_on() {
+            assert_eq!(val("BOOTPROTO"), Some("dhcp"), "{ctx}: BOOTPROTO");
+        } else {
+            assert!(
+                matches!(val("BOOTPROTO"), Some("none" | "static")),
+                "{ctx}: BOOTPROTO {:?}",
+                val("BOOTPROTO")
+            );
+        }
+        match p.v4_static() {
+            Some((a, gateway)) => {
                 assert_eq!(
                     val("IPADDR"),
                     Some(a.addr().to_string().as_str()),
@@ -368,35 +410,66 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
                     gateway.map(|g| g.to_string()),
                     "{ctx}: GATEWAY"
                 );
-                assert_eq!(numbered(&v, "DNS"), *dns, "{ctx}: DNS1..");
             }
-            Plan::Static {
-                address: IpNet::V6(a),
-                gateway,
-                dns,
-            } => {
-                assert_eq!(val("IPV6INIT"), Some("yes"), "{ctx}: IPV6INIT");
-                assert_eq!(
-                    val("IPV6ADDR"),
-                    Some(a.to_string().as_str()),
-                    "{ctx}: IPV6ADDR"
-                );
-                assert_eq!(
-                    val("IPV6_DEFAULTGW").map(str::to_string),
-                    gateway.map(|g| g.to_string()),
-                    "{ctx}: IPV6_DEFAULTGW"
-                );
-                // No other route via the gateway (cloud-init 22.4 writes `::/64 via` for `::/0`).
-                let route6 = std::fs::read_to_string(scripts.join(format!("route6-{}", nic.eth)))
-                    .unwrap_or_default();
-                assert!(
-                    route6.trim().is_empty(),
-                    "{ctx}: unexpected IPv6 routes: {route6}"
-                );
-                assert_eq!(numbered(&v, "DNS"), *dns, "{ctx}: DNS1..");
+            None => {
+                assert_eq!(val("IPADDR"), None, "{ctx}: no static IPv4 address");
+                assert_eq!(val("GATEWAY"), None, "{ctx}: no IPv4 gateway");
             }
-            Plan::Unconfigured => unreachable!(),
         }
+        let v6_static = p.v6_static();
+        let yes = |on: bool| on.then_some("yes");
+        // IPv6 is initialised for DHCPv6 and static IPv6 only: cloud-init 22.4 writes no
+        // IPV6INIT for SLAAC from netplan v2 input (its v2 reader makes no ipv6_slaac subnet).
+        assert_eq!(
+            val("IPV6INIT"),
+            yes(p.dhcp6_on() || v6_static.is_some()),
+            "{ctx}: IPV6INIT"
+        );
+        assert_eq!(val("DHCPV6C"), yes(p.dhcp6_on()), "{ctx}: DHCPV6C");
+        assert_eq!(
+            val("IPV6ADDR").map(str::to_string),
+            v6_static.map(|(a, _)| a.to_string()),
+            "{ctx}: IPV6ADDR"
+        );
+        assert_eq!(
+            val("IPV6_DEFAULTGW").map(str::to_string),
+            v6_static.and_then(|(_, g)| g).map(|g| g.to_string()),
+            "{ctx}: IPV6_DEFAULTGW"
+        );
+        // A static IPv6 address is the only one: no autoconf, no RAs (sysconfig.py forces both
+        // off for static6 on rhel). Otherwise IPV6_FORCE_ACCEPT_RA carries accept-ra; for
+        // DHCPv6 it is what gives the RA default route, since /etc/sysconfig/network turns
+        // IPV6_AUTOCONF off.
+        let (want_autoconf, want_ra) = match v6_static {
+            Some(_) => (Some("no"), Some(p.accept_ra.unwrap_or(false))),
+            None => (None, p.accept_ra),
+        };
+        assert_eq!(val("IPV6_AUTOCONF"), want_autoconf, "{ctx}: IPV6_AUTOCONF");
+        assert_eq!(
+            val("IPV6_FORCE_ACCEPT_RA"),
+            want_ra.map(|on| if on { "yes" } else { "no" }),
+            "{ctx}: IPV6_FORCE_ACCEPT_RA"
+        );
+        if p.dhcp6_on() {
+            assert_eq!(p.accept_ra, Some(true), "{ctx}: DHCPv6 takes its route from RAs");
+        }
+        // Static NICs carry their DNS servers; DHCP-only NICs keep them in resolv.conf only
+        // (cloud-init 22.4 writes no PEERDNS=no for the overrides), checked below.
+        let want_dns = if p.static_addresses().is_empty() {
+            Vec::new()
+        } else {
+            p.dns.clone()
+        };
+        assert_eq!(numbered(&v, "DNS"), want_dns, "{ctx}: DNS1..");
+        // No other IPv6 route (cloud-init 22.4 writes `::/64 via` for `::/0`).
+        let route6 = std::fs::read_to_string(scripts.join(format!("route6-{}", nic.eth)))
+            .unwrap_or_default();
+        let routes: Vec<&str> = route6
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert!(routes.is_empty(), "{ctx}: unexpected IPv6 routes: {route6}");
         // For DHCP NICs, sysconfig keeps the spec's DNS in resolv.conf only (cloud-init 22.4
         // writes no PEERDNS=no for dhcp4-overrides), so that is where it is checked.
         for server in nic.dns() {
@@ -411,6 +484,27 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
             "{ctx}: MTU"
         );
     }
+    // The machine-wide file: IPv6 networking on, and RA autoconf off, as soon as any NIC has
+    // DHCPv6 or a static IPv6 address.
+    let path = out.join("etc/sysconfig/network");
+    let network = parse_shell_vars(&read(&path));
+    let v6 = nics.iter().any(|n| match &n.plan {
+        Plan::Ip(p) => p.dhcp6_on() || p.v6_static().is_some(),
+        Plan::Unconfigured => false,
+    });
+    let want = v6.then_some("yes");
+    assert_eq!(
+        network.get("NETWORKING_IPV6").map(String::as_str),
+        want,
+        "{label}: {}: NETWORKING_IPV6",
+        path.display()
+    );
+    assert_eq!(
+        network.get("IPV6_AUTOCONF").map(String::as_str),
+        v6.then_some("no"),
+        "{label}: {}: IPV6_AUTOCONF",
+        path.display()
+    );
 }
 
 /// DNS1, DNS2, ... in order.
@@ -442,45 +536,82 @@ fn assert_eni(label: &str, out: &Path, nics: &[GuestNic]) {
             );
             continue;
         }
-        assert_eq!(own.len(), 1, "{ctx}: one stanza:\n{text}");
-        let s = own[0];
-        assert!(
-            stanzas
-                .iter()
-                .any(|st| st.head == ["auto", nic.eth.as_str()]),
-            "{ctx}: brought up at boot (auto)"
-        );
+        let Plan::Ip(p) = &nic.plan else {
+            unreachable!()
+        };
         assert!(
             udev_renames(&rules, &nic.mac, &nic.eth),
             "{ctx}: udev renames {} to {}:\n{rules}",
             nic.mac,
             nic.eth
         );
-        match &nic.plan {
-            Plan::Dhcp { .. } => assert_eq!(s.head[2..], ["inet", "dhcp"], "{ctx}: DHCPv4"),
-            Plan::Static {
-                address, gateway, ..
-            } => {
-                let family = if address.addr().is_ipv4() {
-                    "inet"
-                } else {
-                    "inet6"
-                };
-                assert_eq!(s.head[2..], [family, "static"], "{ctx}: static");
-                assert_eq!(
-                    option_values(s, "address"),
-                    [address.to_string()],
-                    "{ctx}: address"
-                );
-                let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
-                assert_eq!(
-                    eni_default_gateways(s, &ctx),
-                    want,
-                    "{ctx}: the default route"
-                );
-            }
-            Plan::Unconfigured => unreachable!(),
+        // One stanza per family that has a DHCP or static method. SLAAC and `disabled` have
+        // none, and with no family at all cloud-init 22.4 writes `inet manual` and no `auto`:
+        // an IPv6-only SLAAC NIC is never brought up (the design's eni caveat, asserted as is).
+        let v4 = match p.v4 {
+            V4::Dhcp => Some(["inet", "dhcp"]),
+            V4::Static { .. } => Some(["inet", "static"]),
+            V4::Off => None,
+        };
+        let v6 = match p.v6 {
+            V6::Dhcp => Some(["inet6", "dhcp"]),
+            V6::Static { .. } => Some(["inet6", "static"]),
+            V6::GuestDefault | V6::Slaac | V6::Off => None,
+        };
+        let mut want: Vec<[&str; 2]> = v4.into_iter().chain(v6).collect();
+        let brought_up = !want.is_empty();
+        if !brought_up {
+            want.push(["inet", "manual"]);
         }
+        want.sort();
+        let mut heads: Vec<[&str; 2]> = own
+            .iter()
+            .map(|s| [s.head[2].as_str(), s.head[3].as_str()])
+            .collect();
+        heads.sort();
+        assert_eq!(heads, want, "{ctx}: the stanzas' methods:\n{text}");
+        assert_eq!(
+            stanzas
+                .iter()
+                .any(|st| st.head == ["auto", nic.eth.as_str()]),
+            brought_up,
+            "{ctx}: brought up at boot (auto) iff a family has a method:\n{text}"
+        );
+        for s in &own {
+            let want: Vec<String> = match s.head[2..] {
+                [ref f, ref m] if f == "inet" && m == "static" => {
+                    p.v4_static().map(|(a, _)| a.to_string()).into_iter().collect()
+                }
+                [ref f, ref m] if f == "inet6" && m == "static" => {
+                    p.v6_static().map(|(a, _)| a.to_string()).into_iter().collect()
+                }
+                _ => Vec::new(),
+            };
+            assert_eq!(option_values(s, "address"), want, "{ctx}: {:?} address", s.head);
+        }
+        let mut got: Vec<String> = own
+            .iter()
+            .flat_map(|s| eni_default_gateways(s, &ctx))
+            .collect();
+        got.sort();
+        let mut want: Vec<String> = p.gateways().iter().map(ToString::to_string).collect();
+        want.sort();
+        assert_eq!(got, want, "{ctx}: the default routes, one per family with a gateway");
+        // accept_ra goes, once, into the first DHCP (either family) or static IPv6 stanza;
+        // with none of those it is dropped (eni.py `_render_iface`): an IPv4-static NIC keeps
+        // the kernel's default, which accepts RAs.
+        let accept_ra: Vec<String> = own
+            .iter()
+            .flat_map(|s| option_values(s, "accept_ra"))
+            .collect();
+        let carried = p.dhcp4_on() || p.dhcp6_on() || p.v6_static().is_some();
+        let want: Vec<String> = p
+            .accept_ra
+            .filter(|_| carried)
+            .map(|on| if on { "1" } else { "0" }.to_string())
+            .into_iter()
+            .collect();
+        assert_eq!(accept_ra, want, "{ctx}: accept_ra:\n{text}");
         if !nic.dns().is_empty() {
             // resolvconf reads dns-nameservers from any stanza; cloud-init puts DHCP NICs' on lo.
             let lists: Vec<Vec<String>> = own
@@ -495,8 +626,9 @@ fn assert_eni(label: &str, out: &Path, nics: &[GuestNic]) {
                 nic.dns()
             );
         }
-        let mtu: Vec<String> = nic.mtu.iter().map(ToString::to_string).collect();
-        assert_eq!(option_values(s, "mtu"), mtu, "{ctx}: mtu");
+        let mtu: Vec<String> = own.iter().flat_map(|s| option_values(s, "mtu")).collect();
+        let want: Vec<String> = nic.mtu.iter().map(ToString::to_string).collect();
+        assert_eq!(mtu, want, "{ctx}: mtu");
     }
 }
 
@@ -536,7 +668,8 @@ fn cni_bridge_plugin_adds_checks_and_deletes_every_nad() {
     let mut count = 0;
     for r in rendered() {
         for nad in nads(&r) {
-            exercise_nad(&r, &nad);
+            let bridge = node_bridge(&r, nad.config["bridge"].as_str().expect("bridge"));
+            exercise_nad(&r.label, &bridge, &nad);
             count += 1;
         }
     }
@@ -639,8 +772,12 @@ fn default_routes(ns: &Netns, family: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-fn exercise_nad(r: &Rendered, nad: &Nad) {
-    let ctx = format!("{}: NAD {}", r.label, nad.name);
+/// ADD, CHECK and DEL of one NAD config on the node bridge `bridge` (as the NNCP makes it),
+/// asserting that the container interface gets exactly what the NIC's plan gives the pod side:
+/// one address per static family, a default route per family with a gateway, nothing on an L2
+/// port.
+fn exercise_nad(label: &str, bridge: &NodeBridge, nad: &Nad) {
+    let ctx = format!("{label}: NAD {}", nad.name);
     let config = &nad.config;
     assert_eq!(config["type"], "bridge", "{ctx}");
     assert_eq!(
@@ -648,7 +785,11 @@ fn exercise_nad(r: &Rendered, nad: &Nad) {
         nad.name.as_str(),
         "{ctx}: the CNI network is named after the NAD"
     );
-    let bridge = node_bridge(r, config["bridge"].as_str().expect("bridge"));
+    assert_eq!(
+        config["bridge"].as_str(),
+        Some(bridge.name.as_str()),
+        "{ctx}: the NAD plugs into the NNCP's bridge"
+    );
     let vlan = config.get("vlan").and_then(Value::as_u64);
     assert_eq!(
         vlan.is_some(),
@@ -714,61 +855,81 @@ fn exercise_nad(r: &Rendered, nad: &Nad) {
         assert_eq!(port["mtu"].as_u64(), Some(mtu), "{ctx}: bridge port MTU");
     }
     let ips = result["ips"].as_array().cloned().unwrap_or_default();
-    let reservation = match &nad.nic.plan {
-        Plan::Static {
-            address, gateway, ..
-        } => {
-            assert_eq!(
-                global_addresses(&vm, ifname),
-                [address.to_string()],
-                "{ctx}: exactly the spec's address"
-            );
-            let family = if address.addr().is_ipv4() { "-4" } else { "-6" };
-            let routes = default_routes(&vm, family);
-            let want = gateway.map(|g| g.to_string());
-            let got: Vec<(Option<&str>, Option<&str>)> = routes
-                .iter()
-                .map(|r| (r["gateway"].as_str(), r["dev"].as_str()))
-                .collect();
-            assert_eq!(
-                got,
-                [(want.as_deref(), Some(ifname))],
-                "{ctx}: the default route via the gateway"
-            );
-            let file = tmp
-                .join("ipam")
-                .join(&nad.name)
-                .join(address.addr().to_string());
-            assert!(
-                file.exists(),
-                "{ctx}: host-local reserved {}",
-                address.addr()
-            );
-            Some(file)
-        }
-        Plan::Dhcp { .. } | Plan::Unconfigured => {
-            assert!(l2_only, "{ctx}: DHCP mode is L2 only: {config}");
-            assert!(
-                ips.is_empty(),
-                "{ctx}: no IPAM result for an L2 port: {result}"
-            );
-            let link = &ip_json(&["-n", &vm.name, "addr", "show", "dev", ifname])[0];
-            let v4: Vec<&Value> = link["addr_info"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|a| a["family"] == "inet")
-                .collect();
-            assert!(
-                v4.is_empty() && global_addresses(&vm, ifname).is_empty(),
-                "{ctx}: no address before the guest's DHCP: {link}"
-            );
-            assert!(
-                default_routes(&vm, "-4").is_empty(),
-                "{ctx}: no route before the guest's DHCP"
-            );
-            None
-        }
+    let static_addresses = match &nad.nic.plan {
+        Plan::Ip(p) => p.static_addresses(),
+        Plan::Unconfigured => Vec::new(),
+    };
+    let gateways = match &nad.nic.plan {
+        Plan::Ip(p) => p.gateways(),
+        Plan::Unconfigured => Vec::new(),
+    };
+    let mut got = global_addresses(&vm, ifname);
+    got.sort();
+    let mut want: Vec<String> = static_addresses.iter().map(ToString::to_string).collect();
+    want.sort();
+    assert_eq!(
+        got, want,
+        "{ctx}: exactly the spec's static addresses, one per static family"
+    );
+    let v4_link: Vec<String> = ip_json(&["-n", &vm.name, "-4", "addr", "show", "dev", ifname])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|l| l["addr_info"].as_array().cloned().unwrap_or_default())
+        .map(|a| a["local"].to_string())
+        .collect();
+    assert!(
+        static_addresses.iter().any(|a| a.addr().is_ipv4()) || v4_link.is_empty(),
+        "{ctx}: no IPv4 address without a static IPv4 family: {v4_link:?}"
+    );
+    for (family, v4) in [("-4", true), ("-6", false)] {
+        let routes = default_routes(&vm, family);
+        let got: Vec<(Option<&str>, Option<&str>)> = routes
+            .iter()
+            .map(|r| (r["gateway"].as_str(), r["dev"].as_str()))
+            .collect();
+        let want: Vec<String> = gateways
+            .iter()
+            .filter(|g| g.is_ipv4() == v4)
+            .map(ToString::to_string)
+            .collect();
+        let want: Vec<(Option<&str>, Option<&str>)> = want
+            .iter()
+            .map(|g| (Some(g.as_str()), Some(ifname)))
+            .collect();
+        assert_eq!(
+            got, want,
+            "{ctx}: the {family} default route via the spec's gateway, none without one"
+        );
+    }
+    let reservations: Vec<PathBuf> = if static_addresses.is_empty() {
+        assert!(l2_only, "{ctx}: DHCP mode is L2 only: {config}");
+        assert!(
+            ips.is_empty(),
+            "{ctx}: no IPAM result for an L2 port: {result}"
+        );
+        Vec::new()
+    } else {
+        assert_eq!(
+            ips.len(),
+            static_addresses.len(),
+            "{ctx}: one IPAM result per static family: {result}"
+        );
+        static_addresses
+            .iter()
+            .map(|address| {
+                let file = tmp
+                    .join("ipam")
+                    .join(&nad.name)
+                    .join(address.addr().to_string());
+                assert!(
+                    file.exists(),
+                    "{ctx}: host-local reserved {}",
+                    address.addr()
+                );
+                file
+            })
+            .collect()
     };
     if let (Some(v), true) = (vlan, filtering) {
         let port_name = port["ifname"].as_str().unwrap();
@@ -820,10 +981,11 @@ fn exercise_nad(r: &Rendered, nad: &Nad) {
         "{ctx}: DEL left a port on {}",
         bridge.name
     );
-    if let Some(file) = reservation {
+    for file in reservations {
         assert!(
             !file.exists(),
-            "{ctx}: DEL released the host-local reservation"
+            "{ctx}: DEL released the host-local reservation {}",
+            file.display()
         );
     }
 }
@@ -923,7 +1085,7 @@ fn seed_dhcp_guest_gets_a_lease_through_the_generated_nad() {
     let r = seed_dhcp();
     let nad = nads(&r).into_iter().next().expect("the seed's DHCP NAD");
     assert!(
-        matches!(nad.nic.plan, Plan::Dhcp { .. }),
+        matches!(&nad.nic.plan, Plan::Ip(p) if p.dhcp4_on()),
         "the seed's external network is DHCP"
     );
     let bridge = node_bridge(&r, nad.config["bridge"].as_str().unwrap());
