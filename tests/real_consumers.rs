@@ -19,13 +19,16 @@
 mod expect;
 #[path = "real_consumers/formats.rs"]
 mod formats;
+#[path = "real_consumers/hand_written.rs"]
+mod hand_written;
 // The CLI runner there is for the CLI tests.
 #[allow(dead_code)]
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
 use expect::{
-    guest_nics, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered, V4, V6,
+    guest_nics, ip_plan, nads, node_bridge, rendered, GuestNic, Nad, NodeBridge, Plan, Rendered,
+    V4, V6,
 };
 use formats::{get, ifaces, option_values, parse_interfaces, parse_shell_vars, udev_renames, Unit};
 use harness::{
@@ -310,37 +313,71 @@ fn cloud_init_renders_every_nic_for_networkd_sysconfig_eni_and_netplan() {
 }
 
 fn cloud_init_case(r: &Rendered) {
+    cloud_init_renders(&r.label, &r.network_data, &guest_nics(r));
+}
+
+/// One network-config through cloud-init's four renderers, each output checked per NIC.
+fn cloud_init_renders(label: &str, network_data: &str, nics: &[GuestNic]) {
     let tmp = TempDir::new("cloud-init");
-    let nics = guest_nics(r);
     let input = tmp.join("network-config.yaml");
-    write(&input, &r.network_data);
+    write(&input, network_data);
     for (distro, renderer) in CLOUD_INIT_RENDERERS {
         let out = tmp.join(renderer);
         let run = cloud_init_net_convert(&input, distro, renderer, &out);
-        let label = format!("{} (cloud-init -D {distro} -O {renderer})", r.label);
+        let label = format!("{label} (cloud-init -D {distro} -O {renderer})");
         assert!(
             run.ok(),
-            "{label}: net-convert refused our network-config: {}\n{}",
-            run.stderr,
-            r.network_data
+            "{label}: net-convert refused our network-config: {}\n{network_data}",
+            run.stderr
         );
         match *renderer {
             "networkd" => assert_networkd(
                 &label,
                 &out.join("etc/systemd/network"),
                 Renderer::CloudInitNetworkd,
-                &nics,
+                nics,
             ),
-            "sysconfig" => assert_sysconfig(&label, &out, &nics),
-            "eni" => assert_eni(&label, &out, &nics),
+            "sysconfig" => assert_sysconfig(&label, &out, nics),
+            "eni" => assert_eni(&label, &out, nics),
             _ => {
                 // What an Ubuntu guest does: cloud-init writes netplan YAML, netplan renders it.
                 let yaml = read(&out.join("etc/netplan/50-cloud-init.yaml"));
                 let dir = netplan_accepts(&label, &yaml, &tmp.join("netplan-of-cloud-init"));
-                assert_networkd(&label, &dir, Renderer::Netplan, &nics);
+                assert_networkd(&label, &dir, Renderer::Netplan, nics);
             }
         }
     }
+}
+
+/// The IPv6 and dual-stack networkData of the design of issue 14, written by hand (the
+/// generator's fixtures follow once it renders them): `netplan generate` and cloud-init's four
+/// renderers must each give the NIC exactly what its `ipConfig` asks for.
+#[test]
+fn netplan_and_cloud_init_render_hand_written_ipv6_and_dual_stack_network_data() {
+    let test = "netplan_and_cloud_init_render_hand_written_ipv6_and_dual_stack_network_data";
+    if !ready(test, Privilege::Root, &["cloud-init", "netplan"]) {
+        return;
+    }
+    let cases = hand_written::network_data_cases();
+    assert!(cases.len() >= 10, "the hand-written cases are all here");
+    std::thread::scope(|s| {
+        for case in &cases {
+            s.spawn(move || {
+                let nics = [GuestNic {
+                    network: case.label.to_string(),
+                    eth: "eth1".to_string(),
+                    mac: hand_written::MAC.to_string(),
+                    plan: Plan::Ip(ip_plan(case.label, &case.ip_config)),
+                    mtu: None,
+                }];
+                let yaml = case.network_data();
+                let tmp = TempDir::new("netplan");
+                let dir = netplan_accepts(case.label, &yaml, &tmp.path);
+                assert_networkd(case.label, &dir, Renderer::Netplan, &nics);
+                cloud_init_renders(case.label, &yaml, &nics);
+            });
+        }
+    });
 }
 
 /// RHEL's ifcfg files.
@@ -405,15 +442,22 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
                         || val("PREFIX") == Some(prefix.as_str()),
                     "{ctx}: NETMASK {netmask} or PREFIX {prefix}, got {v:?}"
                 );
+                // GATEWAY, or a 0.0.0.0/0.0.0.0 entry of route-ethN: cloud-init 22.4 writes the
+                // latter when it hangs the route on another subnet (static IPv4 beside DHCPv6).
                 assert_eq!(
-                    val("GATEWAY").map(str::to_string),
-                    gateway.map(|g| g.to_string()),
-                    "{ctx}: GATEWAY"
+                    sysconfig_v4_default_gateways(&v, &scripts, &nic.eth, &ctx),
+                    gateway.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "{ctx}: the IPv4 default route (GATEWAY or route-{})",
+                    nic.eth
                 );
             }
             None => {
                 assert_eq!(val("IPADDR"), None, "{ctx}: no static IPv4 address");
-                assert_eq!(val("GATEWAY"), None, "{ctx}: no IPv4 gateway");
+                assert_eq!(
+                    sysconfig_v4_default_gateways(&v, &scripts, &nic.eth, &ctx),
+                    Vec::<String>::new(),
+                    "{ctx}: no IPv4 gateway"
+                );
             }
         }
         let v6_static = p.v6_static();
@@ -507,6 +551,36 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
     );
 }
 
+/// The IPv4 default gateways of a sysconfig NIC: GATEWAY, and the default entries of its
+/// route-ethN file (ADDRESSn=0.0.0.0, NETMASKn=0.0.0.0); any other route there is a mistake.
+fn sysconfig_v4_default_gateways(
+    ifcfg: &std::collections::BTreeMap<String, String>,
+    scripts: &Path,
+    eth: &str,
+    ctx: &str,
+) -> Vec<String> {
+    let mut gateways: Vec<String> = ifcfg.get("GATEWAY").cloned().into_iter().collect();
+    let routes = std::fs::read_to_string(scripts.join(format!("route-{eth}")))
+        .map(|t| parse_shell_vars(&t))
+        .unwrap_or_default();
+    for i in 0.. {
+        let Some(gw) = routes.get(&format!("GATEWAY{i}")) else {
+            break;
+        };
+        let dst = (
+            routes.get(&format!("ADDRESS{i}")).map(String::as_str),
+            routes.get(&format!("NETMASK{i}")).map(String::as_str),
+        );
+        assert_eq!(
+            dst,
+            (Some("0.0.0.0"), Some("0.0.0.0")),
+            "{ctx}: route-{eth} entry {i} via {gw} where the default route belongs: {routes:?}"
+        );
+        gateways.push(gw.clone());
+    }
+    gateways
+}
+
 /// DNS1, DNS2, ... in order.
 fn numbered(v: &std::collections::BTreeMap<String, String>, key: &str) -> Vec<String> {
     (1..)
@@ -597,20 +671,29 @@ fn assert_eni(label: &str, out: &Path, nics: &[GuestNic]) {
         let mut want: Vec<String> = p.gateways().iter().map(ToString::to_string).collect();
         want.sort();
         assert_eq!(got, want, "{ctx}: the default routes, one per family with a gateway");
-        // accept_ra goes, once, into the first DHCP (either family) or static IPv6 stanza;
-        // with none of those it is dropped (eni.py `_render_iface`): an IPv4-static NIC keeps
-        // the kernel's default, which accepts RAs.
+        // accept_ra is an attribute, and eni.py writes attributes on the first stanza only
+        // (`_iface_add_attrs`: index 0), and sets it only for a DHCP (either family) or static
+        // IPv6 subnet (`_render_iface`). cloud-init orders the subnets dhcp4, dhcp6, then the
+        // addresses, so it is dropped when the first is a static IPv4 address: such a NIC keeps
+        // the kernel's default, which accepts RAs, whatever accept-ra says.
         let accept_ra: Vec<String> = own
             .iter()
             .flat_map(|s| option_values(s, "accept_ra"))
             .collect();
-        let carried = p.dhcp4_on() || p.dhcp6_on() || p.v6_static().is_some();
+        let carried = p.dhcp4_on()
+            || p.dhcp6_on()
+            || (p.v4_static().is_none() && p.v6_static().is_some());
         let want: Vec<String> = p
             .accept_ra
             .filter(|_| carried)
             .map(|on| if on { "1" } else { "0" }.to_string())
             .into_iter()
             .collect();
+        assert_eq!(
+            option_values(own[0], "accept_ra"),
+            want,
+            "{ctx}: accept_ra on the first stanza:\n{text}"
+        );
         assert_eq!(accept_ra, want, "{ctx}: accept_ra:\n{text}");
         if !nic.dns().is_empty() {
             // resolvconf reads dns-nameservers from any stanza; cloud-init puts DHCP NICs' on lo.
@@ -677,6 +760,40 @@ fn cni_bridge_plugin_adds_checks_and_deletes_every_nad() {
         count >= 10,
         "the fixtures make at least 10 NADs, ran {count}"
     );
+}
+
+/// IPv6 and dual-stack NAD configs as the design of issue 14 has the generator write them
+/// (written by hand until it does): a dual-stack pinned pair, an IPv6-only range beside DHCPv4
+/// with a link-local gateway, and an L2 port for DHCPv4 + DHCPv6.
+#[test]
+fn cni_bridge_plugin_adds_checks_and_deletes_hand_written_ipv6_and_dual_stack_nads() {
+    if !ready(
+        "cni_bridge_plugin_adds_checks_and_deletes_hand_written_ipv6_and_dual_stack_nads",
+        Privilege::NetworkNamespaces,
+        &["ip", "bridge", "cni/bridge", "cni/host-local"],
+    ) {
+        return;
+    }
+    let bridge = NodeBridge {
+        name: hand_written::BRIDGE.to_string(),
+        mtu: None,
+        port: "ens192".to_string(),
+        vlan_filtering: false,
+    };
+    for case in hand_written::nad_cases() {
+        let nad = Nad {
+            name: case.name.to_string(),
+            config: case.config,
+            nic: GuestNic {
+                network: case.name.to_string(),
+                eth: "eth1".to_string(),
+                mac: hand_written::MAC.to_string(),
+                plan: Plan::Ip(ip_plan(case.name, &case.ip_config)),
+                mtu: None,
+            },
+        };
+        exercise_nad("hand-written", &bridge, &nad);
+    }
 }
 
 /// The plugin's error message (it prints `{"code", "msg"}` on stdout).

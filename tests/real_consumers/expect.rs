@@ -303,37 +303,50 @@ fn plan(net: &Network) -> Plan {
         };
     };
     let spec = serde_json::to_value(ip).expect("ipConfig serializes");
-    let dns = ip.dns_servers.clone();
+    Plan::Ip(ip_plan(&net.name, &spec))
+}
+
+/// The plan of an `ipConfig` as the CRD spells it (JSON), for the network `name`.
+pub fn ip_plan(name: &str, spec: &Value) -> IpPlan {
+    let dns: Vec<String> = spec["dnsServers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| d.as_str().expect("dnsServers are strings").to_string())
+        .collect();
     let text = |v: &Value, key: &str| v[key].as_str().map(str::to_string);
     let cidr = |v: &Value| -> IpNet {
-        let a = text(v, "address").unwrap_or_else(|| panic!("{}: static without address", net.name));
-        a.parse().unwrap_or_else(|e| panic!("{}: address {a}: {e}", net.name))
+        let a = text(v, "address").unwrap_or_else(|| panic!("{name}: static without address"));
+        a.parse()
+            .unwrap_or_else(|e| panic!("{name}: address {a}: {e}"))
     };
     let gateway = |v: &Value| -> Option<IpAddr> {
-        text(v, "gateway").map(|g| g.parse().unwrap_or_else(|e| panic!("{}: gateway {g}: {e}", net.name)))
+        text(v, "gateway").map(|g| {
+            g.parse()
+                .unwrap_or_else(|e| panic!("{name}: gateway {g}: {e}"))
+        })
     };
-    let mode = text(&spec, "mode").unwrap_or_default();
+    let mode = text(spec, "mode").unwrap_or_default();
     let mut plan = match mode.as_str() {
         "dhcp" => IpPlan::dhcp4(dns),
         // The legacy form: one static address of either family.
-        "static" => IpPlan::single_static(cidr(&spec), gateway(&spec), dns),
+        "static" => IpPlan::single_static(cidr(spec), gateway(spec), dns),
         "disabled" => IpPlan {
             v4: V4::Off,
             v6: V6::GuestDefault,
             dns,
             accept_ra: None,
         },
-        other => panic!("{}: ipConfig.mode {other:?} is new to these tests", net.name),
+        other => panic!("{name}: ipConfig.mode {other:?} is new to these tests"),
     };
     let block = &spec["ipv6"];
     if block.is_null() {
-        return Plan::Ip(plan);
+        return plan;
     }
     assert_eq!(
         plan.v6,
         V6::GuestDefault,
-        "{}: IPv6 given twice (a top-level IPv6 address and an ipv6 block)",
-        net.name
+        "{name}: IPv6 given twice (a top-level IPv6 address and an ipv6 block)"
     );
     // accept-ra as the design of issue 14 writes it: on wherever RAs are the source of the
     // address or route (SLAAC, DHCPv6 with its RA route), off where the user owns IPv6 (static)
@@ -344,18 +357,18 @@ fn plan(net: &Network) -> Plan {
         "dhcp" => (V6::Dhcp, Some(true)),
         "static" => {
             let IpNet::V6(address) = cidr(block) else {
-                panic!("{}: ipv6.address is not IPv6", net.name)
+                panic!("{name}: ipv6.address is not IPv6")
             };
             let gateway = gateway(block).map(|g| match g {
                 IpAddr::V6(g) => g,
-                IpAddr::V4(g) => panic!("{}: ipv6.gateway {g} is IPv4", net.name),
+                IpAddr::V4(g) => panic!("{name}: ipv6.gateway {g} is IPv4"),
             });
             (V6::Static { address, gateway }, Some(false))
         }
         "disabled" => (V6::Off, Some(false)),
-        other => panic!("{}: ipv6.mode {other:?} is new to these tests", net.name),
+        other => panic!("{name}: ipv6.mode {other:?} is new to these tests"),
     };
-    Plan::Ip(plan)
+    plan
 }
 
 /// A generated NAD: its name, its CNI config as generated, and the guest NIC it serves.
