@@ -164,9 +164,7 @@ pub struct NadCase {
 pub const BRIDGE: &str = "br-hand";
 
 pub fn nad_cases() -> Vec<NadCase> {
-    let nad = |name: &str, ipam: Value| {
-        json!({"cniVersion": "0.4.0", "name": name, "type": "bridge", "bridge": BRIDGE, "ipam": ipam})
-    };
+    let nad = |name: &str, ipam: Value| json!({"cniVersion": "0.4.0", "name": name, "type": "bridge", "bridge": BRIDGE, "ipam": ipam});
     vec![
         NadCase {
             name: "dual-stack-static",
