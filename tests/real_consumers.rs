@@ -1714,6 +1714,20 @@ fn seed_dual_stack_guest_gets_slaac_dhcpv6_and_dhcpv4_through_the_generated_nad(
                 .filter(|l| l.contains("iaaddr"))
         },
     );
+    // dhclient's DUID is DUID-LLT, which ends with the NIC's MAC: the reply went to the guest.
+    let reply = log
+        .lines()
+        .find(|l| l.contains(&format!("DHCPREPLY(gw0) {lease6}")))
+        .unwrap();
+    assert!(
+        reply.contains(mac),
+        "dnsmasq answered the pinned MAC {mac}'s DUID: {reply}"
+    );
+    let said = read(&out6);
+    assert!(
+        said.contains(&format!("IAADDR {lease6}")) && said.contains("Bound to lease"),
+        "dhclient -6 bound {lease6}:\n{said}"
+    );
     assert!(
         leases6.contains(&format!("iaaddr {lease6} {{")),
         "dhclient -6's lease is {lease6}:\n{leases6}"
