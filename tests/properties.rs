@@ -29,7 +29,7 @@ mod formats;
 #[path = "real_consumers/harness.rs"]
 mod harness;
 
-use expect::{guest_nics, nads, node_bridge, GuestNic, Plan, Rendered};
+use expect::{guest_nics, nads, node_bridge, GuestNic, IpPlan, Plan, Rendered};
 use formats::{get, parse_shell_vars, Unit};
 use harness::{
     cloud_init_net_convert, cni, ip, ip_json, netplan_generate, read, ready, run, tool, unique,
@@ -143,22 +143,43 @@ impl Spec {
     /// What the guest must get for each network, by network name.
     fn plan(&self, network: &str) -> Plan {
         if network == "default" {
-            return Plan::Dhcp { dns: Vec::new() };
+            return Plan::Ip(IpPlan::dhcp4(Vec::new()));
         }
         let n = self.nets.iter().find(|n| n.name == network).unwrap();
         let strings = |v: &[IpAddr]| v.iter().map(ToString::to_string).collect();
         match &n.ip {
-            Ip::Dhcp { dns } => Plan::Dhcp { dns: strings(dns) },
+            Ip::Dhcp { dns } => Plan::Ip(IpPlan::dhcp4(strings(dns))),
             Ip::Static {
                 address,
                 gateway,
                 dns,
-            } => Plan::Static {
-                address: *address,
-                gateway: *gateway,
-                dns: strings(dns),
-            },
+            } => Plan::Ip(IpPlan::single_static(*address, *gateway, strings(dns))),
         }
+    }
+}
+
+/// The single-family plans this generator makes (IPv6 only as the top-level static address),
+/// in the shape its checks match on.
+enum One {
+    Dhcp,
+    Static {
+        address: IpNet,
+        gateway: Option<IpAddr>,
+    },
+    Unconfigured,
+}
+
+fn one(plan: &Plan) -> One {
+    let Plan::Ip(p) = plan else {
+        return One::Unconfigured;
+    };
+    match (p.static_addresses().as_slice(), p.gateways().first()) {
+        ([], _) if p.dhcp4_on() => One::Dhcp,
+        ([address], gateway) if !p.dhcp4_on() && !p.dhcp6_on() => One::Static {
+            address: *address,
+            gateway: gateway.copied(),
+        },
+        _ => panic!("not a plan this generator makes: {p:?}"),
     }
 }
 
@@ -445,12 +466,12 @@ fn generated_specs_render_what_they_ask_for() {
                 .filter_map(Value::as_str)
                 .collect();
             assert_eq!(dns, nic.dns(), "{ctx}: DNS");
-            match &nic.plan {
-                Plan::Dhcp { .. } => {
+            match one(&nic.plan) {
+                One::Dhcp => {
                     assert_eq!(eth["dhcp4"], true, "{ctx}");
                     assert!(eth.get("addresses").is_none(), "{ctx}");
                 }
-                Plan::Static {
+                One::Static {
                     address, gateway, ..
                 } => {
                     assert_eq!(eth["dhcp4"], false, "{ctx}");
@@ -470,7 +491,7 @@ fn generated_specs_render_what_they_ask_for() {
                         "{ctx}: IPv6 gateway"
                     );
                 }
-                Plan::Unconfigured => panic!("{ctx}: every generated network has ipConfig"),
+                One::Unconfigured => panic!("{ctx}: every generated network has ipConfig"),
             }
         }
         let nads = nads(&r);
@@ -545,12 +566,12 @@ fn assert_networkd(label: &str, dir: &Path, prefix: &str, mac_key: &str, nics: &
             want_dns.sort_by_key(|d| d.contains(':'));
         }
         assert_eq!(dns, want_dns, "{ctx}: DNS");
-        match &nic.plan {
-            Plan::Dhcp { .. } => {
+        match one(&nic.plan) {
+            One::Dhcp => {
                 assert_eq!(dhcp, ["ipv4"], "{ctx}: DHCPv4");
                 assert!(addresses.is_empty(), "{ctx}: no static address");
             }
-            Plan::Static {
+            One::Static {
                 address, gateway, ..
             } => {
                 assert!(
@@ -567,7 +588,7 @@ fn assert_networkd(label: &str, dir: &Path, prefix: &str, mac_key: &str, nics: &
                 let want: Vec<String> = gateway.iter().map(ToString::to_string).collect();
                 assert_eq!(gateways, want, "{ctx}: the default route");
             }
-            Plan::Unconfigured => unreachable!(),
+            One::Unconfigured => unreachable!(),
         }
         let mtu: Vec<String> = nic.mtu.iter().map(ToString::to_string).collect();
         assert_eq!(unit.values("Link", "MTUBytes"), mtu, "{ctx}: MTU");
@@ -614,9 +635,9 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
         let val = |k: &str| v.get(k).map(String::as_str);
         // An unquoted MAC would reach cloud-init as an integer, and HWADDR would be digits.
         assert_eq!(val("HWADDR"), Some(nic.mac.as_str()), "{ctx}: HWADDR");
-        match &nic.plan {
-            Plan::Dhcp { .. } => assert_eq!(val("BOOTPROTO"), Some("dhcp"), "{ctx}"),
-            Plan::Static {
+        match one(&nic.plan) {
+            One::Dhcp => assert_eq!(val("BOOTPROTO"), Some("dhcp"), "{ctx}"),
+            One::Static {
                 address: IpNet::V4(a),
                 gateway,
                 ..
@@ -641,7 +662,7 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
                     "{ctx}: GATEWAY"
                 );
             }
-            Plan::Static {
+            One::Static {
                 address: IpNet::V6(a),
                 gateway,
                 ..
@@ -657,7 +678,7 @@ fn assert_sysconfig(label: &str, out: &Path, nics: &[GuestNic]) {
                     "{ctx}: gateway"
                 );
             }
-            Plan::Unconfigured => unreachable!(),
+            One::Unconfigured => unreachable!(),
         }
         assert_eq!(
             val("MTU").map(str::to_string),
@@ -815,8 +836,8 @@ fn cni_bridge_plugin_accepts_every_generated_nad() {
                     .filter(|a| a["scope"] == "global")
                     .map(|a| format!("{}/{}", a["local"].as_str().unwrap_or(""), a["prefixlen"]))
                     .collect();
-                match &nad.nic.plan {
-                    Plan::Static { address, .. } => {
+                match one(&nad.nic.plan) {
+                    One::Static { address, .. } => {
                         assert_eq!(global, [address.to_string()], "{ctx}: the spec's address")
                     }
                     _ => assert!(

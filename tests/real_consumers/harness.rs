@@ -2,9 +2,11 @@
 //! wukong-net CLI, netplan, cloud-init, the CNI plugin), and guards that remove network
 //! namespaces, processes and temp dirs even when a test fails.
 
+use ipnet::Ipv6Net;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
+use std::net::Ipv6Addr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -315,6 +317,27 @@ pub fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Optio
     }
 }
 
+/// Like `wait_for`, with `state` (what the thing waited on looks like) in the failure message.
+pub fn wait_for_or<T>(
+    what: &str,
+    limit: Duration,
+    mut probe: impl FnMut() -> Option<T>,
+    state: impl Fn() -> String,
+) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gave up after {limit:?} waiting for {what}; now:\n{}",
+            state()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// A name no other test, and no other run of this binary, uses at the same time.
@@ -355,6 +378,71 @@ impl Netns {
         let mut c = Command::new(tool("ip"));
         c.args(["netns", "exec", &self.name]).arg(program);
         c
+    }
+
+    /// Sets the sysctl `key` (dotted, e.g. `net.ipv6.conf.default.accept_ra`) in this namespace,
+    /// through /proc/sys as seen from inside it, and reads it back.
+    pub fn sysctl(&self, key: &str, value: &str) {
+        let file = Path::new("/proc/sys").join(key.replace('.', "/"));
+        let mut set = self.exec(&tool("tee"));
+        set.arg(&file);
+        let r = run(&mut set, Some(value.as_bytes()));
+        assert!(
+            r.ok(),
+            "{}: sysctl {key}={value}: {}",
+            self.name,
+            r.stderr.trim()
+        );
+        let mut get = self.exec(&tool("cat"));
+        get.arg(&file);
+        let r = run(&mut get, None);
+        assert_eq!(
+            r.stdout.trim(),
+            value,
+            "{}: sysctl {key} reads back",
+            self.name
+        );
+    }
+
+    /// The IPv6 addresses of `ifname` here, as `ip -j -6 addr` gives them.
+    pub fn ipv6_addresses(&self, ifname: &str) -> Vec<Value> {
+        ip_json(&["-n", &self.name, "-6", "addr", "show", "dev", ifname])
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|l| l["addr_info"].as_array().cloned().unwrap_or_default())
+            .collect()
+    }
+
+    /// Waits until `ifname` has a usable (not tentative, not failed DAD) global IPv6 address
+    /// inside `prefix` with prefix length `len`, and returns it. Fails the test after `limit`,
+    /// showing `ip -6 addr` of the interface.
+    pub fn wait_for_ipv6_address(
+        &self,
+        ifname: &str,
+        prefix: Ipv6Net,
+        len: u8,
+        limit: Duration,
+    ) -> Ipv6Addr {
+        let what = format!(
+            "a non-tentative {prefix} address /{len} on {ifname} in {}",
+            self.name
+        );
+        wait_for_or(
+            &what,
+            limit,
+            || {
+                self.ipv6_addresses(ifname).iter().find_map(|a| {
+                    let addr: Ipv6Addr = a["local"].as_str()?.parse().ok()?;
+                    let usable = a["scope"] == "global"
+                        && a["prefixlen"].as_u64() == Some(u64::from(len))
+                        && a["tentative"] != true
+                        && a["dadfailed"] != true;
+                    (usable && prefix.contains(&addr)).then_some(addr)
+                })
+            },
+            || ip(&["-n", &self.name, "-6", "addr", "show", "dev", ifname]),
+        )
     }
 }
 
