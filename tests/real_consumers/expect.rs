@@ -21,6 +21,13 @@ pub const REQUIRED: &[&str] = &[
     "ipv6-static.yaml",
     "primary.yaml",
     "existing-nad.yaml",
+    "dual-stack-dhcp-slaac.yaml",
+    "dual-stack-dhcp-dhcp6.yaml",
+    "dual-stack-static.yaml",
+    "ipv6-only-static-linklocal-gw.yaml",
+    "ipv6-only-dhcp6.yaml",
+    "ipv6-disabled.yaml",
+    "ipv6-only-slaac.yaml",
 ];
 
 /// One rendered Wukong of a fixture, with its manifests as the CLI's JSON shape.
