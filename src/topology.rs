@@ -5,6 +5,7 @@
 //! and MACs, KubeVirt's binding and NAD name, the node bridge), so the picture cannot drift from
 //! the rendered manifests.
 
+use crate::disks::{self, VolumeSource};
 use crate::kubevirt;
 use crate::model::{IpMode, Ipv6Mode, Network, NetworkType, Wukong};
 use crate::nic;
@@ -22,6 +23,26 @@ pub struct Topology {
     /// `VirtualMachineInstance`, ...): the previewer words the picture after it.
     pub kind: String,
     pub networks: Vec<NetworkPath>,
+    /// The disk a Wukong's VM boots from; null when it has none (`no-os-disk`), and for
+    /// KubeVirt objects, whose disks are not drawn.
+    pub boot_disk: Option<BootDisk>,
+}
+
+/// The disk the VM boots from (bootOrder 1), as src/disks.rs plans it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct BootDisk {
+    /// The VM's disk name: `containerdisk` for an `osImage`, else the `disks[]` entry's name.
+    pub disk: String,
+    /// `containerDisk` (ephemeral, from `osImage`), or what CDI imports into the DataVolume:
+    /// `registry`, `http` or `blank`.
+    pub source: String,
+    /// The image reference or URL; null for a blank disk.
+    pub image: Option<String>,
+    /// The spec field it comes from (`spec.osImage`, `spec.disks[0]`): findings under it are
+    /// about this disk.
+    pub path: String,
 }
 
 /// One network's path.
@@ -177,10 +198,41 @@ pub fn of(w: &Wukong) -> Topology {
         })
         .collect();
     Topology {
+        boot_disk: boot_disk(w),
         wukong: owner,
         kind: "Wukong".to_string(),
         networks,
     }
+}
+
+/// The planned disk with bootOrder 1 and where its content comes from.
+fn boot_disk(w: &Wukong) -> Option<BootDisk> {
+    let plan = disks::plan(w);
+    let disk = plan.disks.into_iter().find(|d| d.boot_order == Some(1))?;
+    let (source, image, path) = match &disk.source {
+        VolumeSource::ContainerDisk(image) => (
+            "containerDisk",
+            Some(image.clone()),
+            "spec.osImage".to_string(),
+        ),
+        VolumeSource::DataVolume(name) => {
+            let template = plan.templates.iter().find(|t| &t.metadata.name == name)?;
+            let source = &template.spec.source;
+            let (kind, image) = match (&source.registry, &source.http) {
+                (Some(r), _) => ("registry", Some(r.url.clone())),
+                (None, Some(h)) => ("http", Some(h.url.clone())),
+                (None, None) => ("blank", None),
+            };
+            let index = w.spec.disks.iter().position(|d| d.name == disk.name)?;
+            (kind, image, format!("spec.disks[{index}]"))
+        }
+    };
+    Some(BootDisk {
+        disk: disk.name,
+        source: source.to_string(),
+        image,
+        path,
+    })
 }
 
 fn mode_name(mode: IpMode) -> &'static str {
@@ -244,6 +296,38 @@ mod tests {
                         assert!(made.contains(&nad), "{at}: {nad} not among {made:?}");
                     }
                 }
+                // The boot disk drawn is the VM's disk with bootOrder 1, from the same image.
+                let booting = vmi
+                    .domain
+                    .devices
+                    .disks
+                    .iter()
+                    .find(|d| d.boot_order == Some(1));
+                assert_eq!(
+                    topology.boot_disk.as_ref().map(|b| b.disk.as_str()),
+                    booting.map(|d| d.name.as_str()),
+                    "{name}"
+                );
+                if let Some(b) = &topology.boot_disk {
+                    let volume = vmi.volumes.iter().find(|v| v.name == b.disk).unwrap();
+                    let image = match (&volume.container_disk, &volume.data_volume) {
+                        (Some(c), _) => Some(c.image.clone()),
+                        (None, Some(dv)) => {
+                            let t = m
+                                .virtual_machine
+                                .spec
+                                .data_volume_templates
+                                .iter()
+                                .find(|t| t.metadata.name == dv.name)
+                                .unwrap();
+                            let src = &t.spec.source;
+                            src.registry.as_ref().or(src.http.as_ref()).map(|u| u.url.clone())
+                        }
+                        (None, None) => panic!("{name}: boot volume {} has no source", b.disk),
+                    };
+                    assert_eq!(b.image, image, "{name}");
+                    assert_eq!(b.source == "containerDisk", volume.container_disk.is_some());
+                }
                 let generated = topology.networks.iter().filter(|p| p.generated).count();
                 assert_eq!(
                     generated,
@@ -298,5 +382,35 @@ mod tests {
         assert_eq!(ip_sources(&pod).0.unwrap().source, "dhcp");
         let bare: crate::model::Network = serde_json::from_value(json!({"name": "x"})).unwrap();
         assert_eq!(ip_sources(&bare), (None, None));
+    }
+
+    /// The seed boots its osImage as a containerDisk; a boot disk with an image is imported by
+    /// CDI from it; a spec with neither has no boot disk to draw.
+    #[test]
+    fn boot_disk_of_the_seed_a_registry_import_and_none() {
+        let of_fixture = |f: &str| {
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(f);
+            let report = crate::render(&std::fs::read_to_string(path).unwrap());
+            of(&report.wukongs[0]).boot_disk
+        };
+        assert_eq!(
+            of_fixture("seed-dhcp.yaml"),
+            Some(BootDisk {
+                disk: "containerdisk".into(),
+                source: "containerDisk".into(),
+                image: Some("quay.io/containerdisks/ubuntu:22.04".into()),
+                path: "spec.osImage".into(),
+            })
+        );
+        assert_eq!(
+            of_fixture("boot-disk-registry.yaml"),
+            Some(BootDisk {
+                disk: "root".into(),
+                source: "registry".into(),
+                image: Some("docker://quay.io/containerdisks/fedora:40".into()),
+                path: "spec.disks[0]".into(),
+            })
+        );
+        assert_eq!(of_fixture("vlan.yaml"), None);
     }
 }

@@ -232,7 +232,7 @@ fn yaml(nets: &[Net]) -> String {
         "apiVersion": "vm.novasphere.dev/v1alpha1",
         "kind": "Wukong",
         "metadata": {"name": "v6prop", "namespace": "lab", "uid": "0d8c4a5e-1111-2222-3333-444455556666"},
-        "spec": {"cpu": 2, "memory": "4Gi", "networks": networks},
+        "spec": {"cpu": 2, "memory": "4Gi", "osImage": "ubuntu:22.04", "networks": networks},
     });
     wukong_net::emit::to_yaml(&doc)
 }

@@ -92,6 +92,7 @@ fn of_vm(
         })
         .collect();
     Topology {
+        boot_disk: None,
         wukong: o.describe(),
         kind: o.kind.kubevirt_name().unwrap_or_default().to_string(),
         networks,
