@@ -321,7 +321,10 @@ mod tests {
                                 .find(|t| t.metadata.name == dv.name)
                                 .unwrap();
                             let src = &t.spec.source;
-                            src.registry.as_ref().or(src.http.as_ref()).map(|u| u.url.clone())
+                            src.registry
+                                .as_ref()
+                                .or(src.http.as_ref())
+                                .map(|u| u.url.clone())
                         }
                         (None, None) => panic!("{name}: boot volume {} has no source", b.disk),
                     };
@@ -389,7 +392,9 @@ mod tests {
     #[test]
     fn boot_disk_of_the_seed_a_registry_import_and_none() {
         let of_fixture = |f: &str| {
-            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(f);
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(f);
             let report = crate::render(&std::fs::read_to_string(path).unwrap());
             of(&report.wukongs[0]).boot_disk
         };
