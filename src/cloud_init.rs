@@ -155,12 +155,7 @@ mod tests {
         let text = format!(
             "apiVersion: vm.novasphere.dev/v1alpha1\nkind: Wukong\nmetadata: {{name: vm1, namespace: lab}}\nspec:\n  cpu: 1\n  memory: 1Gi\n{user}"
         );
-        let report = crate::check(&text);
-        report
-            .wukongs
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("{:?}", report.diagnostics))
+        crate::checks::testing::first_wukong(&text)
     }
 
     #[test]

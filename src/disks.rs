@@ -215,7 +215,7 @@ fn short_names() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{clean_of, diagnose, expect};
+    use crate::checks::testing::{clean_of, diagnose, expect, first_wukong};
 
     fn spec(extra: &str) -> String {
         format!(
@@ -224,12 +224,7 @@ mod tests {
     }
 
     fn wukong(extra: &str) -> Wukong {
-        let report = crate::check(&spec(extra));
-        report
-            .wukongs
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("{:?}", report.diagnostics))
+        first_wukong(&spec(extra))
     }
 
     #[test]

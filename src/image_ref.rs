@@ -318,7 +318,7 @@ pub fn parse_source(s: &str) -> Result<Source<'_>, SourceError> {
 }
 
 /// `<scheme>://...` with an RFC 3986 scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`).
-fn split_scheme(s: &str) -> Option<(&str, &str)> {
+pub fn split_scheme(s: &str) -> Option<(&str, &str)> {
     let i = s.find("://")?;
     let scheme = &s[..i];
     let mut chars = scheme.chars();

@@ -113,7 +113,8 @@ pub enum Scheme<'a> {
 
 /// Splits `docker://quay.io/x:1` into its scheme and the rest (`quay.io/x:1`).
 pub fn split_scheme(image: &str) -> (Scheme<'_>, &str) {
-    let Some((scheme, rest)) = image.split_once("://") else {
+    // One reading of `<scheme>://` for the checks and the renderer.
+    let Some((scheme, rest)) = crate::image_ref::split_scheme(image) else {
         return (Scheme::None, image);
     };
     let s = match scheme {

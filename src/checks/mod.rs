@@ -110,6 +110,16 @@ pub(crate) mod testing {
         )
     }
 
+    /// The first Wukong `yaml` loads (checked or not); panics with the diagnostics if none does.
+    pub fn first_wukong(yaml: &str) -> crate::model::Wukong {
+        let report = crate::check(yaml);
+        report
+            .wukongs
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no Wukong: {:#?}", report.diagnostics))
+    }
+
     /// Asserts exactly one diagnostic with `code`, at `path` and `line`.
     #[track_caller]
     pub fn expect(yaml: &str, code: Code, path: &str, line: u32) {
