@@ -11,11 +11,18 @@ import { drawTopology } from './topology.js';
 import { encodeState, decodeState } from './share.js';
 
 const $ = (id) => document.getElementById(id);
+// `none`: what an empty output means (an output is empty only when nothing needs it).
 const OUTPUTS = {
-  networkdata: { field: 'networkData', file: 'network-data.yaml', what: 'network-config' },
-  nad: { field: 'networkAttachmentDefinitions', file: 'network-attachment-definitions.yaml', what: 'NetworkAttachmentDefinition' },
-  vm: { field: 'virtualMachine', file: 'virtual-machine.yaml', what: 'VirtualMachine' },
-  nncp: { field: 'nodeNetworkConfigurationPolicies', file: 'node-network-configuration-policies.yaml', what: 'NodeNetworkConfigurationPolicy' },
+  networkdata: { field: 'networkData', file: 'network-data.yaml', none: 'No network-config: no network here needs one.' },
+  userdata: { field: 'userData', file: 'user-data.yaml', none: 'No userData.' },
+  nad: { field: 'networkAttachmentDefinitions', file: 'network-attachment-definitions.yaml', none: 'No NetworkAttachmentDefinition: no network here needs one.' },
+  vm: { field: 'virtualMachine', file: 'virtual-machine.yaml', none: 'No VirtualMachine.' },
+  nncp: { field: 'nodeNetworkConfigurationPolicies', file: 'node-network-configuration-policies.yaml', none: 'No NodeNetworkConfigurationPolicy: no network here needs one.' },
+  secret: {
+    field: 'secret',
+    file: 'secret.yaml',
+    none: 'No Secret: the userData is inline in the VM.\n# A plaintext cloudInitUser.password (or userData over 2048 bytes) goes into a Secret.',
+  },
 };
 
 // Figures the benchmark (bench.mjs) reads: time to the first preview, and per key press the
@@ -82,7 +89,7 @@ function showOutputs(result) {
       text = '# No Wukong in the editor: the outputs are generated from a Wukong.\n# Everything else in it is checked: see Diagnostics and Topology.\n';
     } else {
       text = result.yaml[out.field];
-      if (!text) text = `# No ${out.what}: no network here needs one.\n`;
+      if (!text) text = `# ${out.none}\n`;
     }
     // Only what changed touches the DOM: most keystrokes change one output or none.
     if (texts[key] === text) continue;

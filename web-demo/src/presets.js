@@ -4,6 +4,10 @@
 import seedDhcp from '../../tests/fixtures/seed-dhcp.yaml';
 import seedStatic from '../../tests/fixtures/seed-static.yaml';
 import vlan from './presets/vlan.yaml';
+import dualStack from '../../tests/fixtures/dual-stack-dhcp-slaac.yaml';
+import dualStackStatic from '../../tests/fixtures/dual-stack-static.yaml';
+import bootDisk from '../../tests/fixtures/boot-disk-registry.yaml';
+import plaintextPassword from '../../tests/fixtures/plaintext-password.yaml';
 import brokenDhcpAddress from './presets/broken-dhcp-address.yaml';
 import brokenStatic from './presets/broken-static.yaml';
 import brokenTypos from './presets/broken-typos.yaml';
@@ -25,6 +29,10 @@ export const PRESETS = [
   { id: 'dhcp-dual', label: 'DHCP, dual network (the seed)', text: seedDhcp },
   { id: 'static', label: 'Static address', text: seedStatic },
   { id: 'vlan', label: 'VLAN on a trunk NIC', text: vlan },
+  { id: 'dual-stack', label: 'Dual stack: DHCPv4 and SLAAC', text: dualStack },
+  { id: 'dual-stack-static', label: 'Dual stack: static IPv4 and IPv6', text: dualStackStatic },
+  { id: 'boot-disk', label: 'Persistent boot disk, a user, SSH keys', text: bootDisk },
+  { id: 'plaintext-password', label: 'A plaintext password (a Secret)', text: plaintextPassword },
   { id: 'broken-dhcp-address', label: 'Broken: DHCP with an address', text: brokenDhcpAddress },
   { id: 'broken-static', label: 'Broken: static address errors', text: brokenStatic },
   { id: 'broken-typos', label: 'Broken: typos, MAC, shared NIC', text: brokenTypos },

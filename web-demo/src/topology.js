@@ -59,7 +59,9 @@ function wukongStages(net, guest) {
     lines: [net.physicalInterface ?? '(not named)', net.mtu != null ? `MTU ${net.mtu}` : 'on the node'],
     kind: 'node',
   });
-  if (net.mode === 'dhcp') {
+  if (showsFamilies(net)) {
+    boxes.push(familiesBox(net));
+  } else if (net.mode === 'dhcp') {
     boxes.push({
       role: 'dhcp-server',
       title: 'physical network',
@@ -116,7 +118,9 @@ function vmStages(net, guest) {
   } else {
     boxes.push({ role: 'physical-nic', title: 'CNI plugin', lines: [net.kind, `on the node${mtu}`], kind: 'node' });
   }
-  if (net.mode === 'dhcp') {
+  if (showsFamilies(net)) {
+    boxes.push(familiesBox(net));
+  } else if (net.mode === 'dhcp') {
     boxes.push({ role: 'dhcp-server', title: 'DHCP', lines: ['networkData: DHCP', 'from a server on it'], kind: 'end' });
   } else if (net.mode === 'static') {
     boxes.push({ role: 'static-address', title: 'static address', lines: [net.address ?? '(no address)', 'from networkData'], kind: 'end' });
@@ -124,6 +128,42 @@ function vmStages(net, guest) {
     boxes.push({ role: 'no-ip', title: 'no address', lines: ['no networkData entry', 'configures this NIC'], kind: 'warn' });
   }
   return boxes;
+}
+
+// IPv6 is drawn beside IPv4 when it is configured on purpose (an `ipv6` block, a static IPv6
+// address, DHCPv6 in networkData) or is the NIC's only family; a NIC left to the guest's
+// IPv6 defaults keeps the one-family picture.
+function showsFamilies(net) {
+  if (!net.ipv6) return false;
+  return net.ipv6.source !== 'guest-default' || net.ipv4?.source === 'off';
+}
+
+const SOURCE_WORDS = {
+  dhcp: ['DHCP', 'DHCPv6 + RA'],
+  slaac: ['SLAAC', 'SLAAC (RA)'],
+  off: ['off', 'off'],
+  'guest-default': ['guest default', 'guest default'],
+};
+
+/** One family's line: its static address, or where it comes from. */
+export function familyLine(family, src) {
+  if (!src) return `${family} unknown`;
+  if (src.source === 'static') return `${family} ${src.address ?? '(no address)'}`;
+  return `${family} ${SOURCE_WORDS[src.source]?.[family === 'IPv6' ? 1 : 0] ?? src.source}`;
+}
+
+/** The last box of a dual-stack or IPv6 NIC: one line per family. */
+function familiesBox(net) {
+  const sources = [net.ipv4, net.ipv6];
+  const dynamic = sources.some((s) => s && (s.source === 'dhcp' || s.source === 'slaac'));
+  const gateways = sources.map((s) => s?.gateway).filter(Boolean);
+  return {
+    role: dynamic ? 'dhcp-server' : 'static-address',
+    title: dynamic ? 'physical network' : 'static addresses',
+    lines: [familyLine('IPv4', net.ipv4), familyLine('IPv6', net.ipv6)],
+    detail: gateways.length ? `gateway ${gateways.join(', ')}` : null,
+    kind: 'end',
+  };
 }
 
 // Which box a diagnostic about a Wukong's network field belongs to (paths like
@@ -173,9 +213,10 @@ function findingsFor(net, owner, diagnostics) {
 
 function describe(net, owner) {
   if (net.kind === 'pod') return `${net.guestNic} · ${net.network} (pod network)`;
-  if (owner === 'Wukong') return `${net.guestNic} · ${net.network} (${net.kind}, ${net.mode ?? 'no ipConfig'})`;
+  const families = showsFamilies(net) ? `${familyLine('IPv4', net.ipv4)}, ${familyLine('IPv6', net.ipv6)}` : null;
+  if (owner === 'Wukong') return `${net.guestNic} · ${net.network} (${net.kind}, ${families ?? net.mode ?? 'no ipConfig'})`;
   const nad = net.kind === 'multus' ? 'NAD not in the editor' : `${net.kind} NAD`;
-  return `${net.guestNic} · ${net.network} (${net.binding} binding, ${nad}, ${net.mode ?? 'not in networkData'})`;
+  return `${net.guestNic} · ${net.network} (${net.binding} binding, ${nad}, ${families ?? net.mode ?? 'not in networkData'})`;
 }
 
 function drawNetwork(net, owner, findings = []) {
@@ -207,7 +248,8 @@ function drawNetwork(net, owner, findings = []) {
     const mine = findings.filter((f) => f.roles.includes(box.role));
     const worst = mine.some((f) => f.severity === 'error') ? 'error' : mine.some((f) => f.severity === 'warning') ? 'warning' : null;
     const g = el('g', { class: `stage ${box.kind}${worst ? ` has-${worst}` : ''}`, 'data-role': box.role }, svg);
-    el('title', {}, g).textContent = [`${box.title}: ${box.lines.join(', ')}`, ...mine.map((f) => f.text)].join('\n');
+    const about = `${box.title}: ${box.lines.join(', ')}${box.detail ? `, ${box.detail}` : ''}`;
+    el('title', {}, g).textContent = [about, ...mine.map((f) => f.text)].join('\n');
     el('rect', { x, y: 1, width: box.width, height: BOX_H, rx: 8 }, g);
     el('text', { x: x + PAD, y: 18, class: 'stage-title' }, g).textContent = box.title;
     box.lines.forEach((line, j) => {
@@ -240,6 +282,7 @@ export function drawTopology(container, topologies, diagnostics = []) {
     // Diagnostic paths do not say which document they are in: with one picture (the usual
     // case) they are its own; with several, no box is outlined rather than the wrong one.
     const own = topologies.length === 1 ? diagnostics : [];
+    if (owner === 'Wukong') figures.push(drawBootDisk(t.bootDisk, own));
     for (const net of t.networks) figures.push(drawNetwork(net, owner, findingsFor(net, owner, own)));
   }
   if (figures.length === 0) {
@@ -249,6 +292,28 @@ export function drawTopology(container, topologies, diagnostics = []) {
     figures.push(p);
   }
   container.replaceChildren(...figures);
+}
+
+/** The disk a Wukong's VM boots from, in words: one line above its networks. */
+export function bootDiskText(boot) {
+  if (!boot) return 'no operating system disk: the VM boots nothing (set osImage, or a disk with boot: true and an image)';
+  if (boot.source === 'containerDisk') return `boots ${boot.image} (osImage as a containerDisk, ephemeral)`;
+  if (boot.source === 'blank') return `boots disk ${boot.disk}: a blank DataVolume`;
+  return `boots disk ${boot.disk}: a DataVolume CDI imports from ${boot.image} (${boot.source})`;
+}
+
+function drawBootDisk(boot, diagnostics) {
+  const p = document.createElement('p');
+  p.dataset.testid = 'boot-disk';
+  const path = boot?.path ?? 'spec';
+  const mine = diagnostics.filter((d) =>
+    boot ? d.path === path || d.path.startsWith(`${path}.`) : d.code === 'no-os-disk',
+  );
+  const worst = mine.some((d) => d.severity === 'error') ? 'error' : mine.some((d) => d.severity === 'warning') ? 'warning' : null;
+  p.className = `boot-disk${boot ? '' : ' none'}${worst ? ` has-${worst}` : ''}`;
+  p.textContent = bootDiskText(boot);
+  if (mine.length) p.title = mine.map((d) => `${d.severity}: ${d.message} [${d.code}]`).join('\n');
+  return p;
 }
 
 function emptyMessage(diagnostics) {

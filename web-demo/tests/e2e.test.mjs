@@ -233,6 +233,71 @@ describe('the previewer', { skip: missing ?? false }, () => {
     await context.close();
   });
 
+  test('the VM boots: the boot disk drawn, userData in its tab, a plaintext password only in the Secret', async () => {
+    const { context, page, problems } = await open();
+    const boot = page.locator('[data-testid="boot-disk"]');
+    assert.equal(await boot.textContent(), 'boots quay.io/containerdisks/ubuntu:22.04 (osImage as a containerDisk, ephemeral)');
+    assert.equal(await output(page, 'userdata'), '#cloud-config\n{}\n');
+    assert.match(await output(page, 'secret'), /^# No Secret: the userData is inline in the VM/);
+    assert.match(await output(page, 'vm'), /runStrategy: Always/);
+
+    await choosePreset(page, 'boot-disk');
+    assert.equal(
+      await boot.textContent(),
+      'boots disk root: a DataVolume CDI imports from docker://quay.io/containerdisks/fedora:40 (registry)',
+    );
+    const userData = await output(page, 'userdata');
+    assert.match(userData, /^#cloud-config\n/);
+    assert.match(userData, /name: alice/);
+    assert.match(await output(page, 'vm'), /dataVolumeTemplates:/);
+
+    await choosePreset(page, 'plaintext-password');
+    const secret = await output(page, 'secret');
+    assert.match(secret, /kind: Secret/);
+    assert.match(secret, /plain_text_passwd/);
+    const vm = await output(page, 'vm');
+    assert.match(vm, /secretRef:\n\s+name: lab-user-userdata/);
+    assert.doesNotMatch(vm, /plain_text_passwd/);
+    assert.ok((await listed(page)).some(([code, sev]) => code === 'plaintext-password' && sev === 'warning'));
+    await page.click('[role="tab"][data-tab="secret"]');
+    assert.equal(await page.locator('[data-panel="secret"]').isVisible(), true);
+
+    // A spec without an OS disk says so above its networks, outlined as the warning it draws.
+    await paste(context, page, seed('vlan.yaml'));
+    assert.match(await boot.textContent(), /^no operating system disk/);
+    assert.match(await boot.getAttribute('class'), /none has-warning/);
+    assert.ok((await listed(page)).some(([code]) => code === 'no-os-disk'));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('dual stack: each NIC shows where its IPv4 and its IPv6 come from', async () => {
+    const { context, page, problems } = await open();
+    // Without an ipv6 block the picture keeps one family, as before.
+    assert.doesNotMatch(await box(figure(page, 'external'), 'dhcp-server').textContent(), /IPv6/);
+
+    await choosePreset(page, 'dual-stack');
+    const external = figure(page, 'external');
+    const texts = (b) => b.locator('text').allTextContents();
+    assert.deepEqual(await texts(box(external, 'dhcp-server')), ['physical network', 'IPv4 DHCP', 'IPv6 SLAAC (RA)']);
+    assert.match(await external.locator('figcaption').textContent(), /IPv4 DHCP, IPv6 SLAAC \(RA\)/);
+    assert.match(await output(page, 'networkdata'), /accept-ra: true/);
+
+    await choosePreset(page, 'dual-stack-static');
+    const end = box(figure(page, 'external'), 'static-address');
+    const [title, v4, v6] = await texts(end);
+    assert.equal(title, 'static addresses');
+    assert.match(v4, /^IPv4 \d+\.\d+\.\d+\.\d+\/\d+$/);
+    assert.match(v6, /^IPv6 [0-9a-f:]+\/\d+$/);
+    assert.match(await end.locator('title').textContent(), /gateway \S+, \S+/);
+    // One host-local range set per family, each pinned to the NIC's address.
+    const nad = await output(page, 'nad');
+    assert.match(nad, /rangeStart\\":\\"192\.168\.77\.20\\"/);
+    assert.match(nad, /rangeStart\\":\\"2001:db8:77::20\\"/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('a pasted NMState policy, NAD and two VMs: findings marked in place, each NIC drawn, no error talk', async () => {
     const { context, page, problems } = await open();
     const text = [corpus('nncp-blog2020-br0-eth1.yaml'), corpus('nad-blog2020-br0-100-l2-tuning.yaml'), corpus('vm-blog2020-bridge-vlan100.yaml')].join('---\n');

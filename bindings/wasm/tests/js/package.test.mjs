@@ -134,7 +134,14 @@ describe('render', () => {
     const external = ifaces[1];
     // The netplan match names the very MAC KubeVirt gives the NIC.
     assert.match(r.networkData, new RegExp(`eth1:\\n\\s+match:\\n\\s+macaddress: ${external.macAddress}\\n\\s+set-name: eth1\\n\\s+dhcp4: true\\n\\s+dhcp6: false`));
-    assert.equal(r.virtualMachine.spec.template.spec.volumes[0].cloudInitNoCloud.networkData, r.networkData);
+    // The VM boots the seed's osImage and carries the cloud-init disk beside it.
+    const volumes = r.virtualMachine.spec.template.spec.volumes;
+    assert.deepEqual(volumes[0], { name: 'containerdisk', containerDisk: { image: 'quay.io/containerdisks/ubuntu:22.04' } });
+    assert.equal(volumes[1].cloudInitNoCloud.networkData, r.networkData);
+    assert.equal(volumes[1].cloudInitNoCloud.userData, r.userData);
+    assert.equal(r.userData, '#cloud-config\n{}\n');
+    assert.equal(r.secret, null);
+    assert.equal(r.virtualMachine.spec.runStrategy, 'Always');
     assert.deepEqual(r.virtualMachine.spec.template.spec.networks[1], {
       name: 'external',
       multus: { networkName: 'ubuntu-dhcp-external-nad' },
@@ -172,6 +179,8 @@ describe('render', () => {
       assert.deepEqual(
         {
           networkData: r.networkData,
+          userData: r.userData,
+          secret: r.secret,
           networkAttachmentDefinitions: r.networkAttachmentDefinitions,
           virtualMachine: r.virtualMachine,
           nodeNetworkConfigurationPolicies: r.nodeNetworkConfigurationPolicies,
@@ -187,6 +196,8 @@ describe('render', () => {
     const r = byName(esm, 'only-nad').render;
     assert.equal(r.networkAttachmentDefinitions.length, 1);
     assert.equal(r.networkData, null);
+    assert.equal(r.userData, null);
+    assert.equal(r.secret, null);
     assert.equal(r.virtualMachine, null);
     assert.deepEqual(r.nodeNetworkConfigurationPolicies, []);
   });
@@ -325,6 +336,9 @@ const range: [number, number] | undefined = d ? [d.from, d.to] : undefined;
 const vm: VirtualMachine | null = r.virtualMachine;
 const mac: string | undefined = vm?.spec.template.spec.domain.devices.interfaces[0]?.macAddress;
 const topo: Topology[] = r.topology;
+const boot: string | null | undefined = topo[0]?.bootDisk?.image;
+const v6: string | undefined = topo[0]?.networks[0]?.ipv6?.source;
+const userData: string | null = r.userData;
 const verdict: AdmitResult = admit('kind: Wukong', '');
 const accepted: boolean | undefined = verdict.verdict?.accepted;
 const v: string = version();
@@ -335,7 +349,7 @@ render(42);
 render('', { format: 'json' });
 // @ts-expect-error codes are a closed set
 const wrong: Code = 'no-such-code';
-console.log(code, severity, range, mac, topo, accepted, v, hasErrors, wrong);
+console.log(code, severity, range, mac, topo, boot, v6, userData, accepted, v, hasErrors, wrong);
 `;
     const file = join(pkg.project, 'use.mts');
     execFileSync('sh', ['-c', `cat > ${file}`], { input: source });
