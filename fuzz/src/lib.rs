@@ -356,7 +356,14 @@ pub fn manifests_read_back(w: &wukong_net::model::Wukong, m: &wukong_net::Manife
     let nics = wukong_net::nic::nics(w);
     let network_data = wukong_net::netplan::network_data(&nics);
     yaml_reads_back(&m.network_data, &[value(&network_data)], "networkData");
-    let mut docs: Vec<Value> = m.network_attachment_definitions.iter().map(value).collect();
+    // userData (`#cloud-config` then the serializer's YAML): a password `yes` or a user `null`
+    // must stay strings for cloud-init's PyYAML.
+    assert!(m.user_data.starts_with(wukong_net::cloud_init::HEADER));
+    let cloud_config = wukong_net::cloud_init::cloud_config(w);
+    yaml_reads_back(&m.user_data, &[value(&cloud_config)], "userData");
+    // The stream's order: the userData Secret, the NADs, the VM, the NMState policies.
+    let mut docs: Vec<Value> = m.secret.iter().map(value).collect();
+    docs.extend(m.network_attachment_definitions.iter().map(value));
     docs.push(value(&m.virtual_machine));
     docs.extend(m.node_network_configuration_policies.iter().map(value));
     let stream = wukong_net::render::manifests_yaml(std::slice::from_ref(m), None);
