@@ -210,6 +210,7 @@ fn check_network_data(
                         if !settings.require_pinned_macs {
                             d.severity = Severity::Warning;
                         }
+                        d.fixes = pin_mac_fixes(spec, config, e, &mac.to_string());
                         out.push(d);
                     }
                 }
@@ -255,6 +256,70 @@ fn check_network_data(
             );
         }
     }
+}
+
+/// Fixes for an entry matching a MAC no interface pins: pin it on the interface the entry is
+/// for. That is the unpinned interface whose guest name the entry sets or is named by, or the
+/// only unpinned one no other entry claims when this is the only such entry (safe); otherwise
+/// each unpinned interface is offered (none safe).
+fn pin_mac_fixes(
+    spec: &VmSpec<'_>,
+    config: &NetworkConfig,
+    entry: &Device,
+    mac: &str,
+) -> Vec<crate::fix::Fix> {
+    use crate::fix::{Fix, PatchOp};
+    let unpinned: Vec<_> = spec
+        .ifaces
+        .iter()
+        .filter(|i| i.raw.get("macAddress").is_none())
+        .collect();
+    let fix = |iface: &super::Iface<'_>, safe: bool| {
+        let path = JsonPath::parse(spec.base)
+            .key("domain")
+            .key("devices")
+            .key("interfaces")
+            .index(iface.index)
+            .key("macAddress");
+        let title = format!("pin macAddress \"{mac}\" on interface `{}`", iface.name);
+        let patch = vec![PatchOp::add(&path, Value::String(mac.to_string()))];
+        if safe {
+            Fix::safe(title, patch)
+        } else {
+            Fix::unsafe_(title, patch)
+        }
+    };
+    let named = |i: &&&super::Iface<'_>| {
+        let names = i.guest_names();
+        let by = [Some(&entry.id), entry.set_name.as_ref()];
+        by.iter().flatten().any(|n| names.contains(n))
+    };
+    if let Some(i) = unpinned.iter().find(named) {
+        return vec![fix(i, true)];
+    }
+    let unclaimed: Vec<_> = unpinned
+        .iter()
+        .filter(|i| {
+            !config
+                .ethernets
+                .iter()
+                .any(|e| e.match_mac.is_none() && i.matched_by(e))
+        })
+        .collect();
+    let unpinned_entries = config
+        .ethernets
+        .iter()
+        .filter(|e| {
+            e.match_mac
+                .as_deref()
+                .and_then(|m| MacAddress::parse(m).ok())
+                .is_some_and(|m| !spec.ifaces.iter().any(|i| i.mac == Some(m)))
+        })
+        .count();
+    if let ([only], 1) = (unclaimed.as_slice(), unpinned_entries) {
+        return vec![fix(only, true)];
+    }
+    unclaimed.iter().take(4).map(|i| fix(i, false)).collect()
 }
 
 /// The path of a networkData entry within the VM object.
