@@ -617,6 +617,12 @@ impl Diagnostic {
         self
     }
 
+    /// Offers several repairs.
+    pub fn with_fix_list(mut self, fixes: Vec<crate::fix::Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+
     /// Moves the diagnostic and its fixes under `prefix` (the object's place in its
     /// document, a template's in its object).
     pub fn rebase(&mut self, prefix: &crate::json_path::JsonPath) {

@@ -35,7 +35,8 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
                             format!("{base}.address"),
                             "DHCP mode with an address: the network's DHCP server assigns the address",
                         )
-                        .with_hint("remove `address`, or set `mode: static` to use it"),
+                        .with_hint("remove `address`, or set `mode: static` to use it")
+                        .with_fix_list(dhcp_address_fixes(&base)),
                     );
                 }
                 if ip.gateway.is_some() {
@@ -177,7 +178,8 @@ fn check_ipv6(
                         format!("{at}.address"),
                         "DHCPv6 mode with an address: the network's DHCPv6 server assigns the address",
                     )
-                    .with_hint("remove `address`, or set `mode: static` to use it"),
+                    .with_hint("remove `address`, or set `mode: static` to use it")
+                    .with_fix_list(dhcp_address_fixes(&at)),
                 );
             }
             if v6.gateway.is_some() {
@@ -413,6 +415,26 @@ fn check_gateway(g: &str, subnet: Option<IpNet>, path: &str, out: &mut Vec<Diagn
 /// plugin both route through it without an on-link flag).
 fn is_link_local_v6(ip: IpAddr) -> bool {
     matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80)
+}
+
+/// The two repairs of an address under DHCP, neither safe: which one was meant is the
+/// author's call.
+fn dhcp_address_fixes(block: &str) -> Vec<crate::fix::Fix> {
+    use crate::fix::{Fix, PatchOp};
+    let block = crate::json_path::JsonPath::parse(block);
+    vec![
+        Fix::unsafe_(
+            "remove `address`",
+            vec![PatchOp::remove(&block.clone().key("address"))],
+        ),
+        Fix::unsafe_(
+            "set `mode: static`",
+            vec![PatchOp::replace(
+                &block.key("mode"),
+                serde_json::Value::String("static".to_string()),
+            )],
+        ),
+    ]
 }
 
 #[cfg(test)]

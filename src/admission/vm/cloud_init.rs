@@ -146,6 +146,7 @@ fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
     d.path = JsonPath::parse(field_path)
         .join(&JsonPath::parse(&d.path))
         .to_string();
+    d.rebase_fixes(&JsonPath::parse(field_path));
     d.set_span(Span::default());
     d.span = inner;
     d.at_key = false;
