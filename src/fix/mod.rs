@@ -162,6 +162,20 @@ impl Fix {
     }
 }
 
+/// The "did you mean" repair of a misspelt key at `path` (a JSON path): rename it. Not safe:
+/// the spelling is a guess, and the renamed field starts to take effect.
+pub fn rename_key(path: &str, suggestion: &str) -> Fix {
+    let path = JsonPath::parse(path);
+    let old = match path.segments().last() {
+        Some(Segment::Key(k)) => k.clone(),
+        _ => String::new(),
+    };
+    Fix::unsafe_(
+        format!("rename `{old}` to `{suggestion}`"),
+        vec![PatchOp::rename(&path, suggestion)],
+    )
+}
+
 /// A JSON path as a JSON Pointer.
 pub fn pointer(path: &JsonPath) -> String {
     path.segments()
