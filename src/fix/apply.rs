@@ -24,6 +24,9 @@ pub struct AppliedFix {
     pub title: String,
     /// The JSON path of the finding it repaired.
     pub path: String,
+    /// The document it changed (0-based) and how: its patch, from that document's root.
+    pub document: usize,
+    pub patch: Vec<super::PatchOp>,
 }
 
 /// A text after fixing: the new text, what was applied and what the check still finds.
@@ -103,6 +106,8 @@ pub fn fix_set(inputs: &[(&str, &str)], unsafe_fixes: bool, limits: &Limits) -> 
                     code: d.code,
                     title: fix.title,
                     path: d.path,
+                    document: fix.document,
+                    patch: fix.patch,
                 });
             }
             None => {
@@ -161,6 +166,8 @@ pub fn fix_object(doc: &Value, unsafe_fixes: bool) -> ObjectFix {
                     code: d.code,
                     title: fix.title,
                     path: d.path,
+                    document: fix.document,
+                    patch: fix.patch,
                 });
             }
             None => {

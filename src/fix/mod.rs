@@ -39,6 +39,9 @@ pub struct Fix {
     pub edits: Vec<TextEdit>,
     /// The change as JSON Patch operations on the object (the document as JSON).
     pub patch: Vec<PatchOp>,
+    /// Which document of the input (0-based, in a multi-document YAML stream) the patch
+    /// applies to.
+    pub document: usize,
 }
 
 /// Replace the bytes `start..end` of the source with `replacement` (an insertion when they are
@@ -149,6 +152,7 @@ impl Fix {
             safe: true,
             edits: Vec::new(),
             patch,
+            document: 0,
         }
     }
 

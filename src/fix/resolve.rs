@@ -101,6 +101,7 @@ fn resolve_one(
     Some(Fix {
         edits,
         patch,
+        document: source.map_or(fix.document, |s| s.doc),
         ..fix
     })
 }

@@ -319,7 +319,10 @@ fn default_route_fixes(d: &DeviceRef<'_>, count: usize, i: usize, route: &Value)
         return Vec::new();
     };
     let rpath = device.clone().key("routes").index(i);
-    if !via.contains(':') {
+    let Ok(gateway) = via.parse::<std::net::IpAddr>() else {
+        return Vec::new();
+    };
+    if gateway.is_ipv4() {
         return vec![Fix::safe(
             "write `to: 0.0.0.0/0`",
             vec![PatchOp::replace(
@@ -349,6 +352,9 @@ fn default_route_fixes(d: &DeviceRef<'_>, count: usize, i: usize, route: &Value)
 /// `gateway4: X` as the route netplan prefers, `{to: 0.0.0.0/0, via: X}`, unless the device
 /// has a default route already.
 fn gateway4_fixes(d: &DeviceRef<'_>, via: &str) -> Vec<Fix> {
+    if via.parse::<std::net::Ipv4Addr>().is_err() {
+        return Vec::new();
+    }
     let device = JsonPath::parse(&d.device.path);
     let route = serde_json::json!({"to": "0.0.0.0/0", "via": via});
     let add = match d.value.get("routes") {

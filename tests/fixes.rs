@@ -1,0 +1,348 @@
+//! Fixes as data (issue 12): each candidate repair, and the invariants every offered fix keeps
+//! on every fixture, network-config example and real manifest of the repository: it applies
+//! without a YAML error, adds no error, removes the finding it is for, leaves the text
+//! byte-identical outside its edit ranges, and its text edits and its JSON Patch make the same
+//! object. Fixing twice changes nothing the second time.
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use wukong_net::fix::{apply_edits, apply_patch, fix_object, fix_text, Fix, PatchOp};
+use wukong_net::manifest::check;
+use wukong_net::{Code, Diagnostic, Severity};
+
+fn data(rel: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn diags(text: &str) -> Vec<Diagnostic> {
+    check(text).diagnostics
+}
+
+/// The fixes offered for the findings of `code`.
+fn fixes(text: &str, code: Code) -> Vec<Fix> {
+    diags(text)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .flat_map(|d| d.fixes)
+        .collect()
+}
+
+fn errors_by_code(ds: &[Diagnostic]) -> HashMap<Code, usize> {
+    let mut m = HashMap::new();
+    for d in ds.iter().filter(|d| d.severity == Severity::Error) {
+        *m.entry(d.code).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Applies one fix of a `code` finding and asserts the invariants; the fixed text.
+#[track_caller]
+fn apply_checked(text: &str, code: Code, fix: &Fix) -> String {
+    assert!(!fix.edits.is_empty(), "{code}: `{}` has no text edits", fix.title);
+    let fixed = apply_edits(text, &fix.edits).expect("edits apply");
+    // Byte-identical outside the edit ranges.
+    let mut at_old = 0;
+    let mut at_new = 0;
+    for e in &fix.edits {
+        let same = &text[at_old..e.start];
+        assert_eq!(&fixed[at_new..at_new + same.len()], same);
+        at_new += same.len() + e.replacement.len();
+        at_old = e.end;
+    }
+    assert_eq!(&fixed[at_new..], &text[at_old..]);
+    let before = diags(text);
+    let after = diags(&fixed);
+    assert!(
+        !after.iter().any(|d| d.code == Code::YamlSyntax),
+        "{code}: `{}` made a YAML error:\n{fixed}",
+        fix.title
+    );
+    let (eb, ea) = (errors_by_code(&before), errors_by_code(&after));
+    for (c, n) in &ea {
+        assert!(
+            eb.get(c).is_some_and(|m| n <= m),
+            "{code}: `{}` added a {c} error:\n{fixed}",
+            fix.title
+        );
+    }
+    let count = |ds: &[Diagnostic]| ds.iter().filter(|d| d.code == code).count();
+    assert!(
+        count(&after) < count(&before),
+        "{code}: `{}` left the finding:\n{fixed}",
+        fix.title
+    );
+    // The text edits and the patch make the same object.
+    let docs = |t: &str| wukong_net::source::parse(t).documents;
+    let (old_docs, new_docs) = (docs(text), docs(&fixed));
+    assert_eq!(old_docs.len(), new_docs.len());
+    let mut expected = old_docs[fix.document].value.clone();
+    apply_patch(&mut expected, &fix.patch).expect("the patch applies");
+    assert_eq!(new_docs[fix.document].value, expected, "{code}: `{}`", fix.title);
+    fixed
+}
+
+#[test]
+fn mac_not_pinned_pins_the_mac_on_the_interface() {
+    let text = data("tests/data/fixes/vm-mac-not-pinned.yaml");
+    let f = fixes(&text, Code::MacNotPinned);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].safe);
+    assert_eq!(
+        f[0].title,
+        "pin macAddress \"02:5a:00:00:00:02\" on interface `external`"
+    );
+    assert_eq!(
+        f[0].patch,
+        vec![PatchOp::Add {
+            path: "/spec/template/spec/domain/devices/interfaces/1/macAddress".into(),
+            value: json!("02:5a:00:00:00:02"),
+        }]
+    );
+    let fixed = apply_checked(&text, Code::MacNotPinned, &f[0]);
+    assert!(fixed.contains(
+        "          - name: external\n            bridge: {}\n            macAddress: \"02:5a:00:00:00:02\"\n"
+    ));
+}
+
+#[test]
+fn mac_not_pinned_with_two_candidates_offers_each_unsafe() {
+    let text = data("tests/data/fixes/vm-mac-not-pinned.yaml").replace(
+        "          - name: external\n            bridge: {}\n",
+        "          - name: external\n            bridge: {}\n          - name: storage\n            bridge: {}\n",
+    ).replace(
+        "      - name: external\n        multus:\n          networkName: br-ext\n",
+        "      - name: external\n        multus:\n          networkName: br-ext\n      - name: storage\n        multus:\n          networkName: br-storage\n",
+    );
+    let f = fixes(&text, Code::MacNotPinned);
+    let titles: Vec<&str> = f.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "pin macAddress \"02:5a:00:00:00:02\" on interface `external`",
+            "pin macAddress \"02:5a:00:00:00:02\" on interface `storage`"
+        ]
+    );
+    assert!(f.iter().all(|f| !f.safe));
+    for fix in &f {
+        apply_checked(&text, Code::MacNotPinned, fix);
+    }
+}
+
+#[test]
+fn missing_ipam_is_added_inside_the_config_keeping_its_style() {
+    let text = data("tests/data/fixes/nad-missing-ipam.yaml");
+    let f = fixes(&text, Code::MissingIpam);
+    assert_eq!(f.len(), 2);
+    // Block scalar: the JSON gains the key on its last line, the block stays a block.
+    let fixed = apply_checked(&text, Code::MissingIpam, &f[0]);
+    assert!(fixed.contains("      \"bridge\": \"br1\", \"ipam\": {}\n    }\n---"));
+    assert_eq!(f[0].patch.len(), 1);
+    let PatchOp::Replace { path, value } = &f[0].patch[0] else {
+        panic!("{:?}", f[0].patch)
+    };
+    assert_eq!(path, "/spec/config");
+    let config: Value = serde_json::from_str(value.as_str().unwrap()).unwrap();
+    assert_eq!(config["ipam"], json!({}));
+    // Folded single-quoted scalar: edited in place, still single-quoted.
+    assert_eq!(f[1].document, 1);
+    let fixed = apply_checked(&text, Code::MissingIpam, &f[1]);
+    assert!(fixed.contains("        \"bridge\": \"br2\", \"ipam\": {}\n      },"));
+}
+
+#[test]
+fn dhcp_ipam_becomes_empty_ipam_in_a_double_quoted_config() {
+    let text = data("tests/data/fixes/nad-dhcp-ipam.yaml");
+    let f = fixes(&text, Code::DhcpIpam);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].safe);
+    let fixed = apply_checked(&text, Code::DhcpIpam, &f[0]);
+    assert!(fixed.contains(r#"\"bridge\": \"br1\", \"ipam\": {}}""#), "{fixed}");
+}
+
+#[test]
+fn default_routes_and_gateway4_become_what_cloud_init_renders() {
+    let text = data("tests/data/fixes/netcfg-routes.yaml");
+    let f = fixes(&text, Code::RouteToDefault);
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].title, "write `to: 0.0.0.0/0`");
+    let fixed = apply_checked(&text, Code::RouteToDefault, &f[0]);
+    assert!(fixed.contains("      - to: \"0.0.0.0/0\"\n        via: 10.0.0.1\n"));
+    // IPv6: gateway6, as the core recommends while cloud-init 22.4 renders ::/0 as ::/64.
+    assert_eq!(f[1].title, "replace the route with `gateway6: \"2001:db8::1\"`");
+    let fixed = apply_checked(&text, Code::RouteToDefault, &f[1]);
+    assert!(!fixed.contains("      - to: default\n        via: \"2001:db8::1\"\n"));
+    assert!(fixed.contains("      gateway6: \"2001:db8::1\"\n    eth1:"), "{fixed}");
+    let f = fixes(&text, Code::GatewayDeprecated);
+    assert_eq!(f.len(), 1);
+    let fixed = apply_checked(&text, Code::GatewayDeprecated, &f[0]);
+    assert!(
+        fixed.contains("      addresses: [10.1.0.5/24]\n      nameserver:\n        addresses: [10.1.0.1]\n      routes: [{\"to\":\"0.0.0.0/0\",\"via\":\"10.1.0.1\"}]\n"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn unquoted_mac_is_quoted() {
+    let text = data("tests/data/fixes/netcfg-routes.yaml");
+    let f = fixes(&text, Code::UnquotedMac);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].safe);
+    let fixed = apply_checked(&text, Code::UnquotedMac, &f[0]);
+    assert!(fixed.contains("macaddress: \"52:54:00:12:34:56\"\n"));
+}
+
+#[test]
+fn did_you_mean_renames_the_key_unsafe() {
+    let text = data("tests/data/fixes/netcfg-routes.yaml");
+    let f = fixes(&text, Code::UnknownKey);
+    assert_eq!(f.len(), 1);
+    assert!(!f[0].safe);
+    assert_eq!(f[0].title, "rename `nameserver` to `nameservers`");
+    let fixed = apply_checked(&text, Code::UnknownKey, &f[0]);
+    assert!(fixed.contains("      nameservers:\n        addresses: [10.1.0.1]\n"));
+    // A Wukong's unknown field.
+    let wukong = data("tests/data/fixes/wukong-dhcp-with-address.yaml")
+        .replace("    bridgeName: br-external", "    bridgName: br-external");
+    let f = fixes(&wukong, Code::UnknownField);
+    assert_eq!(f.len(), 1, "{:?}", diags(&wukong));
+    assert_eq!(f[0].title, "rename `bridgName` to `bridgeName`");
+    apply_checked(&wukong, Code::UnknownField, &f[0]);
+}
+
+#[test]
+fn dhcp_with_address_offers_two_repairs_none_safe() {
+    let text = data("tests/data/fixes/wukong-dhcp-with-address.yaml");
+    let f = fixes(&text, Code::DhcpWithAddress);
+    let titles: Vec<&str> = f.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(titles, ["remove `address`", "set `mode: static`"]);
+    assert!(f.iter().all(|f| !f.safe));
+    let removed = apply_checked(&text, Code::DhcpWithAddress, &f[0]);
+    assert!(removed.ends_with("      mode: dhcp\n"));
+    let static_ = apply_checked(&text, Code::DhcpWithAddress, &f[1]);
+    assert!(static_.contains("      mode: \"static\"\n      address: 10.0.0.5/24\n"));
+    // Safe fixes only: nothing applies.
+    let out = fix_text(&text, false);
+    assert_eq!(out.text, text);
+    assert!(out.applied.is_empty());
+    let out = fix_text(&text, true);
+    assert_eq!(out.applied.len(), 1);
+    assert_eq!(out.applied[0].title, "remove `address`");
+}
+
+/// Every file of the repository's test data a fix is offered on.
+fn corpus() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in [
+        "tests/fixtures",
+        "tests/network_config",
+        "tests/data/kubevirt-manifests",
+        "tests/data/netplan-examples",
+        "tests/data/fixes",
+    ] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    files
+}
+
+#[test]
+fn every_offered_fix_keeps_the_invariants() {
+    let mut offered = 0;
+    let mut by_code: HashMap<Code, usize> = HashMap::new();
+    for path in corpus() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for d in diags(&text) {
+            for f in &d.fixes {
+                if f.edits.is_empty() {
+                    continue;
+                }
+                offered += 1;
+                *by_code.entry(d.code).or_default() += 1;
+                apply_checked(&text, d.code, f);
+            }
+        }
+    }
+    // The data exercises fixes of several rules (the corpus alone: missing-ipam).
+    assert!(offered >= 15, "{offered}: {by_code:?}");
+    assert!(by_code.len() >= 8, "{by_code:?}");
+}
+
+#[test]
+fn fixing_leaves_nothing_fixable_and_a_second_run_changes_nothing() {
+    for path in corpus() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for unsafe_fixes in [false, true] {
+            let once = fix_text(&text, unsafe_fixes);
+            let left: Vec<_> = once
+                .remaining
+                .iter()
+                .filter(|d| d.fixes.iter().any(|f| f.safe && !f.edits.is_empty()))
+                .map(|d| (d.code, d.path.clone()))
+                .collect();
+            assert!(left.is_empty(), "{}: {left:?}", path.display());
+            let twice = fix_text(&once.text, unsafe_fixes);
+            if !unsafe_fixes {
+                assert_eq!(twice.text, once.text, "{}", path.display());
+                assert!(twice.applied.is_empty());
+            }
+            assert_eq!(diags(&once.text), once.remaining);
+        }
+    }
+}
+
+#[test]
+fn objects_are_fixed_by_their_patches() {
+    let vm: Value = wukong_net::source::parse(&data("tests/data/fixes/vm-mac-not-pinned.yaml"))
+        .documents[0]
+        .value
+        .clone();
+    let out = fix_object(&vm, false);
+    let fixed = out.fixed.expect("repaired");
+    assert_eq!(
+        fixed["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"][1]["macAddress"],
+        json!("02:5a:00:00:00:02")
+    );
+    assert_eq!(out.applied.len(), 1);
+    assert!(!out.remaining.iter().any(|d| d.code == Code::MacNotPinned));
+    // A fixed point: fixing the fixed object changes nothing.
+    assert_eq!(fix_object(&fixed, false).fixed, None);
+
+    let nad: Value = wukong_net::source::parse(&data("tests/data/fixes/nad-dhcp-ipam.yaml"))
+        .documents[0]
+        .value
+        .clone();
+    let out = fix_object(&nad, false);
+    let fixed = out.fixed.expect("repaired");
+    let config: Value = serde_json::from_str(fixed["spec"]["config"].as_str().unwrap()).unwrap();
+    assert_eq!(config["ipam"], json!({}));
+    assert_eq!(config["bridge"], json!("br1"));
+    // Nothing to repair: no object.
+    let clean = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}});
+    assert_eq!(fix_object(&clean, true).fixed, None);
+}
+
+#[test]
+fn fixes_serialize_only_when_present() {
+    let text = data("tests/data/fixes/nad-dhcp-ipam.yaml");
+    let v = serde_json::to_value(diags(&text)).unwrap();
+    let fix = &v[0]["fixes"][0];
+    assert_eq!(fix["title"], json!("replace the dhcp IPAM with \"ipam\": {}"));
+    assert_eq!(fix["safe"], json!(true));
+    assert_eq!(fix["patch"][0]["op"], json!("replace"));
+    assert_eq!(fix["patch"][0]["path"], json!("/spec/config"));
+    assert!(fix["edits"][0]["start"].is_u64());
+    let clean = serde_json::to_value(diags("apiVersion: v1\nkind: ConfigMap\n")).unwrap();
+    assert!(clean[0].get("fixes").is_none());
+}
