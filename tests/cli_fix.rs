@@ -164,3 +164,103 @@ fn reports_carry_the_fixes() {
     fixed.push_str(&String::from_utf16(&units[start + len..]).unwrap());
     assert_eq!(fixed, text.replace("macaddress: 52:54:00:12:34:56", "macaddress: \"52:54:00:12:34:56\""));
 }
+
+/// Every document of each file as libyaml (PyYAML's CSafeLoader) reads it, as JSON (YAML 1.1
+/// dates and other non-JSON values as their str()); null for a file it refuses.
+fn libyaml_documents(files: &[PathBuf]) -> Vec<Value> {
+    let script = r#"
+import json, sys, yaml
+assert yaml.__with_libyaml__
+out = []
+for path in sys.argv[1:]:
+    try:
+        with open(path, "rb") as f:
+            out.append(list(yaml.load_all(f, Loader=yaml.CSafeLoader)))
+    except yaml.YAMLError:
+        out.append(None)
+print(json.dumps(out, default=str))
+"#;
+    let mut cmd = Command::new("python3");
+    cmd.arg("-c").arg(script).args(files);
+    let run = try_run(&mut cmd, None, harness::COMMAND_LIMIT).unwrap();
+    assert!(run.ok(), "python3 with PyYAML and libyaml: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// `check --fix` over the real-manifest corpus (and the fixes fixtures): nothing fixable is
+/// left, files without a fix are byte-identical, and every fixed file reads the same in
+/// libyaml as before except for what the applied fixes' patches change.
+#[test]
+fn fixing_the_corpus_changes_only_the_fixed_values() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["tests/data/kubevirt-manifests", "tests/data/fixes"] {
+        let t = TempDir::new("fix-corpus");
+        let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        names.sort();
+        for n in &names {
+            std::fs::copy(root.join(dir).join(n), t.join(n)).unwrap();
+        }
+        let originals: Vec<PathBuf> = names.iter().map(|n| root.join(dir).join(n)).collect();
+        let copies: Vec<PathBuf> = names.iter().map(|n| t.join(n)).collect();
+        let mut args = vec!["check", "--fix", "--format", "json"];
+        args.extend(names.iter().map(String::as_str));
+        let o = run_in(&t.path, &args, b"");
+        let report: Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stdout));
+        let report = report.as_array().unwrap();
+        // Nothing fixable left.
+        let again = run_in(&t.path, &["check", "--format", "json", "."], b"");
+        let again: Value = serde_json::from_str(&again.stdout).unwrap();
+        for file in again.as_array().unwrap() {
+            for d in file["diagnostics"].as_array().unwrap() {
+                let fixable = d["fixes"].as_array().into_iter().flatten().any(|f| {
+                    f["safe"] == true && !f["edits"].as_array().unwrap().is_empty()
+                });
+                assert!(!fixable, "{}: {d}", file["file"]);
+            }
+        }
+        let before = libyaml_documents(&originals);
+        let after = libyaml_documents(&copies);
+        let mut fixed_files = 0;
+        for (k, file) in report.iter().enumerate() {
+            let applied = file["fixed"].as_array().unwrap();
+            let original = std::fs::read(&originals[k]).unwrap();
+            let now = std::fs::read(&copies[k]).unwrap();
+            if applied.is_empty() {
+                assert_eq!(now, original, "{}", names[k]);
+                continue;
+            }
+            fixed_files += 1;
+            assert!(before[k].is_array(), "{}: fixed, yet libyaml refuses it", names[k]);
+            let mut expected = before[k].clone();
+            for a in applied {
+                let doc = a["document"].as_u64().unwrap() as usize;
+                let patch: Vec<wukong_net::fix::PatchOp> = a["patch"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|op| patch_op(op))
+                    .collect();
+                wukong_net::fix::apply_patch(&mut expected[doc], &patch).unwrap();
+            }
+            assert_eq!(after[k], expected, "{}", names[k]);
+        }
+        assert!(fixed_files >= 3, "{dir}: {fixed_files} files fixed");
+    }
+}
+
+/// A JSON Patch operation read back from the JSON report.
+fn patch_op(op: &Value) -> wukong_net::fix::PatchOp {
+    use wukong_net::fix::PatchOp;
+    let s = |k: &str| op[k].as_str().unwrap().to_string();
+    match op["op"].as_str().unwrap() {
+        "add" => PatchOp::Add { path: s("path"), value: op["value"].clone() },
+        "remove" => PatchOp::Remove { path: s("path") },
+        "replace" => PatchOp::Replace { path: s("path"), value: op["value"].clone() },
+        "move" => PatchOp::Move { from: s("from"), path: s("path") },
+        other => panic!("unknown op {other}"),
+    }
+}
