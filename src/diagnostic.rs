@@ -686,15 +686,18 @@ pub fn catalog_markdown() -> String {
          Codes are stable: scripts, the policy's `treatAsWarnings` setting and the previewer refer to\n\
          them by name. A code merged into another keeps working under its former name, listed with\n\
          the code it became. \"emitted by\" names the file under `src/` and the function that\n\
-         reports the code.\n\n| code | severity | meaning | emitted by |\n|---|---|---|---|\n",
+         reports the code. \"fix\" says whether its findings carry a fix (`check --fix` applies\n\
+         the safe ones, `--unsafe-fixes` the others too) and what it does.\n\n\
+         | code | severity | meaning | fix | emitted by |\n|---|---|---|---|---|\n",
     );
     for c in Code::ALL {
         let sites: Vec<String> = c.emitted_by().iter().map(|s| format!("`{s}`")).collect();
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             c.as_str(),
             c.severity(),
             c.details().replace('|', "\\|"),
+            crate::fix::fix_summary(*c).replace('|', "\\|"),
             sites.join(", ")
         ));
     }

@@ -7,7 +7,9 @@
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use wukong_net::fix::{apply_edits, apply_patch, fix_object, fix_text, Fix, PatchOp};
+use wukong_net::fix::{
+    apply_edits, apply_patch, fix_object, fix_text, fixable, Fix, PatchOp, Safety,
+};
 use wukong_net::manifest::check;
 use wukong_net::{Code, Diagnostic, Severity};
 
@@ -268,6 +270,14 @@ fn every_offered_fix_keeps_the_invariants() {
                 }
                 offered += 1;
                 *by_code.entry(d.code).or_default() += 1;
+                // The catalogue says the code has fixes, and of this safety.
+                let (safety, _) = fixable(d.code)
+                    .unwrap_or_else(|| panic!("{} has a fix but is not in fix::FIXABLE", d.code));
+                match safety {
+                    Safety::Safe => assert!(f.safe, "{}: {}", d.code, f.title),
+                    Safety::Unsafe => assert!(!f.safe, "{}: {}", d.code, f.title),
+                    Safety::Depends => {}
+                }
                 apply_checked(&text, d.code, f);
             }
         }

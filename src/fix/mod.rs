@@ -166,6 +166,54 @@ impl Fix {
     }
 }
 
+/// Whether the fixes a code's findings carry may be applied without review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safety {
+    Safe,
+    Unsafe,
+    /// Safe when one repair fits, otherwise several alternatives, none safe.
+    Depends,
+}
+
+/// The codes whose findings carry fixes (some findings of them may have none: when the
+/// repair is not certain, or the text cannot be edited in place), what the fix does and how
+/// safe it is. `docs/diagnostics.md` and `explain` show it; tests/fixes.rs checks every fix
+/// offered on the test data against it.
+pub const FIXABLE: &[(crate::diagnostic::Code, Safety, &str)] = {
+    use crate::diagnostic::Code as C;
+    use Safety::*;
+    &[
+        (C::MacNotPinned, Depends, "pin the MAC as `macAddress` on the VM interface the entry is for (safe when exactly one unpinned interface fits; otherwise one fix per candidate interface, none safe)"),
+        (C::MissingIpam, Safe, "add `\"ipam\": {}` to the bridge plugin, inside `spec.config`"),
+        (C::DhcpIpam, Safe, "replace the dhcp IPAM with `\"ipam\": {}`"),
+        (C::RouteToDefault, Safe, "`to: 0.0.0.0/0` for an IPv4 gateway; for an IPv6 one, the route (with only `to` and `via`) replaced by `gateway6`"),
+        (C::GatewayDeprecated, Safe, "replace `gateway4` with a `{to: 0.0.0.0/0, via: ...}` route (unless the device has a default route already)"),
+        (C::UnquotedMac, Safe, "quote the MAC"),
+        (C::Yaml11Ambiguous, Safe, "quote the value (not offered for keys)"),
+        (C::DhcpWithAddress, Unsafe, "two alternatives: remove `address`, or set `mode: static`"),
+        (C::UnknownField, Unsafe, "rename the key to the known field it is closest to (when there is one)"),
+        (C::UnknownKey, Unsafe, "rename the key to the known key it is closest to (when there is one)"),
+    ]
+};
+
+/// What [`FIXABLE`] says about `code`.
+pub fn fixable(code: crate::diagnostic::Code) -> Option<(Safety, &'static str)> {
+    FIXABLE
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, s, what)| (*s, *what))
+}
+
+/// How a code's fix reads in the catalogue: `safe: ...`, `unsafe: ...`, or empty.
+pub fn fix_summary(code: crate::diagnostic::Code) -> String {
+    match fixable(code) {
+        Some((Safety::Safe, what)) => format!("safe: {what}"),
+        Some((Safety::Unsafe, what)) => format!("unsafe: {what}"),
+        Some((Safety::Depends, what)) => format!("safe or unsafe: {what}"),
+        None => String::new(),
+    }
+}
+
 /// The "did you mean" repair of a misspelt key at `path` (a JSON path): rename it. Not safe:
 /// the spelling is a guess, and the renamed field starts to take effect.
 pub fn rename_key(path: &str, suggestion: &str) -> Fix {

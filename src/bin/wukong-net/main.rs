@@ -243,8 +243,12 @@ fn explain(code: Option<&str>, all: bool) -> Result<u8, String> {
     let name = code.unwrap_or_default();
     match wukong_net::Code::from_name(name) {
         Some(c) => {
+            let fix = match wukong_net::fix::fix_summary(c) {
+                s if s.is_empty() => "none".to_string(),
+                s => s,
+            };
             write_stdout(&format!(
-                "{} ({}): {}\nemitted by: {}\n",
+                "{} ({}): {}\nfix: {fix}\nemitted by: {}\n",
                 c.as_str(),
                 c.severity(),
                 c.details(),
