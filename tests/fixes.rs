@@ -233,6 +233,24 @@ fn dhcp_with_address_offers_two_repairs_none_safe() {
     assert_eq!(out.applied[0].title, "remove `address`");
 }
 
+#[test]
+fn network_block_moves_from_user_data_to_network_data() {
+    let text = data("tests/data/fixes/vm-network-in-user-data.yaml");
+    let f = fixes(&text, Code::NetworkInUserData);
+    assert_eq!(f.len(), 1);
+    assert!(!f[0].safe);
+    let fixed = apply_checked(&text, Code::NetworkInUserData, &f[0]);
+    assert!(fixed.ends_with(
+        "          userData: |\n            #cloud-config\n            # the network block below is ignored here\n            packages: [qemu-guest-agent]\n          networkData: |\n            version: 2\n            ethernets:\n              eth0:\n                dhcp4: true\n"
+    ), "{fixed}");
+    // With a networkData already there, nothing is offered (merging is the author's call).
+    let with_nd = text.replace(
+        "          userData: |\n",
+        "          networkData: |\n            version: 2\n            ethernets: {eth0: {dhcp4: true}}\n          userData: |\n",
+    );
+    assert!(fixes(&with_nd, Code::NetworkInUserData).is_empty());
+}
+
 /// Every file of the repository's test data a fix is offered on.
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

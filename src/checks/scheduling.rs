@@ -10,6 +10,7 @@
 //! - `invalid-node-selector` is an **error**: leaving a selector entry out would loosen
 //!   scheduling (the VM could land on a node it was kept off), and rendering it makes the
 //!   virt-launcher pod invalid. Neither is safe, so the spec must change.
+//!
 //! The run strategy and its conflicts are rendering decisions: `kubevirt::run_strategy` and
 //! `kubevirt::notes`.
 

@@ -190,6 +190,7 @@ pub const FIXABLE: &[(crate::diagnostic::Code, Safety, &str)] = {
         (C::GatewayDeprecated, Safe, "replace `gateway4` with a `{to: 0.0.0.0/0, via: ...}` route (unless the device has a default route already)"),
         (C::UnquotedMac, Safe, "quote the MAC"),
         (C::Yaml11Ambiguous, Safe, "quote the value (not offered for keys)"),
+        (C::NetworkInUserData, Unsafe, "move the `network:` block from userData into the volume's networkData, when it has none (the guest starts applying it)"),
         (C::DhcpWithAddress, Unsafe, "two alternatives: remove `address`, or set `mode: static`"),
         (C::UnknownField, Unsafe, "rename the key to the known field it is closest to (when there is one)"),
         (C::UnknownKey, Unsafe, "rename the key to the known key it is closest to (when there is one)"),

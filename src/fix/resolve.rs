@@ -204,7 +204,7 @@ pub(crate) fn map_edits(outer: &str, node: Span, inner: &str, edits: &[TextEdit]
             .map(|e| {
                 let body = e.replacement.strip_suffix('\n');
                 let mut r = String::new();
-                if line_start(e.start) {
+                if line_start(e.start) && !e.replacement.is_empty() {
                     r.push_str(indent);
                 }
                 let core = body.unwrap_or(&e.replacement);

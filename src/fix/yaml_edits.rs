@@ -232,7 +232,7 @@ impl Ctx<'_> {
         }
         // Block: after the last entry, at the first entry's indentation.
         let first = map.keys().next()?;
-        let last = map.keys().last()?;
+        let last = map.keys().next_back()?;
         let first_key = self.doc.spans.get(&parent.clone().key(first).to_string())?.key?;
         let last_key = self.doc.spans.get(&parent.clone().key(last).to_string())?.key?;
         // Serde's map may be sorted: the entry written last is the one that starts last.
@@ -251,7 +251,8 @@ impl Ctx<'_> {
         let line_start = t.get(..first_start)?.rfind('\n').map_or(0, |i| i + 1);
         let column = first_start - line_start;
         let at = block_end(t, last_start, column, true);
-        let line = format!("{}{key_text}: {}\n", " ".repeat(column), flow(value));
+        let value_text = block_string(value, column + 2).unwrap_or_else(|| flow(value));
+        let line = format!("{}{key_text}: {value_text}\n", " ".repeat(column));
         let replacement = if at > 0 && !t[..at].ends_with('\n') {
             format!("\n{line}")
         } else {
@@ -336,6 +337,28 @@ fn block_end(text: &str, start: usize, column: usize, entry: bool) -> usize {
         end = line_end;
     }
     end
+}
+
+/// A multi-line string as a literal block scalar at `indent` (`|` and its lines, without the
+/// final line break), when it is one that reads back the same: ends with exactly one line
+/// break, does not start with a space, and has no tab or carriage return.
+fn block_string(value: &Value, indent: usize) -> Option<String> {
+    let s = value.as_str()?;
+    let body = s.strip_suffix('\n')?;
+    if body.is_empty()
+        || body.ends_with('\n')
+        || !body.contains('\n')
+        || body.starts_with([' ', '\n'])
+        || s.contains(['\t', '\r'])
+    {
+        return None;
+    }
+    let pad = " ".repeat(indent);
+    let lines: Vec<String> = body
+        .split('\n')
+        .map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") })
+        .collect();
+    Some(format!("|\n{}", lines.join("\n")))
 }
 
 /// A value as JSON, which YAML reads the same in block and flow context.

@@ -32,7 +32,12 @@ pub(super) fn check_volumes(
                 source_key,
             );
             if let Some((path, text)) = embedded(ci, &vpath, "userData", out) {
-                check_user_data(&text, &path, out);
+                // Where a `network:` block can move to: a networkData this volume lacks.
+                let no_network_data = ["networkData", "networkDataBase64", "networkDataSecretRef"]
+                    .iter()
+                    .all(|k| ci.get(k).is_none());
+                let target = no_network_data.then(|| JsonPath::parse(&vpath).key("networkData"));
+                check_user_data(&text, &path, target.as_ref(), out);
             }
             if let Some((path, text)) = embedded(ci, &vpath, "networkData", out) {
                 if source_key == "cloudInitConfigDrive" && is_openstack_network_data(&text) {
@@ -153,9 +158,38 @@ fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
     d
 }
 
+/// The `network:` block of userData moved into the volume's (absent) networkData. Not safe:
+/// the guest starts applying a configuration it never did.
+fn move_network_fix(
+    user_data: &str,
+    network: &Value,
+    network_data: Option<&JsonPath>,
+) -> Vec<crate::fix::Fix> {
+    use crate::fix::{Fix, PatchOp};
+    let Some(target) = network_data else {
+        return Vec::new();
+    };
+    if !network.is_object() {
+        return Vec::new();
+    }
+    let text = crate::emit::to_yaml(network);
+    vec![Fix::unsafe_(
+        "move the `network:` block from userData into networkData",
+        vec![
+            PatchOp::remove(&JsonPath::parse(user_data).key("network")),
+            PatchOp::add(target, Value::String(text)),
+        ],
+    )]
+}
+
 /// cloud-init ignores network configuration in user-data: only the datasource's
 /// network-config (`networkData`) is applied.
-fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
+fn check_user_data(
+    text: &str,
+    path: &str,
+    network_data: Option<&JsonPath>,
+    out: &mut Vec<Diagnostic>,
+) {
     // A shell script or a MIME multipart message is no cloud-config.
     let first = text.trim_start();
     if first.starts_with("#!") || first.to_ascii_lowercase().starts_with("content-type:") {
@@ -169,7 +203,7 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
     let Some(doc) = stream.documents.first() else {
         return;
     };
-    if doc.value.get("network").is_some() {
+    if let Some(network) = doc.value.get("network") {
         let line = doc
             .spans
             .get("network")
@@ -182,6 +216,7 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
                 format!("userData has a `network:` key (userData line {line}): cloud-init ignores network config in user-data, so the guest only gets fallback DHCP on its first NIC"),
             )
             .with_hint("move the `network:` block into `networkData` of the same cloudInitNoCloud volume")
+            .with_fix_list(move_network_fix(path, network, network_data))
             // Shells with the text point at the `network:` key inside userData.
             .at_key(),
         );
