@@ -41,11 +41,18 @@ fn fix_rewrites_in_place_keeps_the_mode_and_is_idempotent() {
     // What remains is an info (the NAD is not among the files): exit 0.
     status(&o, 0);
     assert!(
-        o.stdout.contains("fixed[mac-not-pinned]: pin macAddress \"02:5a:00:00:00:02\" on interface `external`"),
+        o.stdout.contains(
+            "fixed[mac-not-pinned]: pin macAddress \"02:5a:00:00:00:02\" on interface `external`"
+        ),
         "{}",
         o.stdout
     );
-    assert!(o.stdout.ends_with("1 file checked: 0 errors, 0 warnings\n1 fix applied\n"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .ends_with("1 file checked: 0 errors, 0 warnings\n1 fix applied\n"),
+        "{}",
+        o.stdout
+    );
     let after = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
         after,
@@ -57,7 +64,10 @@ fn fix_rewrites_in_place_keeps_the_mode_and_is_idempotent() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
     // No temporary file left beside it.
-    let names: Vec<_> = std::fs::read_dir(&t.path).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(&t.path)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "{names:?}");
     // A second run changes nothing.
     let o = run_in(&t.path, &["check", "--fix", "vm-mac-not-pinned.yaml"], b"");
@@ -78,10 +88,19 @@ fn diff_writes_nothing_and_patch_applies_it() {
         // The unquoted MAC (an error) is fixed, the misspelt key (an unsafe rename) remains;
         // the diff is on stdout, the report on stderr.
         status(&o, 1);
-        assert!(o.stdout.starts_with("--- a/netcfg-routes.yaml\n+++ b/netcfg-routes.yaml\n@@ "), "{}", o.stdout);
+        assert!(
+            o.stdout
+                .starts_with("--- a/netcfg-routes.yaml\n+++ b/netcfg-routes.yaml\n@@ "),
+            "{}",
+            o.stdout
+        );
         assert!(o.stdout.contains("\n-        macaddress: 52:54:00:12:34:56\n+        macaddress: \"52:54:00:12:34:56\"\n"));
         assert!(o.stderr.contains("would fix[unquoted-mac]"), "{}", o.stderr);
-        assert!(o.stderr.contains("fixes to apply (nothing written)"), "{}", o.stderr);
+        assert!(
+            o.stderr.contains("fixes to apply (nothing written)"),
+            "{}",
+            o.stderr
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
     }
     // GNU patch applies the diff; the result is what --fix writes.
@@ -92,7 +111,10 @@ fn diff_writes_nothing_and_patch_applies_it() {
     assert!(p.ok(), "{}{}", p.stdout, p.stderr);
     let patched = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, &before).unwrap();
-    status(&run_in(&t.path, &["check", "--fix", "netcfg-routes.yaml"], b""), 1);
+    status(
+        &run_in(&t.path, &["check", "--fix", "netcfg-routes.yaml"], b""),
+        1,
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), patched);
     assert_ne!(patched, before);
 }
@@ -101,30 +123,55 @@ fn diff_writes_nothing_and_patch_applies_it() {
 fn unsafe_fixes_only_on_request() {
     let t = TempDir::new("fix-unsafe");
     let (path, before) = copy(&t, "wukong-dhcp-with-address.yaml", 0o644);
-    let o = run_in(&t.path, &["check", "--fix", "wukong-dhcp-with-address.yaml"], b"");
+    let o = run_in(
+        &t.path,
+        &["check", "--fix", "wukong-dhcp-with-address.yaml"],
+        b"",
+    );
     // Both repairs need review: nothing applied, the error remains.
     status(&o, 1);
     assert!(o.stdout.contains("error[dhcp-with-address]"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
     let o = run_in(
         &t.path,
-        &["check", "--fix", "--unsafe-fixes", "wukong-dhcp-with-address.yaml"],
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "wukong-dhcp-with-address.yaml",
+        ],
         b"",
     );
     status(&o, 0);
-    assert!(o.stdout.contains("fixed[dhcp-with-address]: remove `address`"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("fixed[dhcp-with-address]: remove `address`"),
+        "{}",
+        o.stdout
+    );
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         before.replace("      address: 10.0.0.5/24\n", "")
     );
     // --unsafe-fixes alone is a usage error.
-    status(&run_in(&t.path, &["check", "--unsafe-fixes", "wukong-dhcp-with-address.yaml"], b""), 2);
+    status(
+        &run_in(
+            &t.path,
+            &["check", "--unsafe-fixes", "wukong-dhcp-with-address.yaml"],
+            b"",
+        ),
+        2,
+    );
 }
 
 #[test]
 fn stdin_is_fixed_to_stdout_with_the_report_on_stderr() {
     let before = std::fs::read_to_string(data("nad-dhcp-ipam.yaml")).unwrap();
-    let o = run_in(Path::new("."), &["check", "--fix", "-", "--format", "json"], before.as_bytes());
+    let o = run_in(
+        Path::new("."),
+        &["check", "--fix", "-", "--format", "json"],
+        before.as_bytes(),
+    );
     status(&o, 0);
     assert_eq!(
         o.stdout,
@@ -140,7 +187,11 @@ fn stdin_is_fixed_to_stdout_with_the_report_on_stderr() {
 fn reports_carry_the_fixes() {
     let dir = data("");
     // JSON: the fix as data.
-    let o = run_in(&dir, &["check", "nad-missing-ipam.yaml", "--format", "json"], b"");
+    let o = run_in(
+        &dir,
+        &["check", "nad-missing-ipam.yaml", "--format", "json"],
+        b"",
+    );
     status(&o, 0);
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let fix = &v[0]["diagnostics"][0]["fixes"][0];
@@ -149,10 +200,17 @@ fn reports_carry_the_fixes() {
     assert!(v[0].get("fixed").is_none(), "no `fixed` without --fix");
     // SARIF: artifactChanges whose replacements (UTF-16 offsets) make the fixed text.
     let text = std::fs::read_to_string(data("netcfg-routes.yaml")).unwrap();
-    let o = run_in(&dir, &["check", "netcfg-routes.yaml", "--format", "sarif"], b"");
+    let o = run_in(
+        &dir,
+        &["check", "netcfg-routes.yaml", "--format", "sarif"],
+        b"",
+    );
     let sarif: Value = serde_json::from_str(&o.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    let mac = results.iter().find(|r| r["ruleId"] == "unquoted-mac").unwrap();
+    let mac = results
+        .iter()
+        .find(|r| r["ruleId"] == "unquoted-mac")
+        .unwrap();
     let change = &mac["fixes"][0]["artifactChanges"][0];
     assert_eq!(change["artifactLocation"]["uri"], "netcfg-routes.yaml");
     let r = &change["replacements"][0];
@@ -162,7 +220,13 @@ fn reports_carry_the_fixes() {
     let mut fixed = String::from_utf16(&units[..start]).unwrap();
     fixed.push_str(r["insertedContent"]["text"].as_str().unwrap());
     fixed.push_str(&String::from_utf16(&units[start + len..]).unwrap());
-    assert_eq!(fixed, text.replace("macaddress: 52:54:00:12:34:56", "macaddress: \"52:54:00:12:34:56\""));
+    assert_eq!(
+        fixed,
+        text.replace(
+            "macaddress: 52:54:00:12:34:56",
+            "macaddress: \"52:54:00:12:34:56\""
+        )
+    );
 }
 
 /// Every document of each file as libyaml (PyYAML's CSafeLoader) reads it, as JSON (YAML 1.1
@@ -209,16 +273,19 @@ fn fixing_the_corpus_changes_only_the_fixed_values() {
         let mut args = vec!["check", "--fix", "--format", "json"];
         args.extend(names.iter().map(String::as_str));
         let o = run_in(&t.path, &args, b"");
-        let report: Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stdout));
+        let report: Value =
+            serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stdout));
         let report = report.as_array().unwrap();
         // Nothing fixable left.
         let again = run_in(&t.path, &["check", "--format", "json", "."], b"");
         let again: Value = serde_json::from_str(&again.stdout).unwrap();
         for file in again.as_array().unwrap() {
             for d in file["diagnostics"].as_array().unwrap() {
-                let fixable = d["fixes"].as_array().into_iter().flatten().any(|f| {
-                    f["safe"] == true && !f["edits"].as_array().unwrap().is_empty()
-                });
+                let fixable = d["fixes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|f| f["safe"] == true && !f["edits"].as_array().unwrap().is_empty());
                 assert!(!fixable, "{}: {d}", file["file"]);
             }
         }
@@ -234,7 +301,11 @@ fn fixing_the_corpus_changes_only_the_fixed_values() {
                 continue;
             }
             fixed_files += 1;
-            assert!(before[k].is_array(), "{}: fixed, yet libyaml refuses it", names[k]);
+            assert!(
+                before[k].is_array(),
+                "{}: fixed, yet libyaml refuses it",
+                names[k]
+            );
             let mut expected = before[k].clone();
             for a in applied {
                 let doc = a["document"].as_u64().unwrap() as usize;
@@ -242,7 +313,7 @@ fn fixing_the_corpus_changes_only_the_fixed_values() {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|op| patch_op(op))
+                    .map(patch_op)
                     .collect();
                 wukong_net::fix::apply_patch(&mut expected[doc], &patch).unwrap();
             }
@@ -257,10 +328,19 @@ fn patch_op(op: &Value) -> wukong_net::fix::PatchOp {
     use wukong_net::fix::PatchOp;
     let s = |k: &str| op[k].as_str().unwrap().to_string();
     match op["op"].as_str().unwrap() {
-        "add" => PatchOp::Add { path: s("path"), value: op["value"].clone() },
+        "add" => PatchOp::Add {
+            path: s("path"),
+            value: op["value"].clone(),
+        },
         "remove" => PatchOp::Remove { path: s("path") },
-        "replace" => PatchOp::Replace { path: s("path"), value: op["value"].clone() },
-        "move" => PatchOp::Move { from: s("from"), path: s("path") },
+        "replace" => PatchOp::Replace {
+            path: s("path"),
+            value: op["value"].clone(),
+        },
+        "move" => PatchOp::Move {
+            from: s("from"),
+            path: s("path"),
+        },
         other => panic!("unknown op {other}"),
     }
 }

@@ -42,7 +42,11 @@ fn errors_by_code(ds: &[Diagnostic]) -> HashMap<Code, usize> {
 /// Applies one fix of a `code` finding and asserts the invariants; the fixed text.
 #[track_caller]
 fn apply_checked(text: &str, code: Code, fix: &Fix) -> String {
-    assert!(!fix.edits.is_empty(), "{code}: `{}` has no text edits", fix.title);
+    assert!(
+        !fix.edits.is_empty(),
+        "{code}: `{}` has no text edits",
+        fix.title
+    );
     let fixed = apply_edits(text, &fix.edits).expect("edits apply");
     // Byte-identical outside the edit ranges.
     let mut at_old = 0;
@@ -81,7 +85,11 @@ fn apply_checked(text: &str, code: Code, fix: &Fix) -> String {
     assert_eq!(old_docs.len(), new_docs.len());
     let mut expected = old_docs[fix.document].value.clone();
     apply_patch(&mut expected, &fix.patch).expect("the patch applies");
-    assert_eq!(new_docs[fix.document].value, expected, "{code}: `{}`", fix.title);
+    assert_eq!(
+        new_docs[fix.document].value, expected,
+        "{code}: `{}`",
+        fix.title
+    );
     fixed
 }
 
@@ -160,7 +168,10 @@ fn dhcp_ipam_becomes_empty_ipam_in_a_double_quoted_config() {
     assert_eq!(f.len(), 1);
     assert!(f[0].safe);
     let fixed = apply_checked(&text, Code::DhcpIpam, &f[0]);
-    assert!(fixed.contains(r#"\"bridge\": \"br1\", \"ipam\": {}}""#), "{fixed}");
+    assert!(
+        fixed.contains(r#"\"bridge\": \"br1\", \"ipam\": {}}""#),
+        "{fixed}"
+    );
 }
 
 #[test]
@@ -172,10 +183,16 @@ fn default_routes_and_gateway4_become_what_cloud_init_renders() {
     let fixed = apply_checked(&text, Code::RouteToDefault, &f[0]);
     assert!(fixed.contains("      - to: \"0.0.0.0/0\"\n        via: 10.0.0.1\n"));
     // IPv6: gateway6, as the core recommends while cloud-init 22.4 renders ::/0 as ::/64.
-    assert_eq!(f[1].title, "replace the route with `gateway6: \"2001:db8::1\"`");
+    assert_eq!(
+        f[1].title,
+        "replace the route with `gateway6: \"2001:db8::1\"`"
+    );
     let fixed = apply_checked(&text, Code::RouteToDefault, &f[1]);
     assert!(!fixed.contains("      - to: default\n        via: \"2001:db8::1\"\n"));
-    assert!(fixed.contains("      gateway6: \"2001:db8::1\"\n    eth1:"), "{fixed}");
+    assert!(
+        fixed.contains("      gateway6: \"2001:db8::1\"\n    eth1:"),
+        "{fixed}"
+    );
     let f = fixes(&text, Code::GatewayDeprecated);
     assert_eq!(f.len(), 1);
     let fixed = apply_checked(&text, Code::GatewayDeprecated, &f[0]);
@@ -366,7 +383,10 @@ fn fixes_serialize_only_when_present() {
     let text = data("tests/data/fixes/nad-dhcp-ipam.yaml");
     let v = serde_json::to_value(diags(&text)).unwrap();
     let fix = &v[0]["fixes"][0];
-    assert_eq!(fix["title"], json!("replace the dhcp IPAM with \"ipam\": {}"));
+    assert_eq!(
+        fix["title"],
+        json!("replace the dhcp IPAM with \"ipam\": {}")
+    );
     assert_eq!(fix["safe"], json!(true));
     assert_eq!(fix["patch"][0]["op"], json!("replace"));
     assert_eq!(fix["patch"][0]["path"], json!("/spec/config"));

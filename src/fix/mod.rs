@@ -12,13 +12,11 @@
 
 mod apply;
 pub(crate) mod resolve;
-mod yaml_edits;
 #[cfg(test)]
 mod tests;
+mod yaml_edits;
 
-pub use apply::{
-    fix_object, fix_set, fix_text, AppliedFix, FixOutcome, ObjectFix, MAX_FIX_ROUNDS,
-};
+pub use apply::{fix_object, fix_set, fix_text, AppliedFix, FixOutcome, ObjectFix, MAX_FIX_ROUNDS};
 
 use crate::json_path::{JsonPath, Segment};
 use serde::Serialize;
@@ -103,10 +101,7 @@ impl PatchOp {
 
     /// Renames the key at `path` to `new_key`.
     pub fn rename(path: &JsonPath, new_key: &str) -> PatchOp {
-        let to = path
-            .parent()
-            .unwrap_or_else(JsonPath::root)
-            .key(new_key);
+        let to = path.parent().unwrap_or_else(JsonPath::root).key(new_key);
         PatchOp::Move {
             from: pointer(path),
             path: pointer(&to),

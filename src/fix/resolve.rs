@@ -2,7 +2,9 @@
 //! fixes reported: embedded edits made on the embedded text and the whole string field
 //! replaced in the patch; text edits derived and proven on the source.
 
-use super::{apply_edits, apply_patch, pointer, pointer_tokens, yaml_edits, Fix, PatchOp, TextEdit};
+use super::{
+    apply_edits, apply_patch, pointer, pointer_tokens, yaml_edits, Fix, PatchOp, TextEdit,
+};
 use crate::diagnostic::Span;
 use crate::json_path::JsonPath;
 use crate::manifest::embedded::ScalarMap;
@@ -172,7 +174,12 @@ fn text_edits(
 
 /// Edits of an embedded string's value as edits of its source, in the source's style: a
 /// literal block scalar keeps its indentation, quoted scalars their escaping.
-pub(crate) fn map_edits(outer: &str, node: Span, inner: &str, edits: &[TextEdit]) -> Option<Vec<TextEdit>> {
+pub(crate) fn map_edits(
+    outer: &str,
+    node: Span,
+    inner: &str,
+    edits: &[TextEdit],
+) -> Option<Vec<TextEdit>> {
     let map = ScalarMap::new(outer, node, inner);
     let header = outer.get(node.start..)?;
     let line_start = |at: usize| at == 0 || inner.as_bytes().get(at - 1) == Some(&b'\n');
@@ -239,7 +246,13 @@ pub(crate) fn map_edits(outer: &str, node: Span, inner: &str, edits: &[TextEdit]
         })
     };
     let start = |i: usize| if i == 0 { at_char(0) } else { after(i) };
-    let end = |i: usize| if i == inner.len() { after(i) } else { at_char(i) };
+    let end = |i: usize| {
+        if i == inner.len() {
+            after(i)
+        } else {
+            at_char(i)
+        }
+    };
     edits
         .iter()
         .map(|e| {

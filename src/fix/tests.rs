@@ -30,6 +30,8 @@ fn missing_ipam_in_a_block_scalar_is_added_in_place() {
     let f = &fixes[0];
     assert!(f.safe);
     let fixed = apply_edits(NAD, &f.edits).unwrap();
-    assert_eq!(fixed, NAD.replace("\"br1\"\n    }", "\"br1\", \"ipam\": {}\n    }"));
+    assert_eq!(
+        fixed,
+        NAD.replace("\"br1\"\n    }", "\"br1\", \"ipam\": {}\n    }")
+    );
 }
-

@@ -233,8 +233,16 @@ impl Ctx<'_> {
         // Block: after the last entry, at the first entry's indentation.
         let first = map.keys().next()?;
         let last = map.keys().next_back()?;
-        let first_key = self.doc.spans.get(&parent.clone().key(first).to_string())?.key?;
-        let last_key = self.doc.spans.get(&parent.clone().key(last).to_string())?.key?;
+        let first_key = self
+            .doc
+            .spans
+            .get(&parent.clone().key(first).to_string())?
+            .key?;
+        let last_key = self
+            .doc
+            .spans
+            .get(&parent.clone().key(last).to_string())?
+            .key?;
         // Serde's map may be sorted: the entry written last is the one that starts last.
         let last_start = map
             .keys()
@@ -274,7 +282,10 @@ impl Ctx<'_> {
             let (at, replacement) = if inside.trim().is_empty() {
                 (node.start + 1, flow(value))
             } else {
-                (node.start + 1 + inside.trim_end().len(), format!(", {}", flow(value)))
+                (
+                    node.start + 1 + inside.trim_end().len(),
+                    format!(", {}", flow(value)),
+                )
             };
             return Some(TextEdit {
                 start: at,
@@ -282,11 +293,20 @@ impl Ctx<'_> {
                 replacement,
             });
         }
-        let first = self.doc.spans.get(&parent.clone().index(0).to_string())?.value;
+        let first = self
+            .doc
+            .spans
+            .get(&parent.clone().index(0).to_string())?
+            .value;
         let last = self
             .doc
             .spans
-            .get(&parent.clone().index(items.len().checked_sub(1)?).to_string())?
+            .get(
+                &parent
+                    .clone()
+                    .index(items.len().checked_sub(1)?)
+                    .to_string(),
+            )?
             .value;
         let line_start = t.get(..first.start)?.rfind('\n').map_or(0, |i| i + 1);
         let lead = t.get(line_start..first.start)?;
@@ -329,7 +349,8 @@ fn block_end(text: &str, start: usize, column: usize, entry: bool) -> usize {
             at = line_end;
             continue;
         }
-        let own_item = entry && indent == column && (content.starts_with("- ") || content.trim_end() == "-");
+        let own_item =
+            entry && indent == column && (content.starts_with("- ") || content.trim_end() == "-");
         if indent <= column && !own_item {
             break;
         }
@@ -356,7 +377,13 @@ fn block_string(value: &Value, indent: usize) -> Option<String> {
     let pad = " ".repeat(indent);
     let lines: Vec<String> = body
         .split('\n')
-        .map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") })
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
         .collect();
     Some(format!("|\n{}", lines.join("\n")))
 }
@@ -389,9 +416,7 @@ fn flow_end(text: &str, start: usize) -> Option<usize> {
                     _ => {}
                 }
             },
-            '\'' => {
-                while chars.next()?.1 != '\'' {}
-            }
+            '\'' => while chars.next()?.1 != '\'' {},
             _ => {}
         }
     }

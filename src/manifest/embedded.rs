@@ -47,7 +47,10 @@ impl ScalarMap {
     /// value's end (fixes edit embedded text in place with it).
     pub fn position(&self, at: usize) -> Option<usize> {
         let i = self.points.partition_point(|&(v, _)| v < at);
-        self.points.get(i).filter(|(v, _)| *v == at).map(|&(_, s)| s)
+        self.points
+            .get(i)
+            .filter(|(v, _)| *v == at)
+            .map(|&(_, s)| s)
     }
 
     /// The source offset of a byte offset in the value.

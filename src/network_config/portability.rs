@@ -3,13 +3,13 @@
 //! network_state.py and networkd.py, and checked with `cloud-init devel net-convert`), and
 //! netplan (0.106 for the oldest release, or a guest without Open vSwitch).
 
-use crate::fix::{Fix, PatchOp};
-use crate::json_path::JsonPath;
 use super::fields::OLD_NETPLAN;
 use super::scalars::parse_net;
 use super::schema;
 use super::{DeviceRef, Lint, Root};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::fix::{Fix, PatchOp};
+use crate::json_path::JsonPath;
 use crate::source::{join_index, join_key};
 use serde_json::Value;
 

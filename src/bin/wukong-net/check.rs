@@ -2,9 +2,9 @@
 
 use crate::inputs::Input;
 use crate::{github, plural, sarif, write_stdout, CheckFormat, FOUND_ERRORS, OK};
-use wukong_net::limits::Limits;
 use std::io::Write;
 use wukong_net::fix::AppliedFix;
+use wukong_net::limits::Limits;
 use wukong_net::{emit, render_human, Diagnostic, Severity};
 
 /// One input and what the core found in it.
@@ -150,7 +150,11 @@ fn report(
             summary,
             fix_count,
             if fix_count == 1 { "" } else { "es" },
-            if verb == "fixed" { "applied" } else { "to apply (nothing written)" }
+            if verb == "fixed" {
+                "applied"
+            } else {
+                "to apply (nothing written)"
+            }
         ),
         None => summary,
     };
@@ -173,12 +177,12 @@ fn report(
             s
         }
         CheckFormat::Sarif => {
-            let mut s = emit::to_json(&sarif::log(&checked));
+            let mut s = emit::to_json(&sarif::log(checked));
             s.push('\n');
             s
         }
         CheckFormat::Github => {
-            let mut s = github::annotations(&checked);
+            let mut s = github::annotations(checked);
             // A plain log line after the annotations, as the human format ends.
             s.push_str(&summary);
             s

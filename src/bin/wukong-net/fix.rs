@@ -59,8 +59,8 @@ pub fn apply(inputs: &mut [Input], unsafe_fixes: bool) -> Vec<Fixed> {
 /// file's permissions, flushed, then renamed over it, so the file is either the old one or the
 /// new one, never truncated. A symbolic link is followed (the link stays a link).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let target = std::fs::canonicalize(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let target =
+        std::fs::canonicalize(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
@@ -220,6 +220,9 @@ mod tests {
     #[test]
     fn diff_shows_changed_lines_with_context() {
         let d = unified_diff("f.yaml", "a\nb\nc\n", "a\nB\nc\nd\n");
-        assert_eq!(d, "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n");
+        assert_eq!(
+            d,
+            "--- a/f.yaml\n+++ b/f.yaml\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n"
+        );
     }
 }

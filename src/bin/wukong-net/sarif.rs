@@ -134,7 +134,11 @@ fn fixes(d: &Diagnostic, c: &Checked, artifact: usize) -> Vec<Value> {
                     })
                 })
                 .collect();
-            let safety = if f.safe { "safe" } else { "unsafe: review before applying" };
+            let safety = if f.safe {
+                "safe"
+            } else {
+                "unsafe: review before applying"
+            };
             json!({
                 "description": {"text": format!("{} ({safety})", f.title)},
                 "artifactChanges": [{
