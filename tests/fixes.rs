@@ -394,3 +394,179 @@ fn fixes_serialize_only_when_present() {
     let clean = serde_json::to_value(diags("apiVersion: v1\nkind: ConfigMap\n")).unwrap();
     assert!(clean[0].get("fixes").is_none());
 }
+
+mod generated {
+    //! Fuzzing the fixes: generated network-configs full of fixable findings (unquoted MACs,
+    //! `to: default` of both families, gateway4, a misspelt key), in block and flow style, bare
+    //! or embedded in a VM's networkData as a literal block or a double-quoted string. Every
+    //! fix offered must keep the invariants, and fixing must reach a fixed point.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Dev {
+        mac: Option<bool>,
+        v4: bool,
+        v6: bool,
+        flow_addresses: bool,
+        gateway4: bool,
+        /// (`to: default` rather than the prefix form, IPv6)
+        routes: Vec<(bool, bool)>,
+        flow_routes: bool,
+        misspelt: bool,
+    }
+
+    fn dev() -> impl Strategy<Value = Dev> {
+        (
+            proptest::option::of(any::<bool>()),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            proptest::collection::vec((any::<bool>(), any::<bool>()), 0..3),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(mac, v4, v6, flow_addresses, gateway4, routes, flow_routes, misspelt)| Dev {
+                    mac,
+                    v4,
+                    v6,
+                    flow_addresses,
+                    gateway4,
+                    routes,
+                    flow_routes,
+                    misspelt,
+                },
+            )
+    }
+
+    /// The devices as `ethernets:` entries indented by `b` spaces.
+    fn devices(devs: &[Dev], b: usize) -> String {
+        let p = " ".repeat(b);
+        let mut out = String::new();
+        for (i, d) in devs.iter().enumerate() {
+            out.push_str(&format!("{p}eth{i}:\n"));
+            if let Some(quoted) = d.mac {
+                let mac = format!("52:54:00:00:00:1{i}");
+                let mac = if quoted { format!("\"{mac}\"") } else { mac };
+                out.push_str(&format!("{p}  match:\n{p}    macaddress: {mac}\n"));
+            }
+            let mut addrs = Vec::new();
+            if d.v4 {
+                addrs.push(format!("10.{i}.0.5/24"));
+            }
+            if d.v6 {
+                addrs.push(format!("\"2001:db8:{i}::5/64\""));
+            }
+            if addrs.is_empty() {
+                out.push_str(&format!("{p}  dhcp4: true\n"));
+            } else if d.flow_addresses {
+                out.push_str(&format!("{p}  addresses: [{}]\n", addrs.join(", ")));
+            } else {
+                out.push_str(&format!("{p}  addresses:\n"));
+                for a in &addrs {
+                    out.push_str(&format!("{p}  - {a}\n"));
+                }
+            }
+            if d.gateway4 {
+                out.push_str(&format!("{p}  gateway4: 10.{i}.0.1\n"));
+            }
+            if !d.routes.is_empty() {
+                let route = |(default, v6): &(bool, bool)| {
+                    let to = match (default, v6) {
+                        (true, _) => "default",
+                        (false, false) => "0.0.0.0/0",
+                        (false, true) => "\"::/0\"",
+                    };
+                    let via = if *v6 {
+                        format!("\"2001:db8:{i}::1\"")
+                    } else {
+                        format!("10.{i}.0.1")
+                    };
+                    (to, via)
+                };
+                if d.flow_routes {
+                    let items: Vec<String> = d
+                        .routes
+                        .iter()
+                        .map(|r| {
+                            let (to, via) = route(r);
+                            format!("{{to: {to}, via: {via}}}")
+                        })
+                        .collect();
+                    out.push_str(&format!("{p}  routes: [{}]\n", items.join(", ")));
+                } else {
+                    out.push_str(&format!("{p}  routes:\n"));
+                    for r in &d.routes {
+                        let (to, via) = route(r);
+                        out.push_str(&format!("{p}  - to: {to}\n{p}    via: {via}\n"));
+                    }
+                }
+            }
+            if d.misspelt {
+                out.push_str(&format!(
+                    "{p}  nameserver:\n{p}    addresses: [10.{i}.0.1]\n"
+                ));
+            }
+        }
+        out
+    }
+
+    fn document(devs: &[Dev], wrapping: u8) -> String {
+        let bare = format!("version: 2\nethernets:\n{}", devices(devs, 2));
+        let vm = |network_data: String| {
+            format!(
+                "apiVersion: kubevirt.io/v1\nkind: VirtualMachine\nmetadata:\n  name: vm1\n  namespace: lab\nspec:\n  runStrategy: Always\n  template:\n    spec:\n      domain:\n        devices:\n          interfaces:\n          - name: default\n            masquerade: {{}}\n        resources:\n          requests:\n            memory: 1Gi\n      networks:\n      - name: default\n        pod: {{}}\n      volumes:\n      - name: cloudinitdisk\n        cloudInitNoCloud:\n          networkData: {network_data}\n"
+            )
+        };
+        match wrapping % 4 {
+            0 => format!("network:\n  version: 2\n  ethernets:\n{}", devices(devs, 4)),
+            1 => bare,
+            2 => {
+                let indented: String = bare.lines().map(|l| format!("            {l}\n")).collect();
+                vm(format!("|\n{}", indented.trim_end_matches('\n')))
+            }
+            _ => vm(serde_json::to_string(&bare).unwrap()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_fix_of_generated_configs_keeps_the_invariants(
+            devs in proptest::collection::vec(dev(), 1..4),
+            wrapping in 0u8..4,
+        ) {
+            let text = document(&devs, wrapping);
+            let mut offered: Vec<Code> = Vec::new();
+            for d in diags(&text) {
+                for f in d.fixes.iter().filter(|f| !f.edits.is_empty()) {
+                    apply_checked(&text, d.code, f);
+                    offered.push(d.code);
+                }
+            }
+            // What the generator planted is offered a fix with edits, in every wrapping.
+            if devs.iter().any(|d| d.mac == Some(false)) {
+                prop_assert!(offered.contains(&Code::UnquotedMac), "{}", text);
+            }
+            if devs.iter().any(|d| d.routes.contains(&(true, false))) {
+                prop_assert!(offered.contains(&Code::RouteToDefault), "{}", text);
+            }
+            if devs.iter().any(|d| d.misspelt) {
+                prop_assert!(offered.contains(&Code::UnknownKey), "{}", text);
+            }
+            let once = fix_text(&text, true);
+            let left: Vec<_> = once
+                .remaining
+                .iter()
+                .filter(|d| d.fixes.iter().any(|f| f.safe && !f.edits.is_empty()))
+                .map(|d| d.code)
+                .collect();
+            prop_assert!(left.is_empty(), "{:?}\n{}", left, once.text);
+            prop_assert_eq!(fix_text(&once.text, false).text, once.text.clone());
+        }
+    }
+}
