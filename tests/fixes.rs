@@ -268,6 +268,34 @@ fn network_block_moves_from_user_data_to_network_data() {
     assert!(fixes(&with_nd, Code::NetworkInUserData).is_empty());
 }
 
+#[test]
+fn dhcp_with_gateway_offers_static_only_with_an_address() {
+    let text = data("tests/data/fixes/wukong-dhcp-with-address.yaml")
+        .replace("      address: 10.0.0.5/24\n", "      gateway: 10.0.0.1\n");
+    let f = fixes(&text, Code::DhcpWithGateway);
+    let titles: Vec<&str> = f.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(titles, ["remove `gateway`"]);
+    assert!(apply_checked(&text, Code::DhcpWithGateway, &f[0]).ends_with("      mode: dhcp\n"));
+    let both = data("tests/data/fixes/wukong-dhcp-with-address.yaml") + "      gateway: 10.0.0.1\n";
+    let f = fixes(&both, Code::DhcpWithGateway);
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[1].title, "set `mode: static`");
+    apply_checked(&both, Code::DhcpWithGateway, &f[1]);
+}
+
+#[test]
+fn an_ipv6_default_route_becomes_gateway6() {
+    let text = "network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [\"2001:db8::5/64\"]\n      routes:\n      - to: \"::/0\"\n        via: \"2001:db8::1\"\n";
+    let f = fixes(text, Code::Ipv6DefaultRoute);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].safe);
+    let fixed = apply_checked(text, Code::Ipv6DefaultRoute, &f[0]);
+    assert_eq!(
+        fixed,
+        "network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [\"2001:db8::5/64\"]\n      gateway6: \"2001:db8::1\"\n"
+    );
+}
+
 /// Every file of the repository's test data a fix is offered on.
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

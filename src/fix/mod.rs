@@ -187,6 +187,8 @@ pub const FIXABLE: &[(crate::diagnostic::Code, Safety, &str)] = {
         (C::Yaml11Ambiguous, Safe, "quote the value (not offered for keys)"),
         (C::NetworkInUserData, Unsafe, "move the `network:` block from userData into the volume's networkData, when it has none (the guest starts applying it)"),
         (C::DhcpWithAddress, Unsafe, "two alternatives: remove `address`, or set `mode: static`"),
+        (C::DhcpWithGateway, Unsafe, "remove `gateway`, or (when there is an address) set `mode: static`"),
+        (C::Ipv6DefaultRoute, Safe, "the route (with only `to` and `via`) replaced by `gateway6`"),
         (C::UnknownField, Unsafe, "rename the key to the known field it is closest to (when there is one)"),
         (C::UnknownKey, Unsafe, "rename the key to the known key it is closest to (when there is one)"),
     ]

@@ -221,7 +221,8 @@ fn routes(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
                     join_key(&rpath, "to"),
                     format!("{CLOUD_INIT} write `to: ::/0` as a route to ::/64 (their prefix 0 is lost; fixed in cloud-init 23.1): the guest gets no IPv6 default route wherever they render"),
                 )
-                .with_hint(format!("write `gateway6: \"{via}\"` on the device instead: netplan and cloud-init 22.4 both render it as the default route")),
+                .with_hint(format!("write `gateway6: \"{via}\"` on the device instead: netplan and cloud-init 22.4 both render it as the default route"))
+                .with_fix_list(default_route_fixes(d, routes.len(), i, r)),
             );
         }
     }
@@ -312,7 +313,8 @@ fn gateways(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
 }
 
 /// `to: default` rewritten as the core recommends: `to: 0.0.0.0/0` for an IPv4 gateway;
-/// for an IPv6 one, the route (only `to` and `via`) replaced by `gateway6`.
+/// for an IPv6 one (and for `to: ::/0`), the route (only `to` and `via`) replaced by
+/// `gateway6`.
 fn default_route_fixes(d: &DeviceRef<'_>, count: usize, i: usize, route: &Value) -> Vec<Fix> {
     let device = JsonPath::parse(&d.device.path);
     let Some(via) = route.get("via").and_then(Value::as_str) else {
