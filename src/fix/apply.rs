@@ -1,7 +1,10 @@
 //! Applying fixes: to texts (the CLI, the previewer, npm `fix()`) by their text edits, to
-//! objects (the policy's mutating mode) by their patches. One fix at a time, each followed by
-//! a full re-check that must show the finding gone and no new error, else the fix is set
-//! aside; so overlapping fixes of one run are applied one after the other on fresh positions.
+//! objects (the policy's mutating mode) by their patches. A text is fixed in rounds: each
+//! round takes one fix per finding whose edits neither overlap nor touch another's, applies
+//! them together and re-checks; the batch is kept when every fix's finding went and no error
+//! was added, otherwise only its first fix is tried alone (kept on the same condition, set
+//! aside if not). So overlapping fixes are applied one after the other on fresh positions.
+//! Objects are fixed one fix per round.
 
 use super::{apply_edits, apply_patch, Fix};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -11,8 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
-/// The most fixes one run applies or sets aside: each costs one re-check of the input, so a
-/// run costs at most `MAX_FIX_ROUNDS + 1` checks.
+/// The most rounds of one run: each costs one re-check of the input (two when a batch is
+/// refused), so a run costs at most `2 * MAX_FIX_ROUNDS + 1` checks, whatever the input.
 pub const MAX_FIX_ROUNDS: usize = 64;
 
 /// A fix that was applied.
@@ -76,19 +79,22 @@ pub fn fix_set(inputs: &[(&str, &str)], unsafe_fixes: bool, limits: &Limits) -> 
     let mut applied: Vec<Vec<AppliedFix>> = vec![Vec::new(); inputs.len()];
     let mut set_aside: HashSet<(usize, Code, String, String)> = HashSet::new();
     for _ in 0..MAX_FIX_ROUNDS {
-        let candidate = found.iter().enumerate().find_map(|(file, ds)| {
-            ds.iter().find_map(|d| {
-                let fix = d.fixes.iter().find(|f| {
-                    (f.safe || unsafe_fixes)
-                        && !f.edits.is_empty()
-                        && !set_aside.contains(&key(file, d, f))
-                })?;
-                Some((file, d.clone(), fix.clone()))
-            })
-        });
-        let Some((file, d, fix)) = candidate else {
+        let batch = batch(&found, unsafe_fixes, &set_aside);
+        let Some((file, d, fix)) = batch.first().cloned() else {
             break;
         };
+        // The whole batch at once, when it does what each of its fixes must.
+        if batch.len() > 1 {
+            if let Some((trial, after)) = try_batch(&texts, &batch, &found, &check) {
+                texts = trial;
+                found = after;
+                for (file, d, fix) in batch {
+                    applied[file].push(applied_fix(&d, fix));
+                }
+                continue;
+            }
+        }
+        // Otherwise its first fix alone.
         let mut trial = texts.clone();
         let accepted = match apply_edits(&texts[file], &fix.edits) {
             Some(new_text) => {
@@ -102,13 +108,7 @@ pub fn fix_set(inputs: &[(&str, &str)], unsafe_fixes: bool, limits: &Limits) -> 
             Some(after) => {
                 texts = trial;
                 found = after;
-                applied[file].push(AppliedFix {
-                    code: d.code,
-                    title: fix.title,
-                    path: d.path,
-                    document: fix.document,
-                    patch: fix.patch,
-                });
+                applied[file].push(applied_fix(&d, fix));
             }
             None => {
                 set_aside.insert(key(file, &d, &fix));
@@ -182,6 +182,83 @@ pub fn fix_object(doc: &Value, unsafe_fixes: bool) -> ObjectFix {
     }
 }
 
+type Candidate = (usize, Diagnostic, Fix);
+
+/// The fixes to try this round: per finding the first eligible fix (safe, or any with
+/// `unsafe_fixes`; with text edits; not set aside), keeping only those whose edits neither
+/// overlap nor touch the edits already taken in their file.
+fn batch(
+    found: &[Vec<Diagnostic>],
+    unsafe_fixes: bool,
+    set_aside: &HashSet<(usize, Code, String, String)>,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (file, ds) in found.iter().enumerate() {
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        for d in ds {
+            let Some(fix) = d.fixes.iter().find(|f| {
+                (f.safe || unsafe_fixes)
+                    && !f.edits.is_empty()
+                    && !set_aside.contains(&key(file, d, f))
+            }) else {
+                continue;
+            };
+            let clash = fix
+                .edits
+                .iter()
+                .any(|e| taken.iter().any(|&(s, t)| e.start <= t && s <= e.end));
+            if !clash {
+                taken.extend(fix.edits.iter().map(|e| (e.start, e.end)));
+                out.push((file, d.clone(), fix.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The texts with every fix of `batch` applied and their findings, when that removed at least
+/// one finding of each code per fix of it and added no error.
+fn try_batch(
+    texts: &[String],
+    batch: &[Candidate],
+    found: &[Vec<Diagnostic>],
+    check: &dyn Fn(&[String]) -> Vec<Vec<Diagnostic>>,
+) -> Option<(Vec<String>, Vec<Vec<Diagnostic>>)> {
+    let mut trial = texts.to_vec();
+    for (file, text) in trial.iter_mut().enumerate() {
+        let mut edits: Vec<super::TextEdit> = batch
+            .iter()
+            .filter(|(f, _, _)| *f == file)
+            .flat_map(|(_, _, fix)| fix.edits.iter().cloned())
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        edits.sort_by_key(|e| (e.start, e.end));
+        *text = apply_edits(text, &edits)?;
+    }
+    let after = check(&trial);
+    let mut wanted: HashMap<(usize, Code), usize> = HashMap::new();
+    for (file, d, _) in batch {
+        *wanted.entry((*file, d.code)).or_default() += 1;
+    }
+    let of = |ds: &[Diagnostic], code: Code| ds.iter().filter(|d| d.code == code).count();
+    let removed_enough = wanted
+        .iter()
+        .all(|(&(file, code), &n)| of(&found[file], code) >= of(&after[file], code) + n);
+    (removed_enough && no_new_error(found, &after)).then_some((trial, after))
+}
+
+fn applied_fix(d: &Diagnostic, fix: Fix) -> AppliedFix {
+    AppliedFix {
+        code: d.code,
+        title: fix.title,
+        path: d.path.clone(),
+        document: fix.document,
+        patch: fix.patch,
+    }
+}
+
 fn key(file: usize, d: &Diagnostic, f: &Fix) -> (usize, Code, String, String) {
     (file, d.code, d.path.clone(), f.title.clone())
 }
@@ -191,16 +268,21 @@ fn key(file: usize, d: &Diagnostic, f: &Fix) -> (usize, Code, String, String) {
 fn better(before: &[Vec<Diagnostic>], after: &[Vec<Diagnostic>], file: usize, code: Code) -> bool {
     let of = |ds: &[Diagnostic]| ds.iter().filter(|d| d.code == code).count();
     let fewer = of(&after[file]) < of(&before[file]);
-    let no_new_error = before.iter().zip(after).all(|(b, a)| {
-        let errors = |ds: &[Diagnostic]| {
-            let mut m: HashMap<Code, usize> = HashMap::new();
-            for d in ds.iter().filter(|d| d.severity == Severity::Error) {
-                *m.entry(d.code).or_default() += 1;
-            }
-            m
-        };
-        let (b, a) = (errors(b), errors(a));
-        a.iter().all(|(c, n)| b.get(c).is_some_and(|m| n <= m))
-    });
-    before.len() == after.len() && fewer && no_new_error
+    before.len() == after.len() && fewer && no_new_error(before, after)
+}
+
+/// No file has more errors of any code than before.
+fn no_new_error(before: &[Vec<Diagnostic>], after: &[Vec<Diagnostic>]) -> bool {
+    before.len() == after.len()
+        && before.iter().zip(after).all(|(b, a)| {
+            let errors = |ds: &[Diagnostic]| {
+                let mut m: HashMap<Code, usize> = HashMap::new();
+                for d in ds.iter().filter(|d| d.severity == Severity::Error) {
+                    *m.entry(d.code).or_default() += 1;
+                }
+                m
+            };
+            let (b, a) = (errors(b), errors(a));
+            a.iter().all(|(c, n)| b.get(c).is_some_and(|m| n <= m))
+        })
 }

@@ -158,18 +158,67 @@ fn text_edits(
     if edits.windows(2).any(|p| p[1].start < p[0].end) {
         return None;
     }
-    let new_text = apply_edits(s.text, &edits)?;
-    let reread = source::parse(&new_text);
-    if !reread.diagnostics.is_empty() || reread.documents.len() != s.docs.len() {
+    // The proof reads the object's document alone (so its cost is that document's size, not
+    // the stream's): the edits must stay inside it, and it must read back as one document,
+    // the patched object.
+    let (from, to) = document_range(s);
+    if edits.iter().any(|e| e.start < from || e.end > to) {
         return None;
     }
-    for (k, (before, after)) in s.docs.iter().zip(&reread.documents).enumerate() {
-        let want = if k == s.doc { patched } else { &before.value };
-        if &after.value != want {
-            return None;
-        }
+    let local: Vec<TextEdit> = edits
+        .iter()
+        .map(|e| TextEdit {
+            start: e.start - from,
+            end: e.end - from,
+            replacement: e.replacement.clone(),
+        })
+        .collect();
+    let new_doc = apply_edits(s.text.get(from..to)?, &local)?;
+    let reread = source::parse(&new_doc);
+    match reread.documents.as_slice() {
+        [only] if reread.diagnostics.is_empty() && &only.value == patched => Some(edits),
+        _ => None,
     }
-    Some(edits)
+}
+
+/// The bytes of the stream that hold the object's document: from the start of the line of
+/// its first node to the `---` line before the next document's first node (or the end).
+fn document_range(s: &Source<'_>) -> (usize, usize) {
+    let line_start = |at: usize| {
+        s.text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1)
+    };
+    let from = if s.doc == 0 {
+        0
+    } else {
+        s.docs
+            .get(s.doc)
+            .map_or(0, |d| line_start(d.spans.root.start))
+    };
+    let to = match s.docs.get(s.doc + 1) {
+        None => s.text.len(),
+        Some(next) => {
+            let mut at = line_start(next.spans.root.start);
+            // Back over the marker line (and anything after the previous content).
+            let mut probe = at;
+            while probe > from {
+                let ls = line_start(probe - 1);
+                let line = s.text.get(ls..probe).unwrap_or("");
+                if line.starts_with("---") {
+                    at = ls;
+                    break;
+                }
+                if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                    break;
+                }
+                probe = ls;
+            }
+            at
+        }
+    };
+    (from.min(to), to)
 }
 
 /// Edits of an embedded string's value as edits of its source, in the source's style: a
