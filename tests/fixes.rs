@@ -296,6 +296,28 @@ fn an_ipv6_default_route_becomes_gateway6() {
     );
 }
 
+#[test]
+fn byte_offsets_hold_on_utf8_text() {
+    // Multi-byte characters before and inside the embedded document the fix edits.
+    let text = data("tests/data/fixes/vm-mac-not-pinned.yaml")
+        .replace("metadata:\n", "# café ☕ — les réseaux\nmetadata:\n")
+        .replace(
+            "            ethernets:\n",
+            "            # NIC für das Ökonetz 🌐\n            ethernets:\n",
+        )
+        .replace("to: 0.0.0.0/0", "to: default");
+    for code in [Code::MacNotPinned, Code::RouteToDefault] {
+        let f = fixes(&text, code);
+        assert_eq!(f.len(), 1, "{code}");
+        let fixed = apply_checked(&text, code, &f[0]);
+        assert!(fixed.contains("# NIC für das Ökonetz 🌐\n"));
+    }
+    let out = fix_text(&text, false);
+    assert_eq!(out.applied.len(), 2);
+    assert!(out.text.contains("# café ☕ — les réseaux\n"));
+    assert!(out.text.contains("                - to: \"0.0.0.0/0\"\n"));
+}
+
 /// Every file of the repository's test data a fix is offered on.
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
