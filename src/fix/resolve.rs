@@ -28,11 +28,33 @@ pub(crate) fn resolve(
     value: &Value,
     embedded: &[JsonPath],
     source: Option<&Source<'_>>,
+    budget: &mut usize,
 ) -> Vec<Fix> {
     fixes
         .into_iter()
-        .filter_map(|f| resolve_one(f, value, embedded, source))
+        .filter_map(|f| {
+            // What resolving reads: each embedded text twice, the document once.
+            let inner: usize = embedded
+                .iter()
+                .filter_map(|f| crate::manifest::value_at(value, f)?.as_str())
+                .map(str::len)
+                .sum();
+            let cost = 2 * inner + source.map_or(0, |s| {
+                let (from, to) = document_range(s);
+                to - from
+            });
+            *budget = budget.checked_sub(cost)?;
+            resolve_one(f, value, embedded, source)
+        })
         .collect()
+}
+
+/// How many bytes resolving the fixes of one input may read (re-reading embedded texts and
+/// documents to prove edits): 1 MiB plus twice the input, so that a check costs at most about
+/// three readings of its input. Past it, findings are reported without fixes (`fix_text`'s
+/// next round resolves them).
+pub(crate) fn proof_budget(input_len: usize) -> usize {
+    (1 << 20) + 2 * input_len
 }
 
 /// One embedded field's part of a fix.

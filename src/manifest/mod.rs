@@ -231,12 +231,16 @@ pub fn check_set_with(inputs: &[(&str, &str)], limits: &Limits) -> Vec<Report> {
     }
 
     let mut embedded = EmbeddedCache::default();
+    let mut budgets: HashMap<usize, usize> = HashMap::new();
     for (i, mut d) in findings {
         let o = &objects[i];
         let doc = &streams[o.file].documents[o.doc];
         locate(o, i, &mut d, doc, inputs[o.file].1, &mut embedded);
         if !d.fixes.is_empty() {
-            resolve_fixes(o, &mut d, &streams[o.file], inputs[o.file].1);
+            let budget = budgets
+                .entry(o.file)
+                .or_insert_with(|| crate::fix::resolve::proof_budget(inputs[o.file].1.len()));
+            resolve_fixes(o, &mut d, &streams[o.file], inputs[o.file].1, budget);
         }
         reports[o.file].diagnostics.push(d);
     }
@@ -437,7 +441,13 @@ fn locate(
 /// A finding's fixes (patch paths relative to its object) resolved against its file: paths
 /// from the document's root, embedded edits turned into whole-field replacements, and proven
 /// text edits.
-fn resolve_fixes(o: &Object<'_>, d: &mut Diagnostic, stream: &Stream, text: &str) {
+fn resolve_fixes(
+    o: &Object<'_>,
+    d: &mut Diagnostic,
+    stream: &Stream,
+    text: &str,
+    budget: &mut usize,
+) {
     d.rebase_fixes(&o.base);
     let Some(doc) = stream.documents.get(o.doc) else {
         d.fixes.clear();
@@ -457,6 +467,7 @@ fn resolve_fixes(o: &Object<'_>, d: &mut Diagnostic, stream: &Stream, text: &str
         &doc.value,
         &embedded,
         Some(&source),
+        budget,
     );
 }
 
@@ -466,9 +477,20 @@ fn resolve_fixes(o: &Object<'_>, d: &mut Diagnostic, stream: &Stream, text: &str
 pub fn resolve_object_fixes(object: &Value, diagnostics: &mut [Diagnostic]) {
     let kind = Kind::of(object);
     let embedded = embedded_fields(object, &kind);
+    let embedded_len: usize = embedded
+        .iter()
+        .filter_map(|f| value_at(object, f)?.as_str())
+        .map(str::len)
+        .sum();
+    let mut budget = crate::fix::resolve::proof_budget(2 * embedded_len);
     for d in diagnostics.iter_mut().filter(|d| !d.fixes.is_empty()) {
-        d.fixes =
-            crate::fix::resolve::resolve(std::mem::take(&mut d.fixes), object, &embedded, None);
+        d.fixes = crate::fix::resolve::resolve(
+            std::mem::take(&mut d.fixes),
+            object,
+            &embedded,
+            None,
+            &mut budget,
+        );
     }
 }
 
