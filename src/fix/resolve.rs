@@ -39,10 +39,11 @@ pub(crate) fn resolve(
                 .filter_map(|f| crate::manifest::value_at(value, f)?.as_str())
                 .map(str::len)
                 .sum();
-            let cost = 2 * inner + source.map_or(0, |s| {
-                let (from, to) = document_range(s);
-                to - from
-            });
+            let cost = 2 * inner
+                + source.map_or(0, |s| {
+                    let (from, to) = document_range(s);
+                    to - from
+                });
             *budget = budget.checked_sub(cost)?;
             resolve_one(f, value, embedded, source)
         })
