@@ -620,3 +620,26 @@ mod generated {
         }
     }
 }
+
+#[test]
+fn admission_findings_resolve_into_patches_on_the_object() {
+    // What the policy has: the object and the rules' findings, no text.
+    let nad: Value = wukong_net::source::parse(&data("tests/data/fixes/nad-dhcp-ipam.yaml"))
+        .documents[0]
+        .value
+        .clone();
+    let mut out = Vec::new();
+    let settings = wukong_net::admission::Settings::default();
+    wukong_net::admission::cni::check_nad(&nad, &settings, &mut out);
+    wukong_net::manifest::resolve_object_fixes(&nad, &mut out);
+    let d = out.iter().find(|d| d.code == Code::DhcpIpam).unwrap();
+    assert_eq!(d.fixes.len(), 1);
+    assert!(d.fixes[0].edits.is_empty(), "no text, no edits");
+    let mut fixed = nad.clone();
+    apply_patch(&mut fixed, &d.fixes[0].patch).unwrap();
+    let config: Value = serde_json::from_str(fixed["spec"]["config"].as_str().unwrap()).unwrap();
+    assert_eq!(config["ipam"], json!({}));
+    let mut again = Vec::new();
+    wukong_net::admission::cni::check_nad(&fixed, &settings, &mut again);
+    assert!(!again.iter().any(|d| d.code == Code::DhcpIpam));
+}
