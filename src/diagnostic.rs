@@ -587,6 +587,9 @@ pub struct Diagnostic {
     /// Point at the key rather than the value (unknown or duplicate fields).
     #[serde(skip)]
     pub at_key: bool,
+    /// Repairs, as data (src/fix/); serialized only when there are some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -603,6 +606,47 @@ impl Diagnostic {
             hint: None,
             span: Span::default(),
             at_key: false,
+            fixes: Vec::new(),
+        }
+    }
+
+    /// Offers a repair (its patch paths relative to the object the rule checks, as the
+    /// diagnostic's path is).
+    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// Offers several repairs.
+    pub fn with_fix_list(mut self, fixes: Vec<crate::fix::Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+
+    /// Moves the diagnostic and its fixes under `prefix` (the object's place in its
+    /// document, a template's in its object).
+    pub fn rebase(&mut self, prefix: &crate::json_path::JsonPath) {
+        if prefix.is_root() {
+            return;
+        }
+        self.path = prefix
+            .clone()
+            .join(&crate::json_path::JsonPath::parse(&self.path))
+            .to_string();
+        self.rebase_fixes(prefix);
+    }
+
+    /// Moves only the fixes' paths under `prefix`.
+    pub fn rebase_fixes(&mut self, prefix: &crate::json_path::JsonPath) {
+        let p = crate::fix::pointer(prefix);
+        if p.is_empty() {
+            return;
+        }
+        for f in &mut self.fixes {
+            f.patch = std::mem::take(&mut f.patch)
+                .into_iter()
+                .map(|op| op.under(&p))
+                .collect();
         }
     }
 
@@ -642,15 +686,18 @@ pub fn catalog_markdown() -> String {
          Codes are stable: scripts, the policy's `treatAsWarnings` setting and the previewer refer to\n\
          them by name. A code merged into another keeps working under its former name, listed with\n\
          the code it became. \"emitted by\" names the file under `src/` and the function that\n\
-         reports the code.\n\n| code | severity | meaning | emitted by |\n|---|---|---|---|\n",
+         reports the code. \"fix\" says whether its findings carry a fix (`check --fix` applies\n\
+         the safe ones, `--unsafe-fixes` the others too) and what it does.\n\n\
+         | code | severity | meaning | fix | emitted by |\n|---|---|---|---|---|\n",
     );
     for c in Code::ALL {
         let sites: Vec<String> = c.emitted_by().iter().map(|s| format!("`{s}`")).collect();
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             c.as_str(),
             c.severity(),
             c.details().replace('|', "\\|"),
+            crate::fix::fix_summary(*c).replace('|', "\\|"),
             sites.join(", ")
         ));
     }

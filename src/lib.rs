@@ -37,6 +37,7 @@ pub mod cloud_init;
 pub mod diagnostic;
 pub mod disks;
 pub mod emit;
+pub mod fix;
 pub mod image_ref;
 pub mod json_path;
 pub mod json_type;

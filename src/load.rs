@@ -152,7 +152,9 @@ fn unknown_field(path: &str) -> Diagnostic {
     )
     .at_key();
     match suggestion {
-        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+        Some(s) => d
+            .with_hint(format!("did you mean `{s}`?"))
+            .with_fix(crate::fix::rename_key(path, s)),
         None => d.with_hint("remove it, or check the spelling against the Wukong API"),
     }
 }

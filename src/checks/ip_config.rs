@@ -35,7 +35,8 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
                             format!("{base}.address"),
                             "DHCP mode with an address: the network's DHCP server assigns the address",
                         )
-                        .with_hint("remove `address`, or set `mode: static` to use it"),
+                        .with_hint("remove `address`, or set `mode: static` to use it")
+                        .with_fix_list(dhcp_fixes(&base, "address", true)),
                     );
                 }
                 if ip.gateway.is_some() {
@@ -45,7 +46,8 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
                             format!("{base}.gateway"),
                             "DHCP mode with a gateway: the network's DHCP server supplies the gateway",
                         )
-                        .with_hint("remove `gateway`, or set `mode: static` to use it"),
+                        .with_hint("remove `gateway`, or set `mode: static` to use it")
+                        .with_fix_list(dhcp_fixes(&base, "gateway", ip.address.is_some())),
                     );
                 }
             }
@@ -177,7 +179,8 @@ fn check_ipv6(
                         format!("{at}.address"),
                         "DHCPv6 mode with an address: the network's DHCPv6 server assigns the address",
                     )
-                    .with_hint("remove `address`, or set `mode: static` to use it"),
+                    .with_hint("remove `address`, or set `mode: static` to use it")
+                    .with_fix_list(dhcp_fixes(&at, "address", true)),
                 );
             }
             if v6.gateway.is_some() {
@@ -187,7 +190,8 @@ fn check_ipv6(
                         format!("{at}.gateway"),
                         "DHCPv6 mode with a gateway: IPv6 routers announce themselves in router advertisements, which this mode accepts",
                     )
-                    .with_hint("remove `gateway`, or set `mode: static` to use it"),
+                    .with_hint("remove `gateway`, or set `mode: static` to use it")
+                    .with_fix_list(dhcp_fixes(&at, "gateway", v6.address.is_some())),
                 );
             }
         }
@@ -413,6 +417,27 @@ fn check_gateway(g: &str, subnet: Option<IpNet>, path: &str, out: &mut Vec<Diagn
 /// plugin both route through it without an on-link flag).
 fn is_link_local_v6(ip: IpAddr) -> bool {
     matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80)
+}
+
+/// The repairs of an address or gateway under DHCP, none safe (which was meant is the
+/// author's call): remove it, or (when there is an address for it) switch to static.
+fn dhcp_fixes(block: &str, field: &str, static_ok: bool) -> Vec<crate::fix::Fix> {
+    use crate::fix::{Fix, PatchOp};
+    let block = crate::json_path::JsonPath::parse(block);
+    let mut fixes = vec![Fix::unsafe_(
+        format!("remove `{field}`"),
+        vec![PatchOp::remove(&block.clone().key(field))],
+    )];
+    if static_ok {
+        fixes.push(Fix::unsafe_(
+            "set `mode: static`",
+            vec![PatchOp::replace(
+                &block.key("mode"),
+                serde_json::Value::String("static".to_string()),
+            )],
+        ));
+    }
+    fixes
 }
 
 #[cfg(test)]

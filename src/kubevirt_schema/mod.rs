@@ -197,6 +197,7 @@ impl<'v> Walker<'v, '_> {
     fn unknown(&mut self, d: usize, key: &str, siblings: &Map<String, Value>) {
         let here = self.path_text(&self.path);
         let path = here.clone().key(key).to_string();
+        let mut fix = None;
         let searched = if self.guided < MAX_GUIDED {
             self.guided += 1;
             removed(Def::get(d), key)
@@ -205,7 +206,9 @@ impl<'v> Walker<'v, '_> {
                 .or_else(|| self.belongs_above(key))
                 .or_else(|| {
                     let value = siblings.get(key).unwrap_or(&Value::Null);
-                    spelling(Def::get(d), key, value).map(|s| format!("did you mean `{s}`?"))
+                    let s = spelling(Def::get(d), key, value)?;
+                    fix = Some(crate::fix::rename_key(&path, s));
+                    Some(format!("did you mean `{s}`?"))
                 })
         } else {
             None
@@ -226,6 +229,7 @@ impl<'v> Walker<'v, '_> {
         )
         .at_key()
         .with_hint(hint);
+        diagnostic.fixes.extend(fix);
         // A Wukong's unknown fields are dropped; KubeVirt's strict validation rejects the object.
         diagnostic.severity = Severity::Error;
         self.out.push(diagnostic);

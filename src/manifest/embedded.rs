@@ -43,6 +43,16 @@ impl ScalarMap {
         ScalarMap { points, end }
     }
 
+    /// Where the character at byte `at` of the value stands in the source; `None` past the
+    /// value's end (fixes edit embedded text in place with it).
+    pub fn position(&self, at: usize) -> Option<usize> {
+        let i = self.points.partition_point(|&(v, _)| v < at);
+        self.points
+            .get(i)
+            .filter(|(v, _)| *v == at)
+            .map(|&(_, s)| s)
+    }
+
     /// The source offset of a byte offset in the value.
     fn source_offset(&self, at: usize) -> usize {
         let i = self.points.partition_point(|&(v, _)| v <= at);

@@ -10,7 +10,7 @@
 //! wrappers are opened. Any other kind is skipped with an info-level `not-a-wukong`.
 
 mod cross_refs;
-mod embedded;
+pub(crate) mod embedded;
 mod kinds;
 mod topology;
 
@@ -231,10 +231,17 @@ pub fn check_set_with(inputs: &[(&str, &str)], limits: &Limits) -> Vec<Report> {
     }
 
     let mut embedded = EmbeddedCache::default();
+    let mut budgets: HashMap<usize, usize> = HashMap::new();
     for (i, mut d) in findings {
         let o = &objects[i];
         let doc = &streams[o.file].documents[o.doc];
         locate(o, i, &mut d, doc, inputs[o.file].1, &mut embedded);
+        if !d.fixes.is_empty() {
+            let budget = budgets
+                .entry(o.file)
+                .or_insert_with(|| crate::fix::resolve::proof_budget(inputs[o.file].1.len()));
+            resolve_fixes(o, &mut d, &streams[o.file], inputs[o.file].1, budget);
+        }
         reports[o.file].diagnostics.push(d);
     }
     for r in &mut reports {
@@ -336,7 +343,7 @@ fn vm_template(kind: &Kind) -> (&'static str, bool) {
     }
 }
 
-fn value_at<'a>(value: &'a Value, path: &JsonPath) -> Option<&'a Value> {
+pub(crate) fn value_at<'a>(value: &'a Value, path: &JsonPath) -> Option<&'a Value> {
     path.segments().iter().try_fold(value, |v, s| match s {
         crate::json_path::Segment::Key(k) => v.get(k),
         crate::json_path::Segment::Index(i) => v.get(i),
@@ -345,9 +352,7 @@ fn value_at<'a>(value: &'a Value, path: &JsonPath) -> Option<&'a Value> {
 
 /// A finding on a template, moved to the object holding it.
 fn under(mut d: Diagnostic, template: &JsonPath) -> Diagnostic {
-    if !template.is_root() {
-        d.path = template.clone().join(&JsonPath::parse(&d.path)).to_string();
-    }
+    d.rebase(template);
     d
 }
 
@@ -431,6 +436,62 @@ fn locate(
     d.path = full.to_string();
     let span = inside.unwrap_or_else(|| doc.spans.locate(&d.path, d.at_key));
     d.set_span(span);
+}
+
+/// A finding's fixes (patch paths relative to its object) resolved against its file: paths
+/// from the document's root, embedded edits turned into whole-field replacements, and proven
+/// text edits.
+fn resolve_fixes(
+    o: &Object<'_>,
+    d: &mut Diagnostic,
+    stream: &Stream,
+    text: &str,
+    budget: &mut usize,
+) {
+    d.rebase_fixes(&o.base);
+    let Some(doc) = stream.documents.get(o.doc) else {
+        d.fixes.clear();
+        return;
+    };
+    let embedded: Vec<JsonPath> = embedded_fields(o.value, &o.kind)
+        .into_iter()
+        .map(|f| o.base.clone().join(&f))
+        .collect();
+    let source = crate::fix::resolve::Source {
+        text,
+        docs: &stream.documents,
+        doc: o.doc,
+    };
+    d.fixes = crate::fix::resolve::resolve(
+        std::mem::take(&mut d.fixes),
+        &doc.value,
+        &embedded,
+        Some(&source),
+        budget,
+    );
+}
+
+/// For the admission shells (the policy): the fixes of findings about `object` (a VM, a NAD),
+/// their paths relative to it, resolved into patches on the object (embedded edits become a
+/// `replace` of the whole string field). No text edits: there is no text.
+pub fn resolve_object_fixes(object: &Value, diagnostics: &mut [Diagnostic]) {
+    let kind = Kind::of(object);
+    let embedded = embedded_fields(object, &kind);
+    let embedded_len: usize = embedded
+        .iter()
+        .filter_map(|f| value_at(object, f)?.as_str())
+        .map(str::len)
+        .sum();
+    let mut budget = crate::fix::resolve::proof_budget(2 * embedded_len);
+    for d in diagnostics.iter_mut().filter(|d| !d.fixes.is_empty()) {
+        d.fixes = crate::fix::resolve::resolve(
+            std::mem::take(&mut d.fixes),
+            object,
+            &embedded,
+            None,
+            &mut budget,
+        );
+    }
 }
 
 /// Where a finding of an object at `base` in `doc` stands in `text`, when it is inside one of

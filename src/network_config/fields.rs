@@ -41,7 +41,9 @@ pub fn top(lint: &mut Lint<'_>, root: &Root<'_>) {
             )
             .at_key();
             lint.push(match closest(key, &known) {
-                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                Some(s) => d
+                    .with_hint(format!("did you mean `{s}`?"))
+                    .with_fix(crate::fix::rename_key(&path, s)),
                 None => d.with_hint(format!("the sections are {}", known.join(", "))),
             });
         }
@@ -112,7 +114,8 @@ fn device(lint: &mut Lint<'_>, section: &'static Section, path: &str, map: &Map<
                     .filter(|s| schema::device_field(s, key).is_some())
                     .map(|s| s.key)
                     .collect();
-                let hint = match closest(key, &known) {
+                let suggestion = closest(key, &known);
+                let hint = match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if !elsewhere.is_empty() => format!(
                         "`{key}` is a key of {}, not of {}",
@@ -121,7 +124,11 @@ fn device(lint: &mut Lint<'_>, section: &'static Section, path: &str, map: &Map<
                     ),
                     None => format!("remove it; {} take: {}", section.key, known.join(", ")),
                 };
+                let fix = suggestion.map(|s| crate::fix::rename_key(&kpath, s));
                 unknown(lint, &kpath, key, section.cloud_init, hint);
+                if let (Some(fix), Some(d)) = (fix, lint.out.last_mut()) {
+                    d.fixes.push(fix);
+                }
             }
         }
     }

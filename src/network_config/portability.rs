@@ -8,6 +8,8 @@ use super::scalars::parse_net;
 use super::schema;
 use super::{DeviceRef, Lint, Root};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::fix::{Fix, PatchOp};
+use crate::json_path::JsonPath;
 use crate::source::{join_index, join_key};
 use serde_json::Value;
 
@@ -206,7 +208,8 @@ fn routes(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
                     join_key(&rpath, "to"),
                     format!("`to: default` is refused by {CLOUD_INIT}: \"Address default is not a valid ip address\"; {ONLY_NETPLAN}"),
                 )
-                .with_hint(hint),
+                .with_hint(hint)
+                .with_fix_list(default_route_fixes(d, routes.len(), i, r)),
             );
         } else if to
             .and_then(parse_net)
@@ -218,7 +221,8 @@ fn routes(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
                     join_key(&rpath, "to"),
                     format!("{CLOUD_INIT} write `to: ::/0` as a route to ::/64 (their prefix 0 is lost; fixed in cloud-init 23.1): the guest gets no IPv6 default route wherever they render"),
                 )
-                .with_hint(format!("write `gateway6: \"{via}\"` on the device instead: netplan and cloud-init 22.4 both render it as the default route")),
+                .with_hint(format!("write `gateway6: \"{via}\"` on the device instead: netplan and cloud-init 22.4 both render it as the default route"))
+                .with_fix_list(default_route_fixes(d, routes.len(), i, r)),
             );
         }
     }
@@ -291,7 +295,8 @@ fn gateways(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
                 "`gateway4` is deprecated: netplan warns about it and may drop it; a default route says the same",
             )
             .with_hint(format!("write `routes: [{{to: 0.0.0.0/0, via: {via}}}]` (not `to: default`, which cloud-init's own renderers refuse)"))
-            .at_key(),
+            .at_key()
+            .with_fix_list(gateway4_fixes(d, via)),
         );
     }
     if d.value.get("gateway6").is_some() && d.section.cloud_init {
@@ -305,6 +310,75 @@ fn gateways(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {
             .at_key(),
         );
     }
+}
+
+/// `to: default` rewritten as the core recommends: `to: 0.0.0.0/0` for an IPv4 gateway;
+/// for an IPv6 one (and for `to: ::/0`), the route (only `to` and `via`) replaced by
+/// `gateway6`.
+fn default_route_fixes(d: &DeviceRef<'_>, count: usize, i: usize, route: &Value) -> Vec<Fix> {
+    let device = JsonPath::parse(&d.device.path);
+    let Some(via) = route.get("via").and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    let rpath = device.clone().key("routes").index(i);
+    let Ok(gateway) = via.parse::<std::net::IpAddr>() else {
+        return Vec::new();
+    };
+    if gateway.is_ipv4() {
+        return vec![Fix::safe(
+            "write `to: 0.0.0.0/0`",
+            vec![PatchOp::replace(
+                &rpath.key("to"),
+                Value::String("0.0.0.0/0".to_string()),
+            )],
+        )];
+    }
+    let only_to_via = route.as_object().is_some_and(|m| m.len() == 2);
+    if !only_to_via || d.value.get("gateway6").is_some() {
+        return Vec::new();
+    }
+    let drop = if count == 1 {
+        PatchOp::remove(&device.clone().key("routes"))
+    } else {
+        PatchOp::remove(&rpath)
+    };
+    vec![Fix::safe(
+        format!("replace the route with `gateway6: \"{via}\"`"),
+        vec![
+            drop,
+            PatchOp::add(&device.key("gateway6"), Value::String(via.to_string())),
+        ],
+    )]
+}
+
+/// `gateway4: X` as the route netplan prefers, `{to: 0.0.0.0/0, via: X}`, unless the device
+/// has a default route already.
+fn gateway4_fixes(d: &DeviceRef<'_>, via: &str) -> Vec<Fix> {
+    if via.parse::<std::net::Ipv4Addr>().is_err() {
+        return Vec::new();
+    }
+    let device = JsonPath::parse(&d.device.path);
+    let route = serde_json::json!({"to": "0.0.0.0/0", "via": via});
+    let add = match d.value.get("routes") {
+        None => PatchOp::add(&device.clone().key("routes"), Value::Array(vec![route])),
+        Some(Value::Array(rs)) => {
+            let default = rs.iter().any(|r| {
+                matches!(
+                    r.get("to").and_then(Value::as_str),
+                    Some("default" | "0.0.0.0/0" | "0/0")
+                )
+            });
+            if default {
+                return Vec::new();
+            }
+            PatchOp::add(&device.clone().key("routes").key("-"), route)
+        }
+        Some(_) => return Vec::new(),
+    };
+    vec![Fix::safe(
+        format!("replace `gateway4` with a route to 0.0.0.0/0 via {via}"),
+        vec![PatchOp::remove(&device.key("gateway4")), add],
+    )]
 }
 
 fn set_name(lint: &mut Lint<'_>, d: &DeviceRef<'_>) {

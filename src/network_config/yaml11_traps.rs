@@ -56,8 +56,20 @@ pub(super) fn text_trap(
             path,
             format!("`{key}: {}` is {what} to YAML 1.1 (cloud-init's PyYAML): {how}, while netplan reads the text `{}`", s.text, s.text),
         )
-        .with_hint(format!("quote it: \"{}\"", s.text)),
+        .with_hint(format!("quote it: \"{}\"", s.text))
+        .with_fix(quote(path, &s.text)),
     );
+}
+
+/// The repair of a YAML 1.1 trap in a value: the same text, quoted (a string to every reader).
+fn quote(path: &str, text: &str) -> crate::fix::Fix {
+    crate::fix::Fix::safe(
+        format!("quote `{text}`"),
+        vec![crate::fix::PatchOp::replace(
+            &crate::json_path::JsonPath::parse(path),
+            Value::String(text.to_string()),
+        )],
+    )
 }
 
 /// What PyYAML makes of a plain scalar that changes meaning, for the messages: what it is, and
@@ -107,7 +119,8 @@ pub(super) fn unquoted_mac(lint: &mut Lint<'_>, path: &str, text: &str) {
             path,
             format!("the unquoted MAC {text} is the number {n:.0} to YAML 1.1, which cloud-init uses: the match never fits the NIC"),
         )
-        .with_hint(format!("quote it: \"{text}\"")),
+        .with_hint(format!("quote it: \"{text}\""))
+        .with_fix(quote(path, text)),
     );
 }
 

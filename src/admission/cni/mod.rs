@@ -13,6 +13,7 @@ use super::rule_helpers::{not_allowed_bridge, static_not_allowed};
 use super::settings::Settings;
 use crate::checks::is_interface_name;
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::json_path::JsonPath;
 use crate::json_type::type_name;
 use crate::source::{join_index, join_key};
 use ipam::check_host_local;
@@ -236,7 +237,11 @@ fn check_bridge(
         None => {
             out.push(
                 Diagnostic::new(Code::MissingIpam, base, "the bridge plugin has no `ipam`: the CNI docs ask for \"ipam\": {} on L2-only networks")
-                    .with_hint("add \"ipam\": {} (the guest's own DHCP client gets its address from the network's DHCP server)"),
+                    .with_hint("add \"ipam\": {} (the guest's own DHCP client gets its address from the network's DHCP server)")
+                    .with_fix(crate::fix::Fix::safe(
+                        "add \"ipam\": {}",
+                        vec![crate::fix::PatchOp::add(&JsonPath::parse(base).key("ipam"), Value::Object(Map::new()))],
+                    )),
             );
             return;
         }
@@ -285,7 +290,11 @@ fn check_bridge(
                 join_key(&ipam_path, "type"),
                 "`ipam.type: dhcp` on a bridge network for VMs: the VM's guest gets its address from the network's DHCP server through the bridge; the CNI dhcp daemon would lease a second address for the pod side",
             )
-            .with_hint("write \"ipam\": {} and let the guest run DHCP (networkData `dhcp4: true`)"),
+            .with_hint("write \"ipam\": {} and let the guest run DHCP (networkData `dhcp4: true`)")
+            .with_fix(crate::fix::Fix::safe(
+                "replace the dhcp IPAM with \"ipam\": {}",
+                vec![crate::fix::PatchOp::replace(&JsonPath::parse(&ipam_path), Value::Object(Map::new()))],
+            )),
         ),
         "host-local" => check_host_local(ipam, &ipam_path, settings, out),
         "static" if !settings.allow_static_ip => out.push(static_not_allowed(join_key(&ipam_path, "type"), "`static` IPAM pins addresses")),

@@ -32,7 +32,12 @@ pub(super) fn check_volumes(
                 source_key,
             );
             if let Some((path, text)) = embedded(ci, &vpath, "userData", out) {
-                check_user_data(&text, &path, out);
+                // Where a `network:` block can move to: a networkData this volume lacks.
+                let no_network_data = ["networkData", "networkDataBase64", "networkDataSecretRef"]
+                    .iter()
+                    .all(|k| ci.get(k).is_none());
+                let target = no_network_data.then(|| JsonPath::parse(&vpath).key("networkData"));
+                check_user_data(&text, &path, target.as_ref(), out);
             }
             if let Some((path, text)) = embedded(ci, &vpath, "networkData", out) {
                 if source_key == "cloudInitConfigDrive" && is_openstack_network_data(&text) {
@@ -146,15 +151,45 @@ fn rebase(mut d: Diagnostic, field_path: &str, field: &str) -> Diagnostic {
     d.path = JsonPath::parse(field_path)
         .join(&JsonPath::parse(&d.path))
         .to_string();
+    d.rebase_fixes(&JsonPath::parse(field_path));
     d.set_span(Span::default());
     d.span = inner;
     d.at_key = false;
     d
 }
 
+/// The `network:` block of userData moved into the volume's (absent) networkData. Not safe:
+/// the guest starts applying a configuration it never did.
+fn move_network_fix(
+    user_data: &str,
+    network: &Value,
+    network_data: Option<&JsonPath>,
+) -> Vec<crate::fix::Fix> {
+    use crate::fix::{Fix, PatchOp};
+    let Some(target) = network_data else {
+        return Vec::new();
+    };
+    if !network.is_object() {
+        return Vec::new();
+    }
+    let text = crate::emit::to_yaml(network);
+    vec![Fix::unsafe_(
+        "move the `network:` block from userData into networkData",
+        vec![
+            PatchOp::remove(&JsonPath::parse(user_data).key("network")),
+            PatchOp::add(target, Value::String(text)),
+        ],
+    )]
+}
+
 /// cloud-init ignores network configuration in user-data: only the datasource's
 /// network-config (`networkData`) is applied.
-fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
+fn check_user_data(
+    text: &str,
+    path: &str,
+    network_data: Option<&JsonPath>,
+    out: &mut Vec<Diagnostic>,
+) {
     // A shell script or a MIME multipart message is no cloud-config.
     let first = text.trim_start();
     if first.starts_with("#!") || first.to_ascii_lowercase().starts_with("content-type:") {
@@ -168,7 +203,7 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
     let Some(doc) = stream.documents.first() else {
         return;
     };
-    if doc.value.get("network").is_some() {
+    if let Some(network) = doc.value.get("network") {
         let line = doc
             .spans
             .get("network")
@@ -181,6 +216,7 @@ fn check_user_data(text: &str, path: &str, out: &mut Vec<Diagnostic>) {
                 format!("userData has a `network:` key (userData line {line}): cloud-init ignores network config in user-data, so the guest only gets fallback DHCP on its first NIC"),
             )
             .with_hint("move the `network:` block into `networkData` of the same cloudInitNoCloud volume")
+            .with_fix_list(move_network_fix(path, network, network_data))
             // Shells with the text point at the `network:` key inside userData.
             .at_key(),
         );
@@ -210,6 +246,7 @@ fn check_network_data(
                         if !settings.require_pinned_macs {
                             d.severity = Severity::Warning;
                         }
+                        d.fixes = pin_mac_fixes(spec, config, e, &mac.to_string());
                         out.push(d);
                     }
                 }
@@ -255,6 +292,70 @@ fn check_network_data(
             );
         }
     }
+}
+
+/// Fixes for an entry matching a MAC no interface pins: pin it on the interface the entry is
+/// for. That is the unpinned interface whose guest name the entry sets or is named by, or the
+/// only unpinned one no other entry claims when this is the only such entry (safe); otherwise
+/// each unpinned interface is offered (none safe).
+fn pin_mac_fixes(
+    spec: &VmSpec<'_>,
+    config: &NetworkConfig,
+    entry: &Device,
+    mac: &str,
+) -> Vec<crate::fix::Fix> {
+    use crate::fix::{Fix, PatchOp};
+    let unpinned: Vec<_> = spec
+        .ifaces
+        .iter()
+        .filter(|i| i.raw.get("macAddress").is_none())
+        .collect();
+    let fix = |iface: &super::Iface<'_>, safe: bool| {
+        let path = JsonPath::parse(spec.base)
+            .key("domain")
+            .key("devices")
+            .key("interfaces")
+            .index(iface.index)
+            .key("macAddress");
+        let title = format!("pin macAddress \"{mac}\" on interface `{}`", iface.name);
+        let patch = vec![PatchOp::add(&path, Value::String(mac.to_string()))];
+        if safe {
+            Fix::safe(title, patch)
+        } else {
+            Fix::unsafe_(title, patch)
+        }
+    };
+    let named = |i: &&&super::Iface<'_>| {
+        let names = i.guest_names();
+        let by = [Some(&entry.id), entry.set_name.as_ref()];
+        by.iter().flatten().any(|n| names.contains(n))
+    };
+    if let Some(i) = unpinned.iter().find(named) {
+        return vec![fix(i, true)];
+    }
+    let unclaimed: Vec<_> = unpinned
+        .iter()
+        .filter(|i| {
+            !config
+                .ethernets
+                .iter()
+                .any(|e| e.match_mac.is_none() && i.matched_by(e))
+        })
+        .collect();
+    let unpinned_entries = config
+        .ethernets
+        .iter()
+        .filter(|e| {
+            e.match_mac
+                .as_deref()
+                .and_then(|m| MacAddress::parse(m).ok())
+                .is_some_and(|m| !spec.ifaces.iter().any(|i| i.mac == Some(m)))
+        })
+        .count();
+    if let ([only], 1) = (unclaimed.as_slice(), unpinned_entries) {
+        return vec![fix(only, true)];
+    }
+    unclaimed.iter().take(4).map(|i| fix(i, false)).collect()
 }
 
 /// The path of a networkData entry within the VM object.

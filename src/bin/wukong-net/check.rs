@@ -2,6 +2,8 @@
 
 use crate::inputs::Input;
 use crate::{github, plural, sarif, write_stdout, CheckFormat, FOUND_ERRORS, OK};
+use std::io::Write;
+use wukong_net::fix::AppliedFix;
 use wukong_net::limits::Limits;
 use wukong_net::{emit, render_human, Diagnostic, Severity};
 
@@ -50,10 +52,66 @@ pub fn check_all(inputs: Vec<Input>) -> Vec<Checked> {
         .collect()
 }
 
-pub fn check(args: &[String], format: CheckFormat) -> Result<u8, String> {
-    let inputs = crate::inputs::collect(args, &Limits::STREAM)
+/// What `check` does with the fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// `--fix`: write them.
+    Write,
+    /// `--diff` (`--fix --dry-run`): show them.
+    Diff,
+}
+
+pub fn check(
+    args: &[String],
+    format: CheckFormat,
+    fix: Option<(FixMode, bool)>,
+) -> Result<u8, String> {
+    let mut inputs = crate::inputs::collect(args, &Limits::STREAM)
         .map_err(|errors| errors.join("\nwukong-net: "))?;
+    let Some((mode, unsafe_fixes)) = fix else {
+        let checked = check_all(inputs);
+        return report(&checked, format, None, false);
+    };
+    let fixed = crate::fix::apply(&mut inputs, unsafe_fixes);
+    let mut stdout_taken = false;
+    let mut diffs = String::new();
+    for (input, f) in inputs.iter().zip(&fixed) {
+        let Some(before) = &f.before else { continue };
+        match (mode, &input.path) {
+            (FixMode::Diff, _) => {
+                let after = String::from_utf8_lossy(&input.bytes);
+                diffs.push_str(&crate::fix::unified_diff(&input.name, before, &after));
+            }
+            (FixMode::Write, Some(path)) => crate::fix::write_atomic(path, &input.bytes)?,
+            (FixMode::Write, None) => {}
+        }
+    }
+    // The fixed stdin is the output; the report then goes to stderr.
+    if mode == FixMode::Write {
+        if let Some(i) = inputs.iter().find(|i| i.path.is_none()) {
+            std::io::stdout()
+                .write_all(&i.bytes)
+                .map_err(|e| format!("cannot write output: {e}"))?;
+            stdout_taken = true;
+        }
+    }
+    if mode == FixMode::Diff {
+        write_stdout(&diffs)?;
+        stdout_taken = true;
+    }
+    let applied: Vec<Vec<AppliedFix>> = fixed.into_iter().map(|f| f.applied).collect();
     let checked = check_all(inputs);
+    report(&checked, format, Some((&applied, mode)), stdout_taken)
+}
+
+/// The report of a run: the diagnostics (those remaining, after fixes) in `format`, and what
+/// was fixed. Written to stderr when stdout carries the fixed text or the diff.
+fn report(
+    checked: &[Checked],
+    format: CheckFormat,
+    fixed: Option<(&[Vec<AppliedFix>], FixMode)>,
+    to_stderr: bool,
+) -> Result<u8, String> {
     let count = |severity| {
         checked
             .iter()
@@ -69,23 +127,62 @@ pub fn check(args: &[String], format: CheckFormat) -> Result<u8, String> {
         plural(errors),
         plural(warnings)
     );
+    let verb = match fixed {
+        Some((_, FixMode::Diff)) => "would fix",
+        _ => "fixed",
+    };
+    let mut fixed_lines = String::new();
+    let mut fix_count = 0;
+    if let Some((applied, _)) = fixed {
+        for (c, fixes) in checked.iter().zip(applied) {
+            for a in fixes {
+                fix_count += 1;
+                fixed_lines.push_str(&format!(
+                    "{verb}[{}]: {} ({}: {})\n",
+                    a.code, a.title, c.name, a.path
+                ));
+            }
+        }
+    }
+    let summary = match fixed {
+        Some(_) => format!(
+            "{}{} fix{} {}\n",
+            summary,
+            fix_count,
+            if fix_count == 1 { "" } else { "es" },
+            if verb == "fixed" {
+                "applied"
+            } else {
+                "to apply (nothing written)"
+            }
+        ),
+        None => summary,
+    };
     let out = match format {
         CheckFormat::Json => {
             let files: Vec<serde_json::Value> = checked
                 .iter()
-                .map(|c| serde_json::json!({"file": c.name, "diagnostics": c.diagnostics}))
+                .enumerate()
+                .map(|(k, c)| {
+                    let mut file =
+                        serde_json::json!({"file": c.name, "diagnostics": c.diagnostics});
+                    if let Some((applied, _)) = fixed {
+                        file["fixed"] = serde_json::json!(applied.get(k));
+                    }
+                    file
+                })
                 .collect();
             let mut s = emit::to_json(&files);
             s.push('\n');
             s
         }
         CheckFormat::Sarif => {
-            let mut s = emit::to_json(&sarif::log(&checked));
+            let mut s = emit::to_json(&sarif::log(checked));
             s.push('\n');
             s
         }
         CheckFormat::Github => {
-            let mut s = github::annotations(&checked);
+            let mut s = github::annotations(checked);
             // A plain log line after the annotations, as the human format ends.
             s.push_str(&summary);
             s
@@ -95,10 +192,17 @@ pub fn check(args: &[String], format: CheckFormat) -> Result<u8, String> {
                 .iter()
                 .map(|c| render_human(&c.diagnostics, &c.name, &c.text()))
                 .collect();
+            s.push_str(&fixed_lines);
             s.push_str(&summary);
             s
         }
     };
-    write_stdout(&out)?;
+    if to_stderr {
+        std::io::stderr()
+            .write_all(out.as_bytes())
+            .map_err(|e| format!("cannot write the report: {e}"))?;
+    } else {
+        write_stdout(&out)?;
+    }
     Ok(if errors > 0 { FOUND_ERRORS } else { OK })
 }

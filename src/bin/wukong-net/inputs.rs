@@ -14,6 +14,8 @@ const MANIFEST_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 pub struct Input {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The file read (`None`: stdin), where `check --fix` writes back.
+    pub path: Option<std::path::PathBuf>,
 }
 
 /// The name stdin is reported under.
@@ -71,6 +73,10 @@ pub fn collect(args: &[String], limits: &Limits) -> Result<Vec<Input>, Vec<Strin
             Ok(bytes) => inputs.push(Input {
                 name: f.name(),
                 bytes,
+                path: match &f {
+                    Found::Stdin => None,
+                    Found::File(p) => Some(p.clone()),
+                },
             }),
             Err(e) => errors.push(format!("cannot read {}: {e}", f.name())),
         }

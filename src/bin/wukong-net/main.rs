@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod fix;
 mod github;
 mod inputs;
 mod sarif;
@@ -59,6 +60,17 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
+        /// Apply the safe fixes in place (each file written atomically, keeping its mode),
+        /// then report what remains. With `-`, the fixed text goes to stdout and the report
+        /// to stderr.
+        #[arg(long)]
+        fix: bool,
+        /// Print the fixes as a unified diff and write nothing (with --fix: --dry-run).
+        #[arg(long, alias = "dry-run")]
+        diff: bool,
+        /// Apply (or show) the fixes that need review too.
+        #[arg(long)]
+        unsafe_fixes: bool,
     },
     /// Print the Wukong CustomResourceDefinition this build reads (config/crd/).
     Crd,
@@ -137,7 +149,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Render { file, only, format } => render(&file, only, format),
-        Command::Check { files, format } => check::check(&files, format),
+        Command::Check {
+            files,
+            format,
+            fix,
+            diff,
+            unsafe_fixes,
+        } => {
+            let mode = match (fix, diff) {
+                (_, true) => Some(check::FixMode::Diff),
+                (true, false) => Some(check::FixMode::Write),
+                (false, false) => None,
+            };
+            if unsafe_fixes && mode.is_none() {
+                Err("--unsafe-fixes needs --fix or --diff".to_string())
+            } else {
+                check::check(&files, format, mode.map(|m| (m, unsafe_fixes)))
+            }
+        }
         Command::Explain { code, all } => explain(code.as_deref(), all),
         Command::Admit {
             file,
@@ -214,8 +243,12 @@ fn explain(code: Option<&str>, all: bool) -> Result<u8, String> {
     let name = code.unwrap_or_default();
     match wukong_net::Code::from_name(name) {
         Some(c) => {
+            let fix = match wukong_net::fix::fix_summary(c) {
+                s if s.is_empty() => "none".to_string(),
+                s => s,
+            };
             write_stdout(&format!(
-                "{} ({}): {}\nemitted by: {}\n",
+                "{} ({}): {}\nfix: {fix}\nemitted by: {}\n",
                 c.as_str(),
                 c.severity(),
                 c.details(),

@@ -100,13 +100,54 @@ fn result(d: &Diagnostic, c: &Checked, artifact: usize, lines: &Lines) -> Value 
     if !d.path.is_empty() {
         location["logicalLocations"] = json!([{"fullyQualifiedName": d.path, "kind": "object"}]);
     }
-    json!({
+    let mut result = json!({
         "ruleId": d.code.as_str(),
         "ruleIndex": Code::ALL.iter().position(|&c| c == d.code),
         "level": level(d.severity),
         "message": {"text": message},
         "locations": [location],
-    })
+    });
+    let fixes = fixes(d, c, artifact);
+    if !fixes.is_empty() {
+        result["fixes"] = Value::Array(fixes);
+    }
+    result
+}
+
+/// The fixes with text edits, as SARIF `fix` objects: offsets and lengths in UTF-16 code
+/// units (SARIF's default character unit).
+fn fixes(d: &Diagnostic, c: &Checked, artifact: usize) -> Vec<Value> {
+    let text = c.text();
+    let units = |byte: usize| text.get(..byte).map_or(0, |t| t.encode_utf16().count());
+    d.fixes
+        .iter()
+        .filter(|f| !f.edits.is_empty())
+        .map(|f| {
+            let replacements: Vec<Value> = f
+                .edits
+                .iter()
+                .map(|e| {
+                    let start = units(e.start);
+                    json!({
+                        "deletedRegion": {"charOffset": start, "charLength": units(e.end) - start},
+                        "insertedContent": {"text": e.replacement},
+                    })
+                })
+                .collect();
+            let safety = if f.safe {
+                "safe"
+            } else {
+                "unsafe: review before applying"
+            };
+            json!({
+                "description": {"text": format!("{} ({safety})", f.title)},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": uri(&c.name), "index": artifact},
+                    "replacements": replacements,
+                }],
+            })
+        })
+        .collect()
 }
 
 /// The file's lines, split where the core counts line breaks (LF, CRLF and a lone CR).
