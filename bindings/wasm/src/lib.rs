@@ -230,6 +230,10 @@ fn parse_options<T: for<'de> Deserialize<'de> + Default>(
     function: &str,
 ) -> Result<T, JsError> {
     match options {
+        // serde reads a struct from a sequence too (`[true]`); options are objects only.
+        Some(v) if js_sys::Array::is_array(&v) => Err(JsError::new(&format!(
+            "invalid {function} options: an array, expected an object"
+        ))),
         Some(v) if !v.is_null() && !v.is_undefined() => js_sys::JSON::stringify(&v)
             .ok()
             .and_then(|s| s.as_string())
