@@ -445,7 +445,12 @@ fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
 /// The core's diagnostics with UTF-16 offsets added, to their spans and to their fixes' edits.
 pub fn editor_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> Vec<EditorDiagnostic> {
     // Every byte offset of every diagnostic in one list, converted in one pass over the text.
-    let edit_ranges = |f: &Fix| f.edits.iter().flat_map(|e| [e.start, e.end]).collect::<Vec<_>>();
+    let edit_ranges = |f: &Fix| {
+        f.edits
+            .iter()
+            .flat_map(|e| [e.start, e.end])
+            .collect::<Vec<_>>()
+    };
     let bytes: Vec<usize> = diagnostics
         .iter()
         .flat_map(|d| {
