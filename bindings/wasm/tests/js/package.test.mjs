@@ -349,13 +349,14 @@ const always: EditorFix[] = r.diagnostics[0].fixes;
 fix('', { unsafeFixes: true });
 // @ts-expect-error unsafe is a boolean
 fix('', { unsafe: 'yes' });
+console.log(edits, text, remaining, op, always);
 // @ts-expect-error a number is not text
 render(42);
 // @ts-expect-error not an option
 render('', { format: 'json' });
 // @ts-expect-error codes are a closed set
 const wrong: Code = 'no-such-code';
-console.log(code, severity, range, mac, topo, accepted, v, hasErrors, wrong, edits, text, remaining, op, always);
+console.log(code, severity, range, mac, topo, accepted, v, hasErrors, wrong);
 `;
     const file = join(pkg.project, 'use.mts');
     execFileSync('sh', ['-c', `cat > ${file}`], { input: source });
