@@ -611,6 +611,8 @@ describe('the previewer', { skip: missing ?? false }, () => {
       ['set `mode: static`', 'unsafe', 'set `mode: static` unsafe'],
     ]);
     assert.equal(await fixAll.isVisible(), false);
+    await page.locator('[data-testid="diagnostics"] li').nth(i).locator('button.fix').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT, 'previewer-fixes.png') });
     await clickAndRender(page, page.locator('[data-testid="diagnostics"] li').nth(i).locator('button.fix', { hasText: 'set `mode: static`' }));
     assert.equal(await editorDoc(context, page), preset.replace('        mode: dhcp\n', '        mode: "static"\n'));
     assert.ok(!(await listed(page)).some(([code]) => code === 'dhcp-with-address'));
