@@ -73,6 +73,13 @@ const CASES = [
   { name: 'astral-nad', text: PREFIX + data('nad-missing-ipam.yaml') },
   { name: 'astral-routes', text: PREFIX + data('netcfg-routes.yaml') },
   { name: 'seed', text: fixture('seed-dhcp.yaml') },
+  // The previewer's preset with a misspelt Wukong field (web-demo/src/presets).
+  { name: 'wukong-typo', text: readFileSync(join(root, 'web-demo/src/presets/broken-typos.yaml'), 'utf8') },
+  // YAML 1.1 booleans where cloud-init's reader and a YAML 1.2 reader disagree.
+  {
+    name: 'yaml11',
+    text: 'network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp4: true\n      set-name: no\n      nameservers:\n        search: [on, example.com]\n',
+  },
 ];
 
 let pkg;
@@ -246,6 +253,29 @@ describe('fix()', () => {
     assert.deepEqual(all.applied.map((a) => a.code).filter((c) => c === 'unknown-key'), ['unknown-key']);
     assert.match(all.text, /\n {6}nameservers:\n {8}addresses: \[10\.1\.0\.1\]\n/);
     assert.ok(!codes(all.remaining).includes('unknown-key'));
+  });
+
+  test('a misspelt Wukong field: the did-you-mean rename is offered, not safe, applied only with unsafe', () => {
+    const text = input('wukong-typo');
+    const d = only(run('wukong-typo').check.diagnostics, 'unknown-field');
+    assert.deepEqual(d.fixes.map((f) => [f.title, f.safe]), [['rename `bridgName` to `bridgeName`', false]]);
+    assert.deepEqual(d.fixes[0].edits.map((e) => [text.slice(e.from, e.to), e.replacement]), [['bridgName', 'bridgeName']]);
+    assert.equal(run('wukong-typo').safe.text, text);
+    const all = run('wukong-typo').all;
+    assert.equal(all.text, text.replace('bridgName:', 'bridgeName:'));
+    assert.deepEqual(all.applied.map((a) => a.code), ['unknown-field']);
+    assert.ok(!codes(all.remaining).includes('unknown-field'));
+  });
+
+  test('YAML 1.1 traps in a network-config: the values quoted, safe', () => {
+    const text = input('yaml11');
+    const r = run('yaml11');
+    assert.deepEqual(r.check.diagnostics.filter((d) => d.code === 'yaml11-ambiguous').map((d) => d.fixes.map((f) => [f.title, f.safe])), [
+      [['quote `no`', true]],
+      [['quote `on`', true]],
+    ]);
+    assert.equal(r.safe.text, text.replace('set-name: no', 'set-name: "no"').replace('[on,', '["on",'));
+    assert.ok(!codes(r.safe.remaining).includes('yaml11-ambiguous'));
   });
 
   test('network: in userData is moved into networkData only with unsafe', () => {
