@@ -75,6 +75,12 @@ const CASES = [
   { name: 'seed', text: fixture('seed-dhcp.yaml') },
   // The previewer's preset with a misspelt Wukong field (web-demo/src/presets).
   { name: 'wukong-typo', text: readFileSync(join(root, 'web-demo/src/presets/broken-typos.yaml'), 'utf8') },
+  // The previewer's preset with an address and a gateway under mode: dhcp.
+  { name: 'dhcp-address-gateway', text: readFileSync(join(root, 'web-demo/src/presets/broken-dhcp-address.yaml'), 'utf8') },
+  {
+    name: 'ipv6-default-route',
+    text: 'network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: ["2001:db8::5/64"]\n      routes:\n      - to: "::/0"\n        via: "2001:db8::1"\n',
+  },
   // YAML 1.1 booleans where cloud-init's reader and a YAML 1.2 reader disagree.
   {
     name: 'yaml11',
@@ -276,6 +282,28 @@ describe('fix()', () => {
     ]);
     assert.equal(r.safe.text, text.replace('set-name: no', 'set-name: "no"').replace('[on,', '["on",'));
     assert.ok(!codes(r.safe.remaining).includes('yaml11-ambiguous'));
+  });
+
+  test('an IPv6 default route: replaced by gateway6, as the core recommends today', () => {
+    const text = input('ipv6-default-route');
+    const r = run('ipv6-default-route');
+    const d = only(r.check.diagnostics, 'ipv6-default-route');
+    assert.deepEqual(d.fixes.map((f) => [f.title, f.safe]), [['replace the route with `gateway6: "2001:db8::1"`', true]]);
+    assert.equal(r.safe.text, text.replace('      routes:\n      - to: "::/0"\n        via: "2001:db8::1"\n', '      gateway6: "2001:db8::1"\n'));
+    assert.ok(!codes(r.safe.remaining).includes('ipv6-default-route'));
+  });
+
+  test('an address and a gateway under mode: dhcp: each finding offers two repairs; unsafe removes both', () => {
+    const text = input('dhcp-address-gateway');
+    const r = run('dhcp-address-gateway');
+    for (const code of ['dhcp-with-address', 'dhcp-with-gateway']) {
+      const d = only(r.check.diagnostics, code);
+      assert.deepEqual(d.fixes.map((f) => f.safe), [false, false], code);
+      assert.equal(d.fixes[1].title, 'set `mode: static`');
+    }
+    assert.equal(r.safe.text, text);
+    assert.deepEqual(r.all.applied.map((a) => a.title), ['remove `address`', 'remove `gateway`']);
+    assert.equal(r.all.text, text.replace('        address: 10.0.0.5/24\n        gateway: 10.0.0.1\n', ''));
   });
 
   test('network: in userData is moved into networkData only with unsafe', () => {
