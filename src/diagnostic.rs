@@ -589,6 +589,7 @@ pub struct Diagnostic {
     pub at_key: bool,
     /// Repairs, as data (src/fix/); serialized only when there are some.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub fixes: Vec<crate::fix::Fix>,
 }
 

@@ -1,11 +1,14 @@
 // The previewer: a CodeMirror editor on the left, everything wukong-net derives from it on the
-// right, recomputed synchronously on every keystroke by the wasm core (render and admit).
+// right, recomputed synchronously on every keystroke by the wasm core (render and admit). The
+// core's fixes are offered in the editor's lint tooltip and the diagnostics list; each applies
+// as one transaction, so one undo takes it back.
 import { EditorView, basicSetup } from 'codemirror';
 import { Compartment, EditorState } from '@codemirror/state';
+import { isolateHistory } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
-import { init, render, admit, version } from 'wukong-net';
+import { init, render, admit, fix, version } from 'wukong-net';
 import { PRESETS, DEFAULT_SETTINGS } from './presets.js';
 import { drawTopology } from './topology.js';
 import { encodeState, decodeState } from './share.js';
@@ -35,6 +38,7 @@ let pendingKeyAt = null;
 let view;
 const texts = {}; // the YAML of each output, for copy and download
 const shown = {}; // what the diagnostics list, topology and verdict show now, to skip no-op redraws
+let diagnosedText = null; // the text the shown diagnostics (and their fixes' offsets) are about
 const themeCompartment = new Compartment();
 
 // ---- theme: follows the system until the user picks one -------------------------------------
@@ -105,6 +109,7 @@ function showDiagnostics(diagnostics) {
     li.className = `diag ${d.severity}`;
     const button = document.createElement('button');
     button.type = 'button';
+    button.className = 'goto';
     button.dataset.from = String(d.from);
     button.title = 'Show in the editor';
     const sev = document.createElement('span');
@@ -127,9 +132,34 @@ function showDiagnostics(diagnostics) {
     }
     button.addEventListener('click', () => goTo(d.from));
     li.appendChild(button);
+    const fixes = applicable(d);
+    if (fixes.length > 0) {
+      const actions = document.createElement('div');
+      actions.className = 'fixes';
+      for (const f of fixes) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = f.safe ? 'fix safe' : 'fix unsafe';
+        b.dataset.testid = 'fix';
+        b.title = f.safe ? 'Apply this fix (Ctrl+Z undoes it)' : 'Not safe without review: one of several repairs, or a change of behaviour. Ctrl+Z undoes it';
+        b.textContent = f.title;
+        if (!f.safe) {
+          const mark = document.createElement('span');
+          mark.className = 'unsafe-mark';
+          mark.textContent = 'unsafe';
+          b.append(' ', mark);
+        }
+        b.addEventListener('click', () => applyFix(f));
+        actions.appendChild(b);
+      }
+      li.appendChild(actions);
+    }
     return li;
   });
   list.replaceChildren(...items);
+  const safe = diagnostics.filter((d) => applicable(d).some((f) => f.safe)).length;
+  $('fix-all').hidden = safe === 0;
+  $('fix-all').title = `Apply the safe fixes (${plural(safe, 'finding')} ${safe === 1 ? 'has' : 'have'} one); Ctrl+Z undoes them`;
   const count = (s) => diagnostics.filter((d) => d.severity === s).length;
   $('diag-summary').textContent = diagnostics.length
     ? `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`
@@ -149,8 +179,56 @@ function editorDiagnostics(diagnostics, length) {
     severity: d.severity,
     source: d.code,
     message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
+    // CodeMirror shows these as buttons in the tooltip; the fix's own edits say what changes.
+    actions: applicable(d).map((f) => ({
+      name: f.safe ? f.title : `${f.title} (unsafe)`,
+      apply: () => applyFix(f),
+    })),
   }));
 }
+
+// ---- fixes -----------------------------------------------------------------------------------
+
+/** The fixes of a diagnostic an editor can apply: those with text edits. */
+function applicable(d) {
+  return (d.fixes ?? []).filter((f) => f.edits.length > 0);
+}
+
+/**
+ * Applies one fix's edits (UTF-16 offsets into the text it was computed for) as one
+ * transaction, kept apart in the history so one Ctrl+Z takes exactly it back.
+ */
+function applyFix(f) {
+  // Diagnostics are recomputed on every change, so this holds unless a stale button is used.
+  if (view.state.doc.toString() !== diagnosedText) return;
+  view.dispatch({
+    changes: f.edits.map((e) => ({ from: e.from, to: e.to, insert: e.replacement })),
+    userEvent: 'input.fix',
+    annotations: isolateHistory.of('full'),
+  });
+  view.focus();
+}
+
+/**
+ * Applies every safe fix the core can (`fix`, one at a time with re-checks in between) as one
+ * transaction replacing only the span from the first to the last changed character.
+ */
+function fixAll() {
+  const text = view.state.doc.toString();
+  const fixed = fix(text, { unsafe: false }).text;
+  if (fixed === text) return;
+  let start = 0;
+  while (start < text.length && start < fixed.length && text[start] === fixed[start]) start += 1;
+  let end = 0;
+  while (end < text.length - start && end < fixed.length - start && text[text.length - 1 - end] === fixed[fixed.length - 1 - end]) end += 1;
+  view.dispatch({
+    changes: { from: start, to: text.length - end, insert: fixed.slice(start, fixed.length - end) },
+    userEvent: 'input.fix',
+    annotations: isolateHistory.of('full'),
+  });
+  view.focus();
+}
+$('fix-all').addEventListener('click', fixAll);
 
 // ---- policy ----------------------------------------------------------------------------------
 
@@ -201,6 +279,7 @@ function update() {
   const t0 = performance.now();
   const text = view.state.doc.toString();
   const result = render(text, { yaml: true });
+  diagnosedText = text;
   $('preset').value = PRESETS.find((p) => p.text === text)?.id ?? '';
   showOutputs(result);
   const diagnosticsKey = JSON.stringify(result.diagnostics);

@@ -105,7 +105,7 @@ const listed = (page) =>
  * the underlined text on it.
  */
 async function showInEditor(page, n) {
-  await page.locator('[data-testid="diagnostics"] li button').nth(n).click();
+  await page.locator('[data-testid="diagnostics"] li button.goto').nth(n).click();
   return page.evaluate(() => {
     const number = document.querySelector('.cm-lineNumbers .cm-activeLineGutter');
     const line = document.querySelector('.cm-activeLine');
@@ -121,6 +121,40 @@ async function showInEditor(page, n) {
     };
   });
 }
+
+/**
+ * The whole text of the editor, as a user gets it: select all, copy, read the clipboard
+ * (CodeMirror draws only the lines near the viewport, so the DOM may not hold them all).
+ */
+async function editorDoc(context, page) {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+  await page.locator('.cm-content').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+C');
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Presses `keys` in the editor and waits for the preview to follow. */
+async function pressAndRender(page, keys) {
+  const before = await renders(page);
+  await page.keyboard.press(keys);
+  await waitForRender(page, before);
+}
+
+/** Clicks `locator` and waits for the preview to follow the change it makes. */
+async function clickAndRender(page, locator) {
+  const before = await renders(page);
+  await locator.click();
+  await waitForRender(page, before);
+}
+
+/** The fix buttons of the `n`th listed diagnostic: [title, "safe" or "unsafe"]. */
+const fixButtons = (page, n) =>
+  page
+    .locator('[data-testid="diagnostics"] li')
+    .nth(n)
+    .locator('button.fix')
+    .evaluateAll((bs) => bs.map((b) => [b.firstChild.textContent, b.classList.contains('safe') ? 'safe' : 'unsafe', b.textContent]));
 
 const figure = (page, net) => page.locator(`[data-testid="topology"] figure[data-network="${net}"]`);
 const box = (scope, role) => scope.locator(`[data-role="${role}"]`);
@@ -186,7 +220,7 @@ describe('the previewer', { skip: missing ?? false }, () => {
     // Clicking the diagnostic moves the cursor to it.
     await page.keyboard.press('Control+Home');
     assert.equal(await page.locator('.cm-lineNumbers .cm-activeLineGutter').textContent(), '1');
-    await item.locator('button').click();
+    await item.locator('button.goto').click();
     assert.equal(await page.locator('.cm-lineNumbers .cm-activeLineGutter').textContent(), String(lineNo));
     assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('cm-content')), true);
     // ...to its column: the cursor stands where the underlined value starts.
@@ -554,6 +588,102 @@ describe('the previewer', { skip: missing ?? false }, () => {
     await context.setOffline(true);
     await choosePreset(page, 'static');
     assert.match(await output(page, 'networkdata'), /192\.168\.0\.200\/24/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+  test('a safe fix from the list: the text changes exactly there, the finding goes, Ctrl+Z restores both; the tooltip offers it too', async () => {
+    const { context, page, problems } = await open();
+    await choosePreset(page, 'broken-vm-unpinned-mac');
+    const before = await editorDoc(context, page);
+    assert.equal(before, repoFile('web-demo/src/presets/broken-vm-unpinned-mac.yaml'));
+    const title = 'pin macAddress "02:00:00:aa:bb:01" on interface `ptp`';
+    const mac = lineOf(before, 'macaddress: "02:00:00:aa:bb:01"');
+    assert.deepEqual(await listed(page), [['mac-not-pinned', 'error', `${mac}:27`]]);
+    assert.deepEqual(await fixButtons(page, 0), [[title, 'safe', title]]);
+    assert.equal(await page.locator('[data-testid="fix-all"]').isVisible(), true);
+
+    // The fix inserts one line under the ptp interface and changes nothing else.
+    const at = '      - bridge: {}\n        name: ptp\n';
+    assert.equal(before.split(at).length, 2);
+    const fixed = before.replace(at, `${at}        macAddress: "02:00:00:aa:bb:01"\n`);
+    await clickAndRender(page, page.locator('[data-testid="diagnostics"] li button.fix'));
+    assert.equal(await editorDoc(context, page), fixed);
+    // The finding is gone; the next one shows (DHCP on a NAD whose IPAM assigns the address).
+    const dhcp = lineOf(fixed, 'dhcp4: true', lineOf(fixed, '          eth1:'));
+    assert.deepEqual(await listed(page), [['dhcp-on-ipam-nad', 'error', `${dhcp}:20`]]);
+    assert.equal(await page.locator('[data-testid="preset"] option:checked').textContent(), 'Your edits');
+    assert.match(await box(figure(page, 'ptp'), 'guest-nic').textContent(), /eth1.*02:00:00:aa:bb:01/);
+
+    // One Ctrl+Z takes the whole fix back: the text, the finding, the preset.
+    await page.locator('.cm-content').focus();
+    await pressAndRender(page, 'Control+z');
+    assert.equal(await editorDoc(context, page), before);
+    assert.deepEqual(await listed(page), [['mac-not-pinned', 'error', `${mac}:27`]]);
+    assert.equal(await page.locator('[data-testid="preset"]').inputValue(), 'broken-vm-unpinned-mac');
+
+    // The editor's tooltip on the underlined MAC offers the same fix, and applies it the same.
+    await page.locator('.cm-lintRange-error').hover();
+    const action = page.locator('.cm-tooltip-lint .cm-diagnosticAction');
+    await action.waitFor();
+    assert.deepEqual(await action.allTextContents(), [title]);
+    await page.screenshot({ path: join(OUTPUT, 'previewer-fix-tooltip.png') });
+    await clickAndRender(page, action);
+    assert.equal(await editorDoc(context, page), fixed);
+    await page.locator('.cm-content').focus();
+    await pressAndRender(page, 'Control+z');
+    assert.equal(await editorDoc(context, page), before);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('Fix all applies every safe fix in one transaction (one Ctrl+Z undoes it); unsafe fixes are marked and left to the user', async () => {
+    const { context, page, problems } = await open();
+    const text = [corpus('nad-blog2025-evpn-bridge.yaml'), corpus('vm-blog2025-evpn-vm1.yaml')].join('---\n');
+    await paste(context, page, text);
+    assert.deepEqual((await listed(page)).map(([code]) => code), ['missing-ipam', 'gateway-deprecated']);
+    assert.deepEqual((await fixButtons(page, 0)).map(([t, safety]) => [t, safety]), [['add "ipam": {}', 'safe']]);
+    assert.deepEqual((await fixButtons(page, 1)).map(([t, safety]) => [t, safety]), [['replace `gateway4` with a route to 0.0.0.0/0 via 192.170.1.1', 'safe']]);
+    const fixAll = page.locator('[data-testid="fix-all"]');
+    assert.equal(await fixAll.textContent(), 'Fix all');
+
+    await clickAndRender(page, fixAll);
+    const gateway = '                gateway4: 192.170.1.1\n';
+    assert.equal(text.split(gateway).length, 2);
+    const fixed = text
+      .replace('"disableContainerInterface": true\n', '"disableContainerInterface": true, "ipam": {}\n')
+      .replace(gateway, '                routes: [{"to":"0.0.0.0/0","via":"192.170.1.1"}]\n');
+    assert.notEqual(fixed, text);
+    assert.equal(await editorDoc(context, page), fixed);
+    assert.deepEqual(await listed(page), []);
+    assert.equal(await fixAll.isVisible(), false, 'nothing left to fix');
+    // The address box the gateway4 warning outlined is clear now.
+    const address = box(figure(page, 'evpn'), 'static-address');
+    assert.match(await address.textContent(), /192\.170\.1\.3\/24.*from networkData/);
+    assert.doesNotMatch(await address.getAttribute('class'), /has-warning/);
+
+    await page.locator('.cm-content').focus();
+    await pressAndRender(page, 'Control+z');
+    assert.equal(await editorDoc(context, page), text);
+    assert.deepEqual((await listed(page)).map(([code]) => code), ['missing-ipam', 'gateway-deprecated']);
+
+    // Two repairs of one finding, neither safe: both offered, marked, and not in Fix all.
+    await choosePreset(page, 'broken-dhcp-address');
+    const preset = repoFile('web-demo/src/presets/broken-dhcp-address.yaml');
+    const codes = (await listed(page)).map(([code]) => code);
+    const i = codes.indexOf('dhcp-with-address');
+    assert.deepEqual(await fixButtons(page, i), [
+      ['remove `address`', 'unsafe', 'remove `address` unsafe'],
+      ['set `mode: static`', 'unsafe', 'set `mode: static` unsafe'],
+    ]);
+    assert.equal(await fixAll.isVisible(), false);
+    await page.locator('[data-testid="diagnostics"] li').nth(i).locator('button.fix').last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT, 'previewer-fixes.png') });
+    await clickAndRender(page, page.locator('[data-testid="diagnostics"] li').nth(i).locator('button.fix', { hasText: 'set `mode: static`' }));
+    assert.equal(await editorDoc(context, page), preset.replace('        mode: dhcp\n', '        mode: "static"\n'));
+    assert.ok(!(await listed(page)).some(([code]) => code === 'dhcp-with-address'));
+    await page.locator('.cm-content').focus();
+    await pressAndRender(page, 'Control+z');
+    assert.equal(await editorDoc(context, page), preset);
     assert.deepEqual(problems, []);
     await context.close();
   });

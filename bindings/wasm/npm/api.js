@@ -6,6 +6,7 @@ import initWasm, {
   initSync as initWasmSync,
   render as wasmRender,
   check as wasmCheck,
+  fix as wasmFix,
   version as wasmVersion,
   __wbg_reset_state as resetWasm,
 } from './wukong_net_wasm.js';
@@ -76,3 +77,11 @@ export const version = guarded('version', wasmVersion);
  * for the defaults): `{verdict, diagnostics, settingsError}`. Never throws on bad input.
  */
 export const admit = guarded('admit', wasmAdmit);
+
+/**
+ * Applies the fixes of the findings in `text`: the safe ones, and with `{unsafe: true}` the
+ * others too. Returns `{text, applied, remaining}`: the new text, the fixes applied, and the
+ * diagnostics of the new text (UTF-16 offsets into it). Never throws on bad input; throws only
+ * for options that are not `{unsafe?: boolean}`.
+ */
+export const fix = guarded('fix', wasmFix);

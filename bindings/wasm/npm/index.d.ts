@@ -3,7 +3,7 @@
 import type { InitInput, SyncInitInput } from './wukong_net_wasm.js';
 
 export type * from './wukong_net_wasm.js';
-export { render, check, admit, version } from './wukong_net_wasm.js';
+export { render, check, admit, fix, version } from './wukong_net_wasm.js';
 
 /**
  * Loads the wasm module. Browsers and bundlers call it once before anything else; in Node the

@@ -1,2 +1,2 @@
-// Browsers and bundlers: `await init()` once, then call render/check/version.
-export { init, initSync, render, check, admit, version } from './api.js';
+// Browsers and bundlers: `await init()` once, then call render/check/admit/fix/version.
+export { init, initSync, render, check, admit, fix, version } from './api.js';

@@ -10,12 +10,13 @@
 use js_sys::{Array, JsString, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use wukong_net_wasm::{admit, check, render, version};
+use wukong_net_wasm::{admit, check, fix, render, version};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const DHCP: &str = include_str!("../../../tests/fixtures/seed-dhcp.yaml");
 const STATIC: &str = include_str!("../../../tests/fixtures/seed-static.yaml");
+const NAD_MISSING_IPAM: &str = include_str!("../../../tests/data/fixes/nad-missing-ipam.yaml");
 
 fn get(value: &JsValue, path: &[&str]) -> JsValue {
     path.iter().fold(value.clone(), |v, key| {
@@ -92,6 +93,45 @@ fn diagnostics_carry_utf16_offsets_that_index_js_strings() {
         String::from(JsString::from(text.as_str()).slice(from, to)),
         "10.0.0.5/24"
     );
+}
+
+#[wasm_bindgen_test]
+fn fixes_carry_utf16_edits_that_fix_applies() {
+    let text = format!("# réseau 😀\n{NAD_MISSING_IPAM}");
+    let js_text = JsString::from(text.as_str());
+    let diagnostics = items(&check(&text).into(), &["diagnostics"]);
+    assert_eq!(diagnostics.len(), 2);
+    // Each fix's edits, applied to the JS string by their UTF-16 offsets, last first.
+    let mut by_hand = js_text.clone();
+    for d in diagnostics.iter().rev() {
+        let fixes = items(d, &["fixes"]);
+        assert_eq!(fixes.len(), 1);
+        assert_eq!(get(&fixes[0], &["safe"]), JsValue::TRUE);
+        let edits = items(&fixes[0], &["edits"]);
+        assert_eq!(edits.len(), 1);
+        let at = |key| get(&edits[0], &[key]).as_f64().unwrap_or(-1.0) as u32;
+        assert_eq!(at("from"), at("to"));
+        // The insertion goes right after the bridge's name, inside the embedded JSON.
+        let before = String::from(js_text.slice(0, at("from")));
+        assert!(before.ends_with("\"bridge\": \"br1\"") || before.ends_with("\"bridge\": \"br2\""));
+        by_hand = by_hand
+            .slice(0, at("from"))
+            .concat(&get(&edits[0], &["replacement"]))
+            .concat(&by_hand.slice(at("to"), by_hand.length()));
+    }
+    let fixed: JsValue = fix(&text, None).map(Into::into).unwrap_or(JsValue::NULL);
+    assert_eq!(get(&fixed, &["text"]), JsValue::from(by_hand));
+    assert_eq!(items(&fixed, &["applied"]).len(), 2);
+    assert_eq!(items(&fixed, &["remaining"]).len(), 0);
+}
+
+#[wasm_bindgen_test]
+fn fix_options_are_checked() {
+    let options = |json: &str| JSON::parse(json).map(JsCast::unchecked_into).ok();
+    assert!(fix(DHCP, options(r#"{"unsafe": true}"#)).is_ok());
+    assert!(fix(DHCP, options("null")).is_ok());
+    assert!(fix(DHCP, options(r#"{"unsafeFixes": true}"#)).is_err());
+    assert!(fix(DHCP, options("[true]")).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -65,7 +65,12 @@ function cliJson(text) {
   return JSON.parse(run.stdout);
 }
 
-const withoutOffsets = (diagnostics) => diagnostics.map(({ from, to, ...d }) => d);
+// The package's diagnostics less what it adds to the CLI's: UTF-16 offsets, of the span and
+// of each fix's edits.
+const withoutOffsets = (diagnostics) =>
+  diagnostics.map(({ from, to, ...d }) =>
+    d.fixes ? { ...d, fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map(({ from, to, ...e }) => e) })) } : d,
+  );
 
 function cliCheckJson(text) {
   // `wukong-net check --format json -` on the same text: the diagnostics of its one file.
@@ -100,7 +105,7 @@ describe('the packed package', () => {
   });
 
   test('loads with import and with require, with the same API and the same results', () => {
-    assert.deepEqual(esm.keys, ['admit', 'check', 'init', 'initSync', 'render', 'version']);
+    assert.deepEqual(esm.keys, ['admit', 'check', 'fix', 'init', 'initSync', 'render', 'version']);
     assert.deepEqual(cjs, esm);
   });
 
@@ -325,8 +330,8 @@ describe('TypeScript declarations', () => {
       return;
     }
     const source = `
-import { render, check, admit, version, init } from 'wukong-net';
-import type { RenderResult, EditorDiagnostic, Code, Severity, VirtualMachine, Topology, AdmitResult } from 'wukong-net';
+import { render, check, admit, fix, version, init } from 'wukong-net';
+import type { RenderResult, EditorDiagnostic, EditorFix, FixResult, AppliedFix, Code, Severity, VirtualMachine, Topology, AdmitResult } from 'wukong-net';
 await init();
 const r: RenderResult = render('kind: Wukong', { yaml: true, only: 'vm' });
 const d: EditorDiagnostic | undefined = r.diagnostics[0];
@@ -343,6 +348,22 @@ const verdict: AdmitResult = admit('kind: Wukong', '');
 const accepted: boolean | undefined = verdict.verdict?.accepted;
 const v: string = version();
 const hasErrors: boolean = check('').hasErrors;
+const fixes: EditorFix[] = d?.fixes ?? [];
+const edits: Array<{ from: number; to: number; insert: string }> = fixes.flatMap((f) =>
+  f.safe ? f.edits.map((e) => ({ from: e.from, to: e.to, insert: e.replacement })) : [],
+);
+const fixed: FixResult = fix('kind: Wukong', { unsafe: true });
+const text: string = fix('kind: Wukong').text;
+const applied: AppliedFix | undefined = fixed.applied[0];
+const remaining: EditorDiagnostic[] = fixed.remaining;
+const op: string | undefined = applied?.patch[0]?.op;
+// @ts-expect-error fixes may be absent
+const always: EditorFix[] = r.diagnostics[0].fixes;
+// @ts-expect-error not a fix option
+fix('', { unsafeFixes: true });
+// @ts-expect-error unsafe is a boolean
+fix('', { unsafe: 'yes' });
+console.log(edits, text, remaining, op, always);
 // @ts-expect-error a number is not text
 render(42);
 // @ts-expect-error not an option
