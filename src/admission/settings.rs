@@ -130,7 +130,10 @@ pub fn validate_settings(value: &Value) -> Result<Settings, String> {
         other => return Err(format!("settings must be a mapping, not {other}")),
     };
     for key in object.keys() {
-        if !KEYS.contains(&key.as_str()) {
+        if key == "mutating" {
+            // The ClusterAdmissionPolicy's own field, easily put among the settings.
+            problems.push("unknown setting `mutating`: that is the ClusterAdmissionPolicy's `spec.mutating`; did you mean `mutate`? (a policy with `mutate: true` needs both)".to_string());
+        } else if !KEYS.contains(&key.as_str()) {
             let hint = match closest(key, KEYS) {
                 Some(k) => format!("; did you mean `{k}`?"),
                 None => format!("; known settings: {}", KEYS.join(", ")),
@@ -265,7 +268,10 @@ mod tests {
         let e = validate_settings(&json!({"mutate": "yes"})).unwrap_err();
         assert!(e.contains("invalid type"), "{e}");
         let e = validate_settings(&json!({"mutating": true})).unwrap_err();
-        assert!(e.contains("did you mean `mutate`?"), "{e}");
+        assert!(
+            e.contains("`spec.mutating`") && e.contains("did you mean `mutate`?"),
+            "{e}"
+        );
         let e = validate_settings(&json!({"allowedBridges": ["br/0", "ok"], "allowedPhysicalInterfaces": ["a very long nic name"]})).unwrap_err();
         assert!(
             e.contains("allowedBridges[0]") && e.contains("allowedPhysicalInterfaces[0]"),
