@@ -98,21 +98,47 @@ fn fixable() -> Vec<Fixable> {
             }
             for (i, object) in objects.into_iter().enumerate() {
                 if is_policy_target(&object) && has_safe_fix(&object) {
-                    let mut request = serde_json::to_value(AdmissionRequest {
-                        uid: format!("mutate-{i}"),
-                        ..AdmissionRequest::create(object.clone())
-                    })
-                    .unwrap();
-                    request["operation"] = json!("CREATE");
                     out.push(Fixable {
                         what: format!("{dir}/{} #{i}", file_name(&path)),
-                        request,
+                        request: create(object),
                     });
                 }
             }
         }
     }
     out
+}
+
+/// A CREATE of `object` as the API server sends it (kwctl and policy-server read every field
+/// Kubernetes requires).
+fn create(object: Value) -> Value {
+    let gvk = AdmissionRequest::create(object.clone()).kind;
+    let resource = match gvk.kind.as_str() {
+        "NetworkAttachmentDefinition" => "network-attachment-definitions".to_string(),
+        other => format!("{}s", other.to_ascii_lowercase()),
+    };
+    let resource = json!({"group": gvk.group, "version": gvk.version, "resource": resource});
+    let kind = json!({"group": gvk.group, "version": gvk.version, "kind": gvk.kind});
+    let meta = |k: &str| object["metadata"][k].as_str().unwrap_or("").to_string();
+    let namespace = match meta("namespace") {
+        n if n.is_empty() => "default".to_string(),
+        n => n,
+    };
+    json!({
+        "uid": "00000000-0000-4000-8000-000000000012",
+        "kind": kind, "resource": resource, "requestKind": kind, "requestResource": resource,
+        "name": meta("name"), "namespace": namespace, "operation": "CREATE",
+        "userInfo": {"username": "alice", "uid": "a1", "groups": ["system:authenticated"]},
+        "object": object, "oldObject": null, "dryRun": false,
+        "options": {"kind": "CreateOptions", "apiVersion": "meta.k8s.io/v1"}
+    })
+}
+
+/// The same request with the repaired object.
+fn with_object(request: &Value, object: Value) -> Value {
+    let mut again = request.clone();
+    again["object"] = object;
+    again
 }
 
 fn file_name(p: &Path) -> String {
@@ -277,7 +303,7 @@ fn kwctl_repairs_every_fixture_with_a_safe_fix_into_a_fixed_point() {
         check_repaired(&f.what, &f.request, &mutated);
         vms += usize::from(!network_data(&mutated).is_empty());
         // A fixed point: the repaired object is admitted as it is.
-        let again = json!({"uid": "again", "kind": f.request["kind"], "operation": "CREATE", "object": mutated});
+        let again = with_object(&f.request, mutated);
         std::fs::write(&path, again.to_string()).unwrap();
         let response = kwctl_run(&kwctl, &module, &path, &settings, None)
             .unwrap_or_else(|e| panic!("{}: {e}", f.what));
@@ -330,7 +356,7 @@ fn policy_server_repairs_when_mutating_and_rejects_repairs_when_not() {
         allowed(&f.what, &response);
         let mutated = patched(&f.what, &f.request, &response);
         check_repaired(&f.what, &f.request, &mutated);
-        let again = json!({"uid": "again", "kind": f.request["kind"], "operation": "CREATE", "object": mutated});
+        let again = with_object(&f.request, mutated);
         let response = server.validate("repair", &again).unwrap();
         allowed(&f.what, &response);
         assert!(response["patch"].is_null(), "{}: {response:#}", f.what);
