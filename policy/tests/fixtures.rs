@@ -109,7 +109,12 @@ fn check(case: &ValidateCase, response: &ValidationResponse) {
         response.mutated_object
     );
     if case.mutated {
-        assert_eq!(case.settings.get("mutate"), Some(&json!(true)), "{}", case.name);
+        assert_eq!(
+            case.settings.get("mutate"),
+            Some(&json!(true)),
+            "{}",
+            case.name
+        );
     }
 }
 

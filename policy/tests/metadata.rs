@@ -144,7 +144,10 @@ fn example_policies_are_consistent() {
             "examples/cluster-admission-policy-registry.yaml",
             "registry://",
         ),
-        ("examples/cluster-admission-policy-mutating.yaml", "https://"),
+        (
+            "examples/cluster-admission-policy-mutating.yaml",
+            "https://",
+        ),
     ] {
         let p = yaml(file);
         assert_eq!(

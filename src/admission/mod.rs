@@ -27,9 +27,9 @@ pub mod vm;
 mod wukong;
 
 pub use lookup::{NoLookup, ResourceLookup, Resources};
+pub use mutate::repair_warning;
 pub use request::{AdmissionRequest, GroupVersionKind, Target};
 pub use settings::{settings_from_text, validate_settings, Settings, SettingsTextError};
-pub use mutate::repair_warning;
 pub use verdict::{describe_finding, Verdict, REJECT_CODE};
 
 use crate::diagnostic::{Code, Diagnostic, Span};

@@ -19,8 +19,11 @@ use serde_json::Value;
 /// per lookup, and the cluster must not be asked twice for one request).
 pub(super) struct Remembered<'a> {
     inner: &'a mut dyn ResourceLookup,
-    answers: Vec<([String; 4], Result<Option<Value>, String>)>,
+    answers: Vec<([String; 4], Answer)>,
 }
+
+/// What a lookup answered.
+type Answer = Result<Option<Value>, String>;
 
 impl<'a> Remembered<'a> {
     pub(super) fn new(inner: &'a mut dyn ResourceLookup) -> Remembered<'a> {
@@ -56,7 +59,11 @@ fn has_safe_fix(d: &Diagnostic) -> bool {
 
 /// The warning that names one repair: where, what, and the code of the finding it repaired.
 pub fn repair_warning(fix: &AppliedFix) -> String {
-    let d = Diagnostic::new(fix.code, fix.path.clone(), format!("repaired: {}", fix.title));
+    let d = Diagnostic::new(
+        fix.code,
+        fix.path.clone(),
+        format!("repaired: {}", fix.title),
+    );
     describe_finding(&d)
 }
 
@@ -145,18 +152,18 @@ mod tests {
             vec!["spec.config: repaired: add \"ipam\": {} [missing-ipam]".to_string()]
         );
         // The repaired object is a fixed point: admitted as it is.
-        let again = validate(
-            &AdmissionRequest::create(fixed),
-            &mutating(),
-            &mut NoLookup,
+        let again = validate(&AdmissionRequest::create(fixed), &mutating(), &mut NoLookup);
+        assert!(
+            again.accepted && again.mutated_object.is_none(),
+            "{again:#?}"
         );
-        assert!(again.accepted && again.mutated_object.is_none(), "{again:#?}");
         assert!(again.warnings.is_empty(), "{again:#?}");
     }
 
     #[test]
     fn what_stays_rejected_after_repair_is_rejected_as_usual() {
-        let dhcp = r#"{"cniVersion":"0.3.1","type":"bridge","bridge":"br-ext","ipam":{"type":"dhcp"}}"#;
+        let dhcp =
+            r#"{"cniVersion":"0.3.1","type":"bridge","bridge":"br-ext","ipam":{"type":"dhcp"}}"#;
         let settings = Settings {
             allowed_bridges: vec!["br-lab".into()],
             ..mutating()
@@ -216,7 +223,14 @@ mod tests {
             fixed.pointer("/spec/template/spec/domain/devices/interfaces/0/macAddress"),
             Some(&json!("02:5a:00:00:00:02"))
         );
-        assert!(v.warnings[0].ends_with("[mac-not-pinned]"), "{:?}", v.warnings);
-        assert_eq!(lookup.1, 1, "one lookup however often the repairs are decided");
+        assert!(
+            v.warnings[0].ends_with("[mac-not-pinned]"),
+            "{:?}",
+            v.warnings
+        );
+        assert_eq!(
+            lookup.1, 1,
+            "one lookup however often the repairs are decided"
+        );
     }
 }

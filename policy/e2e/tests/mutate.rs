@@ -155,8 +155,8 @@ fn patched(what: &str, request: &Value, response: &Value) -> Value {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(response["patch"].as_str().unwrap_or(""))
         .unwrap_or_else(|e| panic!("{what}: patch not base64: {e}"));
-    let patch: json_patch::Patch = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("{what}: not a JSONPatch: {e}"));
+    let patch: json_patch::Patch =
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{what}: not a JSONPatch: {e}"));
     let mut object = request["object"].clone();
     json_patch::patch(&mut object, &patch).unwrap_or_else(|e| panic!("{what}: {e}"));
     object
@@ -321,7 +321,10 @@ fn kwctl_repairs_every_fixture_with_a_safe_fix_into_a_fixed_point() {
         assert!(response["patch"].is_null(), "{}: {response:#}", f.what);
     }
     assert!(vms >= 3, "VMs with networkData among the repaired");
-    eprintln!("kwctl: {} fixtures repaired, {vms} with networkData", all.len());
+    eprintln!(
+        "kwctl: {} fixtures repaired, {vms} with networkData",
+        all.len()
+    );
 }
 
 #[test]
@@ -363,7 +366,12 @@ fn policy_server_repairs_when_mutating_and_rejects_repairs_when_not() {
         // Deployed without `mutating: true`: policy-server refuses the repair, and with it the
         // request.
         let response = server.validate("repair-not-allowed", &f.request).unwrap();
-        assert_eq!(response["allowed"], json!(false), "{}: {response:#}", f.what);
+        assert_eq!(
+            response["allowed"],
+            json!(false),
+            "{}: {response:#}",
+            f.what
+        );
         assert!(response["patch"].is_null(), "{}: {response:#}", f.what);
         assert!(
             response["status"]["message"].as_str().is_some_and(|m| m.contains(
