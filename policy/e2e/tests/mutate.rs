@@ -353,6 +353,9 @@ fn policy_server_repairs_when_mutating_and_rejects_repairs_when_not() {
     let all = fixable();
     assert!(!all.is_empty());
     for f in &all {
+        eprintln!("repairing {}", f.what);
+    }
+    for f in &all {
         let response = server
             .validate("repair", &f.request)
             .unwrap_or_else(|e| panic!("{}: {e}\n{}", f.what, server.log()));
