@@ -115,3 +115,34 @@ fn findings_inside_network_data_point_where_they_stand() {
         "spec.template.spec.volumes[0].cloudInitNoCloud.networkData.ethernets.pod.match.macaddress"
     );
 }
+
+/// With `mutate: true` the CLI answers as the mutating policy: the repaired object, admitted,
+/// a warning per repair; without it, the usual rejection and no object.
+#[test]
+fn mutate_admits_the_repaired_object() {
+    let settings = std::env::temp_dir().join(format!("admit-mutate-{}.yaml", std::process::id()));
+    std::fs::write(&settings, "mutate: true\n").unwrap();
+    let request = format!("{DATA}/vm-mac-not-pinned.json");
+    let (code, v, _) = admit(&["--settings", settings.to_str().unwrap(), &request], None);
+    let _ = std::fs::remove_file(&settings);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["accepted"], Value::Bool(true));
+    let interfaces =
+        &v["mutatedObject"]["spec"]["template"]["spec"]["domain"]["devices"]["interfaces"];
+    assert_eq!(interfaces[0]["macAddress"], "02:5a:00:00:00:01", "{v:#}");
+    assert_eq!(interfaces[1]["macAddress"], "02:5a:00:00:00:02", "{v:#}");
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .map(|w| w.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(warnings.len(), 2, "{v:#}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.contains(": repaired: pin macAddress") && w.ends_with("[mac-not-pinned]")),
+        "{warnings:?}"
+    );
+    let (code, v, _) = admit(&[&request], None);
+    assert_eq!(code, 1);
+    assert!(v.get("mutatedObject").is_none(), "{v:#}");
+}

@@ -40,13 +40,15 @@ pub fn validate_with(payload: &[u8], lookup: &mut dyn ResourceLookup) -> Verdict
     admission::validate_payload(payload, lookup)
 }
 
-/// Kubewarden's response for a verdict.
+/// Kubewarden's response for a verdict. With the `mutate` setting, an accepted repair carries
+/// the repaired object, as the SDK's `mutate_request` answers, plus the warnings that name each
+/// repair (which `mutate_request` cannot carry).
 pub fn respond(verdict: &Verdict) -> CallResult {
     let response = ValidationResponse {
         accepted: verdict.accepted,
         message: verdict.message.clone(),
         code: verdict.code,
-        mutated_object: None,
+        mutated_object: verdict.mutated_object.clone(),
         audit_annotations: None,
         warnings: (!verdict.warnings.is_empty()).then(|| verdict.warnings.clone()),
     };

@@ -100,11 +100,22 @@ fn check(case: &ValidateCase, response: &ValidationResponse) {
     } else {
         assert_eq!(response.code, Some(400), "{}", case.name);
     }
-    assert!(
-        response.mutated_object.is_none(),
-        "{}: a validating policy never mutates",
-        case.name
+    // Without `mutate: true` the policy never returns an object; with it, only a repair does.
+    assert_eq!(
+        response.mutated_object.is_some(),
+        case.mutated,
+        "{}: mutated_object {:?}",
+        case.name,
+        response.mutated_object
     );
+    if case.mutated {
+        assert_eq!(
+            case.settings.get("mutate"),
+            Some(&json!(true)),
+            "{}",
+            case.name
+        );
+    }
 }
 
 #[test]

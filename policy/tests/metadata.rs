@@ -31,9 +31,10 @@ fn metadata() -> Value {
 }
 
 #[test]
-fn metadata_describes_a_validating_wapc_policy_for_our_kinds() {
+fn metadata_describes_a_mutating_wapc_policy_for_our_kinds() {
     let m = metadata();
-    assert_eq!(m["mutating"], json!(false));
+    // It may mutate (the `mutate` setting); whether it does is up to the settings.
+    assert_eq!(m["mutating"], json!(true));
     assert_eq!(m["executionMode"], json!("kubewarden-wapc"));
     assert_eq!(
         m["contextAwareResources"],
@@ -104,7 +105,7 @@ fn artifacthub_repeats_metadata_and_questions() {
         embedded("kubewarden/questions-ui"),
         yaml("questions-ui.yml")
     );
-    assert_eq!(ann["kubewarden/mutation"], json!("false"));
+    assert_eq!(ann["kubewarden/mutation"], json!("true"));
     assert_eq!(
         ann["kubewarden/resources"],
         m["annotations"]["io.artifacthub.resources"]
@@ -136,11 +137,16 @@ fn questions_cover_every_setting_with_its_default() {
 #[test]
 fn example_policies_are_consistent() {
     let m = metadata();
+    let mut mutating_examples = 0;
     for (file, scheme) in [
         ("examples/cluster-admission-policy-https.yaml", "https://"),
         (
             "examples/cluster-admission-policy-registry.yaml",
             "registry://",
+        ),
+        (
+            "examples/cluster-admission-policy-mutating.yaml",
+            "https://",
         ),
     ] {
         let p = yaml(file);
@@ -161,9 +167,18 @@ fn example_policies_are_consistent() {
             p["spec"]["contextAwareResources"], m["contextAwareResources"],
             "{file}"
         );
-        assert_eq!(p["spec"]["mutating"], json!(false), "{file}");
-        validate_settings(&p["spec"]["settings"]).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let settings =
+            validate_settings(&p["spec"]["settings"]).unwrap_or_else(|e| panic!("{file}: {e}"));
+        // A policy that repairs must be deployed mutating, or policy-server rejects every
+        // request it repairs; one that does not is deployed validating.
+        assert_eq!(
+            p["spec"]["mutating"],
+            json!(settings.mutate),
+            "{file}: `mutating` must equal the `mutate` setting"
+        );
+        mutating_examples += usize::from(settings.mutate);
     }
+    assert_eq!(mutating_examples, 1, "one example shows the mutating mode");
 }
 
 /// The policy's own codes: the README documents each.

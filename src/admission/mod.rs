@@ -16,6 +16,7 @@
 mod base64;
 pub mod cni;
 mod lookup;
+mod mutate;
 pub mod nncp;
 mod object_limits;
 mod request;
@@ -26,6 +27,7 @@ pub mod vm;
 mod wukong;
 
 pub use lookup::{NoLookup, ResourceLookup, Resources};
+pub use mutate::repair_warning;
 pub use request::{AdmissionRequest, GroupVersionKind, Target};
 pub use settings::{settings_from_text, validate_settings, Settings, SettingsTextError};
 pub use verdict::{describe_finding, Verdict, REJECT_CODE};
@@ -40,8 +42,22 @@ use serde::Deserialize;
 use serde_json::Value;
 use verdict::{malformed, rejected, verdict};
 
-/// The decision for one request.
+/// The decision for one request; with the `mutate` setting, possibly the acceptance of a
+/// repaired object ([`mutate`]).
 pub fn validate(
+    request: &AdmissionRequest,
+    settings: &Settings,
+    lookup: &mut dyn ResourceLookup,
+) -> Verdict {
+    if !settings.mutate {
+        return decide(request, settings, lookup);
+    }
+    let mut lookup = mutate::Remembered::new(lookup);
+    let usual = decide(request, settings, &mut lookup);
+    mutate::repaired(request, usual, &mut |r| decide(r, settings, &mut lookup))
+}
+
+fn decide(
     request: &AdmissionRequest,
     settings: &Settings,
     lookup: &mut dyn ResourceLookup,

@@ -26,6 +26,11 @@ pub struct Settings {
     /// What a lookup that fails (not granted, API server unreachable, RBAC, a missing CRD)
     /// does: admit with a warning (fail open, the default) or reject (fail closed).
     pub lookup_failure: LookupFailure,
+    /// Repair what has a safe fix and admit the repaired object (Kubewarden's
+    /// `mutated_object`, with a warning per repair); what cannot be repaired still rejects. A
+    /// policy with this on must be deployed `mutating: true`, or policy-server rejects every
+    /// request it repairs.
+    pub mutate: bool,
     /// Diagnostic codes reported as warnings instead of errors. Read by name once, when the
     /// settings are read ([`validate_settings`], which also takes the former names of merged
     /// codes); serde never reads this field itself.
@@ -43,6 +48,7 @@ impl Default for Settings {
             require_pinned_macs: true,
             context_aware: false,
             lookup_failure: LookupFailure::Warn,
+            mutate: false,
             treat_as_warnings: Vec::new(),
         }
     }
@@ -68,6 +74,7 @@ const KEYS: &[&str] = &[
     "requirePinnedMacs",
     "contextAware",
     "lookupFailure",
+    "mutate",
     "treatAsWarnings",
 ];
 
@@ -123,7 +130,10 @@ pub fn validate_settings(value: &Value) -> Result<Settings, String> {
         other => return Err(format!("settings must be a mapping, not {other}")),
     };
     for key in object.keys() {
-        if !KEYS.contains(&key.as_str()) {
+        if key == "mutating" {
+            // The ClusterAdmissionPolicy's own field, easily put among the settings.
+            problems.push("unknown setting `mutating`: that is the ClusterAdmissionPolicy's `spec.mutating`; did you mean `mutate`? (a policy with `mutate: true` needs both)".to_string());
+        } else if !KEYS.contains(&key.as_str()) {
             let hint = match closest(key, KEYS) {
                 Some(k) => format!("; did you mean `{k}`?"),
                 None => format!("; known settings: {}", KEYS.join(", ")),
@@ -203,6 +213,7 @@ mod tests {
         assert!(
             s.allow_static_ip && s.forbid_dhcp_ipam && s.require_pinned_macs && !s.context_aware
         );
+        assert!(!s.mutate, "the policy never mutates unless asked to");
         assert_eq!(
             validate_settings(&Value::Null).unwrap(),
             Settings::default()
@@ -214,13 +225,14 @@ mod tests {
         let s = validate_settings(&json!({
             "allowedBridges": ["br-ext"], "allowedPhysicalInterfaces": ["ens192"],
             "allowStaticIp": false, "forbidDhcpIpam": false, "requirePinnedMacs": false,
-            "contextAware": true, "treatAsWarnings": ["vlan-out-of-range"]
+            "contextAware": true, "mutate": true, "treatAsWarnings": ["vlan-out-of-range"]
         }))
         .unwrap();
         assert_eq!(s.allowed_bridges, vec!["br-ext"]);
         assert!(
             !s.allow_static_ip && !s.forbid_dhcp_ipam && !s.require_pinned_macs && s.context_aware
         );
+        assert!(s.mutate);
         assert!(s.demoted(Code::VlanOutOfRange));
         assert!(!s.demoted(Code::InvalidMac));
         assert!(s.bridge_allowed("br-ext") && !s.bridge_allowed("br-other"));
@@ -253,6 +265,13 @@ mod tests {
     fn wrong_types_and_bad_values() {
         let e = validate_settings(&json!({"allowStaticIp": "no"})).unwrap_err();
         assert!(e.contains("invalid type"), "{e}");
+        let e = validate_settings(&json!({"mutate": "yes"})).unwrap_err();
+        assert!(e.contains("invalid type"), "{e}");
+        let e = validate_settings(&json!({"mutating": true})).unwrap_err();
+        assert!(
+            e.contains("`spec.mutating`") && e.contains("did you mean `mutate`?"),
+            "{e}"
+        );
         let e = validate_settings(&json!({"allowedBridges": ["br/0", "ok"], "allowedPhysicalInterfaces": ["a very long nic name"]})).unwrap_err();
         assert!(
             e.contains("allowedBridges[0]") && e.contains("allowedPhysicalInterfaces[0]"),

@@ -4,6 +4,7 @@
 use super::settings::Settings;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use serde::Serialize;
+use serde_json::Value;
 
 /// The HTTP code of a rejection (the object is invalid, not the server).
 pub const REJECT_CODE: u16 = 400;
@@ -27,6 +28,11 @@ pub struct Verdict {
     /// Every finding (errors and warnings), with paths into the object (or, from
     /// [`validate_document`], located in the text).
     pub diagnostics: Vec<Diagnostic>,
+    /// With the `mutate` setting: the repaired object the policy admits in place of the
+    /// request's (Kubewarden's `mutated_object`); `diagnostics` are then the repaired object's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "unknown"))]
+    pub mutated_object: Option<Value>,
 }
 
 pub(super) fn malformed(path: &str, message: String) -> Diagnostic {
@@ -74,6 +80,7 @@ pub(super) fn verdict(
             code: None,
             warnings,
             diagnostics,
+            mutated_object: None,
         };
     }
     let count = if errors.len() == 1 {
@@ -90,6 +97,7 @@ pub(super) fn verdict(
         code: Some(REJECT_CODE),
         warnings,
         diagnostics,
+        mutated_object: None,
     }
 }
 

@@ -130,10 +130,22 @@ pub fn fix_set(inputs: &[(&str, &str)], unsafe_fixes: bool, limits: &Limits) -> 
 /// Fixes an object as the policy sees it (a VM, a NAD, or any document `check` reads), by the
 /// safe fixes' patches (and the others' with `unsafe_fixes`). Pure: no I/O.
 pub fn fix_object(doc: &Value, unsafe_fixes: bool) -> ObjectFix {
-    let check = |v: &Value| -> Vec<Vec<Diagnostic>> {
+    fix_object_with(doc, unsafe_fixes, &mut |v| {
         let text = serde_json::to_string_pretty(v).unwrap_or_default();
-        vec![crate::manifest::check(&text).diagnostics]
-    };
+        crate::manifest::check(&text).diagnostics
+    })
+}
+
+/// [`fix_object`] with the caller's check of the object, whose findings' fixes must be patches
+/// on it (see [`crate::manifest::resolve_object_fixes`]). The policy's mutating mode checks
+/// with its own admission rules and settings, and so links neither `check`'s text machinery
+/// nor the strict KubeVirt schema.
+pub fn fix_object_with(
+    doc: &Value,
+    unsafe_fixes: bool,
+    check_object: &mut dyn FnMut(&Value) -> Vec<Diagnostic>,
+) -> ObjectFix {
+    let mut check = |v: &Value| -> Vec<Vec<Diagnostic>> { vec![check_object(v)] };
     let mut value = doc.clone();
     let mut found = check(&value);
     let mut applied = Vec::new();

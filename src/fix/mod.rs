@@ -16,7 +16,10 @@ pub(crate) mod resolve;
 mod tests;
 mod yaml_edits;
 
-pub use apply::{fix_object, fix_set, fix_text, AppliedFix, FixOutcome, ObjectFix, MAX_FIX_ROUNDS};
+pub use apply::{
+    fix_object, fix_object_with, fix_set, fix_text, AppliedFix, FixOutcome, ObjectFix,
+    MAX_FIX_ROUNDS,
+};
 
 use crate::json_path::{JsonPath, Segment};
 use serde::Serialize;

@@ -30,6 +30,10 @@ pub struct ValidateCase {
     /// answers the lookups (every runner replays it: kwctl, the wapc harness, the native tests).
     #[serde(default)]
     pub session: Option<String>,
+    /// Whether the answer carries a repaired object (`mutated_object`; a JSONPatch from kwctl
+    /// and policy-server). Only with the `mutate` setting; never otherwise.
+    #[serde(default)]
+    pub mutated: bool,
 }
 
 /// A `validate_settings` call and the expected answer.

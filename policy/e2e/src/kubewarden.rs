@@ -179,6 +179,9 @@ pub struct ServedPolicy {
     pub settings: Value,
     /// Grant `kubernetes/get_resource` and NADs as `contextAwareResources`.
     pub context_aware: bool,
+    /// `allowedToMutate` in policies.yml: what a ClusterAdmissionPolicy's `mutating: true`
+    /// becomes. Without it policy-server rejects every answer that carries a mutation.
+    pub mutating: bool,
 }
 
 /// Kubewarden's policy-server on 127.0.0.1, plain HTTP, no cluster
@@ -210,6 +213,9 @@ impl PolicyServer {
                 "module": format!("file://{}", p.module.display()),
                 "settings": p.settings,
             });
+            if p.mutating {
+                entry["allowedToMutate"] = json!(true);
+            }
             if p.context_aware {
                 // policy-server grants nothing by default: both lists are needed for a lookup.
                 entry["contextAwareResources"] = json!([

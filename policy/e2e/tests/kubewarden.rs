@@ -46,6 +46,19 @@ fn check(what: &str, case: &ValidateCase, response: &Value) {
             case.name
         );
     }
+    // A repair comes back as a JSONPatch; nothing else ever carries one.
+    assert_eq!(
+        !response["patch"].is_null(),
+        case.mutated,
+        "{what}: {}: {response:#}",
+        case.name
+    );
+    assert_eq!(
+        response["patchType"].as_str(),
+        case.mutated.then_some("JSONPatch"),
+        "{what}: {}",
+        case.name
+    );
 }
 
 #[test]
@@ -143,7 +156,7 @@ fn kwctl_scaffold_manifest_keeps_context_aware_resources() {
     let manifest = scaffold(&["--allow-context-aware"]);
     assert_eq!(manifest["kind"], json!("ClusterAdmissionPolicy"));
     assert_eq!(manifest["spec"]["rules"], metadata["rules"]);
-    assert_eq!(manifest["spec"]["mutating"], json!(false));
+    assert_eq!(manifest["spec"]["mutating"], json!(true));
     assert_eq!(
         manifest["spec"]["contextAwareResources"],
         metadata["contextAwareResources"]
@@ -217,6 +230,8 @@ fn served(module: &Path) -> (Vec<ServedPolicy>, Vec<(ValidateCase, String)>) {
                     module: module.to_path_buf(),
                     settings: case.settings.clone(),
                     context_aware: case.settings.get("contextAware") == Some(&json!(true)),
+                    // As the README says: a policy with `mutate: true` is deployed mutating.
+                    mutating: case.settings.get("mutate") == Some(&json!(true)),
                 });
                 id
             }
@@ -244,8 +259,16 @@ fn without_cluster(case: &ValidateCase) -> ValidateCase {
         } else {
             BTreeSet::new()
         },
-        warnings: if reject { BTreeSet::new() } else { failed },
+        // A repair does not depend on the lookup: its warnings stay.
+        warnings: if reject {
+            BTreeSet::new()
+        } else if case.mutated {
+            failed.union(&case.warnings).cloned().collect()
+        } else {
+            failed
+        },
         session: None,
+        mutated: case.mutated && !reject,
     }
 }
 
@@ -290,6 +313,7 @@ fn policy_server_stays_responsive_under_hostile_requests() {
         module,
         settings: json!({}),
         context_aware: false,
+        mutating: false,
     };
     let server = Arc::new(
         PolicyServer::start(&binary, std::slice::from_ref(&policy), 2)

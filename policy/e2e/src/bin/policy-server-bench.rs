@@ -168,12 +168,14 @@ fn main() {
             module: ours,
             settings: json!({}),
             context_aware: false,
+            mutating: false,
         },
         ServedPolicy {
             id: "floor".into(),
             module: floor,
             settings: json!({}),
             context_aware: false,
+            mutating: false,
         },
     ];
     let server = Arc::new(
