@@ -76,8 +76,8 @@ impl ScalarMap {
                 .and_then(|t| t.chars().next())
                 .map_or(0, char::len_utf8);
         let end = end.min(outer.len());
-        let (line, column) = line_column(outer, start);
-        let (end_line, end_column) = line_column(outer, end);
+        let (line, column) = crate::source::line_column(outer, start);
+        let (end_line, end_column) = crate::source::line_column(outer, end);
         Span {
             start,
             end,
@@ -87,23 +87,6 @@ impl ScalarMap {
             end_column,
         }
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset, line breaks counted as YAML
-/// counts them (LF, CRLF, a lone CR).
-fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let breaks = before.matches('\n').count() + before.matches('\r').count()
-        - before.matches("\r\n").count();
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    (
-        breaks as u32 + 1,
-        before[line_start..].chars().count() as u32 + 1,
-    )
 }
 
 /// The next occurrence of `ch` in `outer[from..end]` within reach.

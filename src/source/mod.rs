@@ -17,6 +17,18 @@ mod tests;
 
 pub use spans::{join_index, join_key, parent_path, NodeSpan, SpanMap};
 
+/// The 1-based line and column (in characters) of a byte offset of `text`, counted as libyaml
+/// counts them (every YAML line break, a leading byte order mark taking no column): for places
+/// found without parsing, such as a position inside an embedded document.
+pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let at = position::of_byte(text.as_bytes(), offset);
+    (at.line, at.column)
+}
+
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::limits::Limits;
 use builder::Builder;
