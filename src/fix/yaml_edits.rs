@@ -261,16 +261,7 @@ impl Ctx<'_> {
         let at = block_end(t, last_start, column, true);
         let value_text = block_string(value, column + 2).unwrap_or_else(|| flow(value));
         let line = format!("{}{key_text}: {value_text}\n", " ".repeat(column));
-        let replacement = if at > 0 && !t[..at].ends_with('\n') {
-            format!("\n{line}")
-        } else {
-            line
-        };
-        Some(TextEdit {
-            start: at,
-            end: at,
-            replacement,
-        })
+        Some(insert_line(t, at, line))
     }
 
     fn append(&self, parent: &JsonPath, items: &[Value], value: &Value) -> Option<TextEdit> {
@@ -317,16 +308,7 @@ impl Ctx<'_> {
         let column = dash.len() - 1;
         let at = block_end(t, last.start, column, false);
         let line = format!("{}- {}\n", " ".repeat(column), flow(value));
-        let replacement = if at > 0 && !t[..at].ends_with('\n') {
-            format!("\n{line}")
-        } else {
-            line
-        };
-        Some(TextEdit {
-            start: at,
-            end: at,
-            replacement,
-        })
+        Some(insert_line(t, at, line))
     }
 }
 
@@ -421,4 +403,19 @@ fn flow_end(text: &str, start: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// Inserts a whole `line` at `at`, starting a new line first when the text there does not end
+/// one (a last line without its break).
+fn insert_line(text: &str, at: usize, line: String) -> TextEdit {
+    let replacement = if at > 0 && !text[..at].ends_with('\n') {
+        format!("\n{line}")
+    } else {
+        line
+    };
+    TextEdit {
+        start: at,
+        end: at,
+        replacement,
+    }
 }
