@@ -174,10 +174,10 @@ codes! {
         by "load.rs: type_error";
     /// DHCP mode with an address: the DHCP server supplies it.
     DhcpWithAddress = "dhcp-with-address", Error;
-        by "checks/ip_config.rs: check", "checks/ip_config.rs: check_ipv6";
+        by "checks/ip_config.rs: dhcp_with_static_fields";
     /// DHCP mode with a gateway: the DHCP server supplies it.
     DhcpWithGateway = "dhcp-with-gateway", Error;
-        by "checks/ip_config.rs: check", "checks/ip_config.rs: check_ipv6";
+        by "checks/ip_config.rs: dhcp_with_static_fields";
     /// Static mode without an address.
     StaticWithoutAddress = "static-without-address", Error;
         by "checks/ip_config.rs: check", "checks/ip_config.rs: check_ipv6";

@@ -27,30 +27,13 @@ pub fn check(w: &Wukong, out: &mut Vec<Diagnostic>) {
             continue;
         };
         match ip.mode {
-            IpMode::Dhcp => {
-                if ip.address.is_some() {
-                    out.push(
-                        Diagnostic::new(
-                            Code::DhcpWithAddress,
-                            format!("{base}.address"),
-                            "DHCP mode with an address: the network's DHCP server assigns the address",
-                        )
-                        .with_hint("remove `address`, or set `mode: static` to use it")
-                        .with_fix_list(dhcp_fixes(&base, "address", true)),
-                    );
-                }
-                if ip.gateway.is_some() {
-                    out.push(
-                        Diagnostic::new(
-                            Code::DhcpWithGateway,
-                            format!("{base}.gateway"),
-                            "DHCP mode with a gateway: the network's DHCP server supplies the gateway",
-                        )
-                        .with_hint("remove `gateway`, or set `mode: static` to use it")
-                        .with_fix_list(dhcp_fixes(&base, "gateway", ip.address.is_some())),
-                    );
-                }
-            }
+            IpMode::Dhcp => dhcp_with_static_fields(
+                &base,
+                ip.address.is_some(),
+                ip.gateway.is_some(),
+                ["DHCP mode with an address: the network's DHCP server assigns the address", "DHCP mode with a gateway: the network's DHCP server supplies the gateway"],
+                out,
+            ),
             IpMode::Disabled => {
                 for (key, value) in [("address", &ip.address), ("gateway", &ip.gateway)] {
                     if value.is_some() {
@@ -171,30 +154,16 @@ fn check_ipv6(
     let at = format!("{base}.ipv6");
     let fixed = [("address", &v6.address), ("gateway", &v6.gateway)];
     match v6.mode {
-        Ipv6Mode::Dhcp => {
-            if v6.address.is_some() {
-                out.push(
-                    Diagnostic::new(
-                        Code::DhcpWithAddress,
-                        format!("{at}.address"),
-                        "DHCPv6 mode with an address: the network's DHCPv6 server assigns the address",
-                    )
-                    .with_hint("remove `address`, or set `mode: static` to use it")
-                    .with_fix_list(dhcp_fixes(&at, "address", true)),
-                );
-            }
-            if v6.gateway.is_some() {
-                out.push(
-                    Diagnostic::new(
-                        Code::DhcpWithGateway,
-                        format!("{at}.gateway"),
-                        "DHCPv6 mode with a gateway: IPv6 routers announce themselves in router advertisements, which this mode accepts",
-                    )
-                    .with_hint("remove `gateway`, or set `mode: static` to use it")
-                    .with_fix_list(dhcp_fixes(&at, "gateway", v6.address.is_some())),
-                );
-            }
-        }
+        Ipv6Mode::Dhcp => dhcp_with_static_fields(
+            &at,
+            v6.address.is_some(),
+            v6.gateway.is_some(),
+            [
+                "DHCPv6 mode with an address: the network's DHCPv6 server assigns the address",
+                "DHCPv6 mode with a gateway: IPv6 routers announce themselves in router advertisements, which this mode accepts",
+            ],
+            out,
+        ),
         Ipv6Mode::Slaac => {
             for (key, value) in fixed {
                 if value.is_some() {
@@ -417,6 +386,40 @@ fn check_gateway(g: &str, subnet: Option<IpNet>, path: &str, out: &mut Vec<Diagn
 /// plugin both route through it without an on-link flag).
 fn is_link_local_v6(ip: IpAddr) -> bool {
     matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80)
+}
+
+/// `address` or `gateway` under a DHCP mode (`block` is the ipConfig or its `ipv6`): each is an
+/// error, with the two repairs (drop it, or switch to static) as fixes; `messages` say why for
+/// the address and the gateway.
+fn dhcp_with_static_fields(
+    block: &str,
+    address: bool,
+    gateway: bool,
+    messages: [&str; 2],
+    out: &mut Vec<Diagnostic>,
+) {
+    if address {
+        out.push(
+            Diagnostic::new(
+                Code::DhcpWithAddress,
+                format!("{block}.address"),
+                messages[0],
+            )
+            .with_hint("remove `address`, or set `mode: static` to use it")
+            .with_fix_list(dhcp_fixes(block, "address", true)),
+        );
+    }
+    if gateway {
+        out.push(
+            Diagnostic::new(
+                Code::DhcpWithGateway,
+                format!("{block}.gateway"),
+                messages[1],
+            )
+            .with_hint("remove `gateway`, or set `mode: static` to use it")
+            .with_fix_list(dhcp_fixes(block, "gateway", address)),
+        );
+    }
 }
 
 /// The repairs of an address or gateway under DHCP, none safe (which was meant is the
